@@ -1,0 +1,43 @@
+"""The one skill builder. The webservice (skill.web) and Lambda (lambda/lambda_function.py) both
+call it, so both run exactly the same skill.
+
+Handlers are registered in one explicit, ordered list (skill.handlers.HANDLERS): the first handler
+whose can_handle matches wins. Cross-cutting work lives in interceptors (skill.interceptors).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+
+from skill.config import SkillConfig
+
+
+def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
+    from skill.content import load_content
+    from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
+    from skill.interceptors import request_interceptors, response_interceptors
+    from skill.prompts import load_prompts
+
+    config = config or SkillConfig()
+    content = load_content(config.content_path)
+    prompts = load_prompts(config.prompts_path)
+
+    sb = SkillBuilder()
+    sb.skill_id = config.skill_id
+    for handler_class in HANDLERS:
+        sb.add_request_handler(handler_class())
+    for handler_class in EXCEPTION_HANDLERS:
+        sb.add_exception_handler(handler_class())
+    for interceptor in request_interceptors(content, prompts, config):
+        sb.add_global_request_interceptor(interceptor)
+    for interceptor in response_interceptors():
+        sb.add_global_response_interceptor(interceptor)
+    return sb
+
+
+def build_skill(config: Optional[SkillConfig] = None) -> CustomSkill:
+    """A ready CustomSkill; call skill.invoke(...) or use skill.runtime.dispatch(skill, envelope)."""
+    return build_skill_builder(config).create()
