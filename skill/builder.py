@@ -30,7 +30,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     for handler_class in HANDLERS:
         sb.add_request_handler(handler_class())
     for handler_class in EXCEPTION_HANDLERS:
-        sb.add_exception_handler(handler_class())
+        sb.add_exception_handler(handler_class(content, prompts, config.rng))
     for interceptor in request_interceptors(content, prompts, config):
         sb.add_global_request_interceptor(interceptor)
     for interceptor in response_interceptors():

@@ -1,0 +1,132 @@
+"""Yes/No answers to an open offer, and Next / Previous / Repeat / StartOver relative to what was
+just said (the context in the session state)."""
+
+from __future__ import annotations
+
+from skill import answers
+from skill.handlers.base import IntentHandler
+from skill.handlers.session import welcome
+from skill.ssml import Speech, validate
+
+
+def _current(turn):
+    """(kind, principle, index) of what was just said; kind is None when nothing was."""
+    ctx = turn.state.ctx or {}
+    return ctx.get("k"), turn.content.get(ctx.get("p")), ctx.get("i", 0)
+
+
+def _principle_answer(turn, kind):
+    return answers.examples if kind == "examples" else answers.principle
+
+
+def step(turn, delta: int):
+    """Move one principle (or tip) forward or back from the current context."""
+    kind, principle, index = _current(turn)
+    principles = turn.content.principles
+    if kind == "tip":
+        seen = turn.state.seen
+        pos = seen.index(index) if index in seen else len(seen) - 1
+        if delta > 0:
+            if 0 <= pos < len(seen) - 1:
+                return answers.tip(turn, seen[pos + 1])
+            return answers.tip(turn)
+        if pos > 0:
+            return answers.tip(turn, seen[pos - 1])
+        return answers.tip(turn, index, intro=turn.speech("nothing_before"))
+    if kind in ("principle", "examples") and principle is not None:
+        position = turn.content.position(principle.id)
+        target = position + delta
+        intro = None
+        if target >= len(principles):
+            target, intro = 0, turn.speech("last_principle")
+        elif target < 0:
+            target, intro = 0, turn.speech("first_principle")
+        return _principle_answer(turn, kind)(turn, principles[target], intro=intro)
+    if delta > 0:  # after the list, or at the start: the first principle
+        return answers.principle(turn, principles[0])
+    return answers.anything_else(turn, "nothing_before")
+
+
+class NextHandler(IntentHandler):
+    INTENTS = ("AMAZON.NextIntent",)
+
+    def respond(self, turn):
+        return step(turn, +1)
+
+
+class PreviousHandler(IntentHandler):
+    INTENTS = ("AMAZON.PreviousIntent",)
+
+    def respond(self, turn):
+        return step(turn, -1)
+
+
+class StartOverHandler(IntentHandler):
+    INTENTS = ("AMAZON.StartOverIntent",)
+
+    def respond(self, turn):
+        kind, principle, _ = _current(turn)
+        intro = turn.speech("start_over")
+        if kind == "tip":
+            turn.state.seen = []
+            return answers.tip(turn, intro=intro)
+        if kind in ("principle", "examples"):
+            return _principle_answer(turn, kind)(turn, turn.content.principles[0], intro=intro)
+        turn.state.ctx = None
+        return welcome(turn)
+
+
+class RepeatHandler(IntentHandler):
+    INTENTS = ("AMAZON.RepeatIntent",)
+
+    def respond(self, turn):
+        last = turn.state.last
+        if last and not validate(last["s"]) and not (last.get("r") and validate(last["r"])):
+            return turn.replay(last["s"], last.get("r"))
+        return answers.anything_else(turn, "nothing_to_repeat")
+
+
+# Yes to an open offer --------------------------------------------------------------------------
+
+
+class YesTipHandler(IntentHandler):
+    INTENTS = ("AMAZON.YesIntent",)
+    OFFER = "tip"
+
+    def respond(self, turn):
+        return answers.tip(turn)
+
+
+class YesExamplesHandler(IntentHandler):
+    INTENTS = ("AMAZON.YesIntent",)
+    OFFER = "examples"
+
+    def respond(self, turn):
+        _, principle, _ = _current(turn)
+        if principle is None:
+            return answers.anything_else(turn, "no_offer")
+        return answers.examples(turn, principle)
+
+
+class YesNextHandler(IntentHandler):
+    INTENTS = ("AMAZON.YesIntent",)
+    OFFER = "next"
+
+    def respond(self, turn):
+        return step(turn, +1)
+
+
+class YesHandler(IntentHandler):
+    """Yes with no offer open (or one this version does not know)."""
+
+    INTENTS = ("AMAZON.YesIntent",)
+
+    def respond(self, turn):
+        return answers.anything_else(turn, "no_offer")
+
+
+class NoHandler(IntentHandler):
+    INTENTS = ("AMAZON.NoIntent",)
+
+    def respond(self, turn):
+        return answers.anything_else(turn, "declined" if turn.state.offer else "no_offer")

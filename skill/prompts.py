@@ -1,0 +1,87 @@
+"""Every spoken sentence that is not content: loaded from skill/locale/<locale>/prompts.json.
+
+Each prompt has one or more variants. pick() rotates through them per session (the position is
+kept in the session state), starting at a random variant, so the skill does not repeat itself
+word for word within a session.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from functools import lru_cache
+from importlib import resources
+from typing import Dict, MutableMapping, Optional, Tuple
+
+from skill import LOCALE
+
+
+class PromptError(ValueError):
+    """The prompts file is malformed; the message names the place."""
+
+
+class Prompts:
+    def __init__(self, variants: Dict[str, Tuple[str, ...]]):
+        self._variants = variants
+
+    def keys(self):
+        return self._variants.keys()
+
+    def variants(self, key: str) -> Tuple[str, ...]:
+        return self._variants[key]
+
+    def pick(self, key: str, rotation: MutableMapping[str, int], rng, **fields: str) -> str:
+        """The next variant of a prompt in this session, with {fields} filled in."""
+        options = self._variants[key]
+        if len(options) == 1:
+            index = 0
+        else:
+            index = rotation.get(key)
+            if not isinstance(index, int) or not 0 <= index < len(options):
+                index = rng.randrange(len(options))
+            rotation[key] = (index + 1) % len(options)
+        return options[index].format(**fields) if fields else options[index]
+
+
+def _fields(text: str):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def parse_prompts(data, origin: str = "prompts") -> Prompts:
+    if not isinstance(data, dict) or not isinstance(data.get("prompts"), dict):
+        raise PromptError(f"{origin}: must be an object with a 'prompts' object")
+    variants: Dict[str, Tuple[str, ...]] = {}
+    for key, options in data["prompts"].items():
+        where = f"{origin}.prompts.{key}"
+        if not isinstance(options, list) or not options:
+            raise PromptError(f"{where}: must be a non-empty list of variants")
+        for i, text in enumerate(options):
+            if not isinstance(text, str) or not text.strip():
+                raise PromptError(f"{where}[{i}]: must be a non-empty string")
+            try:
+                fields = _fields(text)
+            except ValueError as exc:
+                raise PromptError(f"{where}[{i}]: bad placeholder: {exc}") from None
+            if fields != _fields(options[0]):
+                raise PromptError(f"{where}[{i}]: uses placeholders {sorted(fields)}, "
+                                  f"variant 0 uses {sorted(_fields(options[0]))}")
+        if len(set(options)) != len(options):
+            raise PromptError(f"{where}: has a duplicate variant")
+        variants[key] = tuple(options)
+    return Prompts(variants)
+
+
+@lru_cache(maxsize=8)
+def load_prompts(path: Optional[str] = None, locale: str = LOCALE) -> Prompts:
+    if path is None:
+        text = resources.files("skill").joinpath(f"locale/{locale}/prompts.json").read_text(encoding="utf-8")
+        origin = f"locale/{locale}/prompts.json"
+    else:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        origin = path
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PromptError(f"{origin}: not valid JSON: {exc}") from None
+    return parse_prompts(data, origin)

@@ -1,0 +1,166 @@
+"""Speech: the one place where SSML is made (and checked).
+
+A Speech is a list of segments (text, pauses, quoted example phrases, digits). It renders to SSML
+for Alexa and to plain text for the card, so both always say the same thing. Text is escaped here
+and nowhere else; only tags Alexa supports are produced, and validate() checks any SSML against
+Alexa's rules (used by the tests, the fuzzers and the Repeat handler).
+
+Prompt strings (skill/locale/*/prompts.json) may hold two small markers:
+  [[pauze]]          a short pause (for example before a question)
+  [[cijfers:0800-0113]]  a number read digit by digit (phone numbers), shown as written on the card
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import List, Tuple
+from xml.sax.saxutils import escape
+
+RATE = "95%"            # the whole answer: calm, slightly slower than Alexa's default
+QUOTE_RATE = "90%"      # example phrases: slower still, so they can be repeated
+PAUSES = {"short": 350, "medium": 600, "long": 1000}
+MAX_SPEECH_CHARS = 8000
+MAX_RESPONSE_BYTES = 24 * 1024
+
+_MARKER = re.compile(r"\[\[(pauze|cijfers:[0-9 \-]+)\]\]")
+
+# Tags (and their attributes) that Alexa's SSML reference lists.
+ALLOWED_TAGS = {
+    "speak": set(), "p": set(), "s": set(), "break": {"time", "strength"},
+    "prosody": {"rate", "pitch", "volume"}, "emphasis": {"level"},
+    "say-as": {"interpret-as", "format"}, "sub": {"alias"}, "lang": {"{http://www.w3.org/XML/1998/namespace}lang"},
+    "phoneme": {"alphabet", "ph"}, "w": {"role"}, "audio": {"src"}, "voice": {"name"},
+    "{http://amazon.com/ssml}effect": {"name"}, "{http://amazon.com/ssml}domain": {"name"},
+    "{http://amazon.com/ssml}emotion": {"name", "intensity"},
+}
+_BREAK_TIME = re.compile(r"^(\d+)(ms|s)$")
+
+
+class Speech:
+    """Segments of one answer; add with say(), pause(), quote(), then render with ssml() / text()."""
+
+    def __init__(self) -> None:
+        self._parts: List[Tuple[str, str]] = []
+
+    # building ------------------------------------------------------------------------------
+    def say(self, text: str) -> "Speech":
+        """Plain text, with [[pauze]] and [[cijfers:...]] markers honoured."""
+        pos = 0
+        for match in _MARKER.finditer(text):
+            self._text(text[pos:match.start()])
+            marker = match.group(1)
+            if marker == "pauze":
+                self.pause("short")
+            else:
+                self._parts.append(("digits", marker.split(":", 1)[1]))
+            pos = match.end()
+        self._text(text[pos:])
+        return self
+
+    def _text(self, text: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self._parts.append(("text", text))
+
+    def pause(self, length: str = "medium") -> "Speech":
+        ms = PAUSES[length]
+        if self._parts and self._parts[-1][0] == "pause":  # two pauses in a row: keep the longer
+            ms = max(ms, int(self._parts.pop()[1]))
+        self._parts.append(("pause", str(ms)))
+        return self
+
+    def quote(self, phrase: str) -> "Speech":
+        """An example phrase: a pause before and after, read a little slower."""
+        self._parts.append(("quote", " ".join(phrase.split())))
+        return self
+
+    def extend(self, other: "Speech") -> "Speech":
+        self._parts.extend(other._parts)
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self._parts)
+
+    # rendering -----------------------------------------------------------------------------
+    def ssml(self) -> str:
+        out: List[str] = []
+        for kind, value in self._parts:
+            if kind == "text":
+                out.append(escape(value))
+            elif kind == "pause":
+                out.append(f'<break time="{value}ms"/>')
+            elif kind == "digits":
+                digits = "".join(ch for ch in value if ch.isdigit())
+                out.append(f'<say-as interpret-as="digits">{digits}</say-as>')
+            else:  # quote
+                out.append(f'<break time="{PAUSES["short"]}ms"/><prosody rate="{QUOTE_RATE}">'
+                           f'{escape(value)}</prosody><break time="{PAUSES["medium"]}ms"/>')
+        body = _join(out)
+        return f'<speak><prosody rate="{RATE}">{body}</prosody></speak>'
+
+    def text(self) -> str:
+        out: List[str] = []
+        for kind, value in self._parts:
+            if kind in ("text", "digits"):
+                out.append(value)
+            elif kind == "quote":
+                out.append(f"‘{value}’")
+        return _join(out)
+
+
+def _join(chunks: List[str]) -> str:
+    """Join with spaces, but none before punctuation that follows a number or quote."""
+    out = ""
+    for chunk in chunks:
+        if out and not chunk[:1] in ".,;:!?":
+            out += " "
+        out += chunk
+    return out
+
+
+def speech(text: str = "") -> Speech:
+    return Speech().say(text)
+
+
+def plain_text(ssml: str) -> str:
+    """The words of an SSML string, tags dropped (for the chat simulator and logs)."""
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError:
+        return re.sub(r"<[^>]+>", " ", ssml)
+    return " ".join(" ".join(root.itertext()).split())
+
+
+def validate(ssml: str) -> List[str]:
+    """Problems Alexa would have with this SSML (an empty list means it is fine)."""
+    problems: List[str] = []
+    if len(ssml) > MAX_SPEECH_CHARS:
+        problems.append(f"speech is {len(ssml)} characters, over Alexa's {MAX_SPEECH_CHARS}")
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError as exc:
+        return problems + [f"not well-formed XML: {exc}"]
+    if root.tag != "speak":
+        problems.append(f"root element is <{root.tag}>, not <speak>")
+    for element in root.iter():
+        allowed = ALLOWED_TAGS.get(element.tag)
+        if allowed is None:
+            problems.append(f"tag <{element.tag}> is not supported by Alexa")
+            continue
+        for attribute in element.attrib:
+            if attribute not in allowed:
+                problems.append(f"attribute {attribute!r} is not allowed on <{element.tag}>")
+        if element.tag == "break":
+            match = _BREAK_TIME.match(element.attrib.get("time", "0ms"))
+            if not match:
+                problems.append(f"break time {element.attrib.get('time')!r} is not like 500ms or 1s")
+            else:
+                ms = int(match.group(1)) * (1000 if match.group(2) == "s" else 1)
+                if ms > 10000:
+                    problems.append("a break is longer than Alexa's 10 seconds")
+        if element.tag == "prosody" and "rate" in element.attrib:
+            rate = element.attrib["rate"]
+            if rate.endswith("%") and (not rate[:-1].isdigit() or int(rate[:-1]) < 20):
+                problems.append(f"prosody rate {rate!r} is not a percentage of at least 20%")
+    return problems

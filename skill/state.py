@@ -1,0 +1,126 @@
+"""Session state: what the skill remembers between turns of one session, kept in Alexa's session
+attributes. It is small (ids and indexes), versioned, and validated on every turn: anything
+malformed, tampered or stale is dropped field by field, so it can never crash a handler.
+
+Core fields (short keys keep the response small):
+  v      state version (STATE_VERSION)
+  ctx    what was just said: {"k": kind, "p": principle id, "i": index}, for Next/Previous/StartOver
+  offer  the yes/no question that is open ("tip", "examples", "next", "crisis", ...)
+  seen   indexes of the tips heard this session, in order
+  rot    next variant per prompt key (see skill.prompts)
+  last   the last answer, for Repeat: {"s": ssml, "r": reprompt ssml}
+Feature sections (for example "quiz", "chk") are kept only if they are objects; the feature that
+owns one validates it when it reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+STATE_VERSION = 1
+CONTEXT_KINDS = {"tip", "principle", "examples", "list"}
+MAX_TEXT = 8000
+MAX_SECTION_KEYS = 16
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+CORE_KEYS = {"v", "ctx", "offer", "seen", "rot", "last"}
+
+
+@dataclass
+class State:
+    ctx: Optional[Dict[str, Any]] = None
+    offer: Optional[str] = None
+    seen: List[int] = field(default_factory=list)
+    rot: Dict[str, int] = field(default_factory=dict)
+    last: Optional[Dict[str, str]] = None
+    sections: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    repaired: bool = False  # something in the incoming attributes was dropped
+
+    @classmethod
+    def from_attributes(cls, raw: Any, *, principle_ids, tip_count: int, prompt_keys) -> "State":
+        state = cls()
+        if raw in (None, {}):
+            return state
+        if not isinstance(raw, dict):
+            state.repaired = True
+            return state
+        if raw.get("v") != STATE_VERSION:
+            state.repaired = True
+            return state
+        state.ctx = _context(raw.get("ctx"), principle_ids, tip_count)
+        offer = raw.get("offer")
+        state.offer = offer if isinstance(offer, str) and _NAME.match(offer) else None
+        state.seen = _seen(raw.get("seen"), tip_count)
+        state.rot = {k: v for k, v in raw.get("rot", {}).items()
+                     if k in prompt_keys and type(v) is int and 0 <= v < 100} \
+            if isinstance(raw.get("rot"), dict) else {}
+        state.last = _last(raw.get("last"))
+        for key, value in raw.items():
+            if key in CORE_KEYS:
+                continue
+            if isinstance(key, str) and _NAME.match(key) and isinstance(value, dict) \
+                    and len(state.sections) < MAX_SECTION_KEYS:
+                state.sections[key] = value
+        clean = state.to_attributes()
+        state.repaired = any(raw[key] != clean.get(key) for key in CORE_KEYS if key in raw)
+        return state
+
+    def to_attributes(self) -> Dict[str, Any]:
+        attrs: Dict[str, Any] = {"v": STATE_VERSION}
+        if self.ctx:
+            attrs["ctx"] = self.ctx
+        if self.offer:
+            attrs["offer"] = self.offer
+        if self.seen:
+            attrs["seen"] = list(self.seen)
+        if self.rot:
+            attrs["rot"] = dict(self.rot)
+        if self.last:
+            attrs["last"] = dict(self.last)
+        for key, value in self.sections.items():
+            if value is not None:
+                attrs[key] = value
+        return attrs
+
+    def set_context(self, kind: str, principle: Optional[str] = None, index: int = 0) -> None:
+        self.ctx = {"k": kind, "p": principle, "i": index} if principle else {"k": kind, "i": index}
+
+
+def _context(value: Any, principle_ids, tip_count: int) -> Optional[Dict[str, Any]]:
+    if not isinstance(value, dict) or value.get("k") not in CONTEXT_KINDS:
+        return None
+    index = value.get("i", 0)
+    if type(index) is not int or not 0 <= index < max(tip_count, len(principle_ids)):
+        return None
+    principle = value.get("p")
+    if principle is not None and principle not in principle_ids:
+        return None
+    ctx = {"k": value["k"], "i": index}
+    if principle is not None:
+        ctx["p"] = principle
+    return ctx
+
+
+def _seen(value: Any, tip_count: int) -> List[int]:
+    if not isinstance(value, list):
+        return []
+    out: List[int] = []
+    for item in value[:tip_count]:
+        if type(item) is int and 0 <= item < tip_count and item not in out:
+            out.append(item)
+    return out
+
+
+def _last(value: Any) -> Optional[Dict[str, str]]:
+    if not isinstance(value, dict):
+        return None
+    out = {}
+    for key in ("s", "r"):
+        item = value.get(key)
+        if item is None:
+            continue
+        if not isinstance(item, str) or len(item) > MAX_TEXT:
+            return None
+        out[key] = item
+    return out if "s" in out else None

@@ -1,0 +1,100 @@
+"""One turn of the conversation: the request's context (content, prompts, state) and the ways
+to answer it. The request interceptor makes a Turn; handlers get it with Turn.of(handler_input).
+
+Answering:
+  turn.answer(speech, question=..., reprompt=..., offer=...)  one-shot: speak and end the session;
+                                                               in a session: ask the question
+  turn.ask(...)    always keep the session open (launch, help, fallback, unknown topic)
+  turn.tell(...)   always end the session (stop, cancel)
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill.content import Content
+from skill.prompts import Prompts
+from skill.ssml import Speech, plain_text
+from skill.state import State
+
+TURN_KEY = "turn"
+
+
+class Turn:
+    def __init__(self, handler_input: HandlerInput, content: Content, prompts: Prompts, rng, state: State):
+        self.handler_input = handler_input
+        self.content = content
+        self.prompts = prompts
+        self.rng = rng
+        self.state = state
+        self.end_session = False
+
+    @classmethod
+    def of(cls, handler_input: HandlerInput) -> "Turn":
+        return handler_input.attributes_manager.request_attributes[TURN_KEY]
+
+    # request facts -----------------------------------------------------------------------------
+    @property
+    def request(self):
+        return self.handler_input.request_envelope.request
+
+    @property
+    def one_shot(self) -> bool:
+        """A new session that starts with an intent ("Alexa, vraag empathisch gesprek om een tip")."""
+        session = self.handler_input.request_envelope.session
+        return bool(session is None or session.new) and isinstance(self.request, IntentRequest)
+
+    # words -------------------------------------------------------------------------------------
+    def line(self, key: str, **fields: str) -> str:
+        """The next variant of a prompt, as text (may hold [[pauze]] markers)."""
+        return self.prompts.pick(key, self.state.rot, self.rng, **fields)
+
+    def speech(self, *keys: str, **fields: str) -> Speech:
+        out = Speech()
+        for key in keys:
+            out.say(self.line(key, **fields))
+        return out
+
+    # answers -----------------------------------------------------------------------------------
+    def answer(self, speech: Speech, *, question: str, reprompt: str, offer: Optional[str] = None,
+               card_title: Optional[str] = None) -> Response:
+        if self.one_shot:
+            return self.tell(speech, card_title=card_title)
+        return self.ask(speech, question=question, reprompt=reprompt, offer=offer, card_title=card_title)
+
+    def ask(self, speech: Speech, *, question: str, reprompt: str, offer: Optional[str] = None,
+            card_title: Optional[str] = None) -> Response:
+        """Speak, end with a question (a prompt key), keep the session open with a reprompt."""
+        full = Speech().extend(speech).pause("short").say(self.line(question))
+        again = self.speech(reprompt)
+        self.state.offer = offer
+        builder = self.handler_input.response_builder
+        builder.speak(full.ssml()).ask(again.ssml())
+        builder.set_card(SimpleCard(title=card_title or self.line("card_title"), content=full.text()))
+        self.end_session = False
+        return builder.response
+
+    def tell(self, speech: Speech, *, card_title: Optional[str] = None, card: bool = True) -> Response:
+        builder = self.handler_input.response_builder
+        builder.speak(speech.ssml())
+        if card:
+            builder.set_card(SimpleCard(title=card_title or self.line("card_title"), content=speech.text()))
+        builder.set_should_end_session(True)
+        self.state.offer = None
+        self.end_session = True
+        return builder.response
+
+    def replay(self, ssml: str, reprompt_ssml: Optional[str]) -> Response:
+        """Say exactly what was said before (Repeat), keeping the same open question."""
+        builder = self.handler_input.response_builder
+        builder.speak(ssml)
+        if reprompt_ssml:
+            builder.ask(reprompt_ssml)
+        else:
+            builder.set_should_end_session(False)
+        builder.set_card(SimpleCard(title=self.line("card_title"), content=plain_text(ssml)))
+        return builder.response
