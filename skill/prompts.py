@@ -73,15 +73,27 @@ def parse_prompts(data, origin: str = "prompts") -> Prompts:
 
 @lru_cache(maxsize=8)
 def load_prompts(path: Optional[str] = None, locale: str = LOCALE) -> Prompts:
-    if path is None:
-        text = resources.files("skill").joinpath(f"locale/{locale}/prompts.json").read_text(encoding="utf-8")
-        origin = f"locale/{locale}/prompts.json"
-    else:
+    """All prompts of a locale: every *.json file in skill/locale/<locale>/ (one per feature, e.g.
+    prompts.json, quiz.json), merged; a key defined twice is an error. path: one file instead."""
+    if path is not None:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-        origin = path
+            return parse_prompts(_json(handle.read(), path), path)
+    folder = resources.files("skill").joinpath(f"locale/{locale}")
+    merged: Dict[str, Tuple[str, ...]] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        origin = f"locale/{locale}/{entry.name}"
+        part = parse_prompts(_json(entry.read_text(encoding="utf-8"), origin), origin)
+        for key in part.keys():
+            if key in merged:
+                raise PromptError(f"{origin}.prompts.{key}: already defined in another file")
+            merged[key] = part.variants(key)
+    return Prompts(merged)
+
+
+def _json(text: str, origin: str):
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise PromptError(f"{origin}: not valid JSON: {exc}") from None
-    return parse_prompts(data, origin)

@@ -129,7 +129,7 @@ def plain_text(ssml: str) -> str:
         root = ET.fromstring(ssml)
     except ET.ParseError:
         return re.sub(r"<[^>]+>", " ", ssml)
-    return " ".join(" ".join(root.itertext()).split())
+    return re.sub(r"\s+([,.;:!?])", r"\1", " ".join(" ".join(root.itertext()).split()))
 
 
 def validate(ssml: str) -> List[str]:

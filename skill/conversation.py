@@ -1,0 +1,110 @@
+"""A conversation with the skill, carried from turn to turn exactly as Alexa carries it (session id
+and attributes from each response into the next request; a new session after one ends).
+
+Used by the tests, the chat simulator and the end-to-end checks:
+
+    talk = Conversation(build_skill())
+    reply = talk.launch()
+    reply = talk.intent("PrincipleIntent", principe="afsluiten")
+    assert not reply.ended and "Sluit zorgvuldig af" in reply.speech
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+
+from skill import envelopes
+from skill.ssml import plain_text
+
+
+@dataclass
+class Reply:
+    request: Dict[str, Any]
+    envelope: Dict[str, Any]
+
+    @property
+    def response(self) -> Dict[str, Any]:
+        return self.envelope.get("response") or {}
+
+    @property
+    def ssml(self) -> str:
+        return (self.response.get("outputSpeech") or {}).get("ssml", "")
+
+    @property
+    def speech(self) -> str:
+        """What Alexa says, as plain text."""
+        return plain_text(self.ssml) if self.ssml else ""
+
+    @property
+    def reprompt(self) -> str:
+        ssml = ((self.response.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml", "")
+        return plain_text(ssml) if ssml else ""
+
+    @property
+    def ended(self) -> bool:
+        """True when the session ends (shouldEndSession true or absent, as Alexa reads it)."""
+        return self.response.get("shouldEndSession") is not False
+
+    @property
+    def attributes(self) -> Dict[str, Any]:
+        return self.envelope.get("sessionAttributes") or {}
+
+    @property
+    def card(self) -> Optional[Dict[str, Any]]:
+        return self.response.get("card")
+
+
+class Conversation:
+    """send: a function taking a request envelope dict and returning the response envelope dict."""
+
+    def __init__(self, skill_or_send, *, skill_id: str = envelopes.DEFAULT_SKILL_ID):
+        if callable(skill_or_send) and not hasattr(skill_or_send, "invoke"):
+            self._send: Callable[[Dict[str, Any]], Dict[str, Any]] = skill_or_send
+        else:
+            from skill.runtime import dispatch
+
+            self._send = lambda envelope: dispatch(skill_or_send, envelope)
+        self.skill_id = skill_id
+        self.session_id: Optional[str] = None
+        self.attributes: Dict[str, Any] = {}
+        self.last: Optional[Reply] = None
+
+    @property
+    def in_session(self) -> bool:
+        return self.session_id is not None
+
+    def send(self, envelope: Dict[str, Any]) -> Reply:
+        reply = Reply(envelope, self._send(envelope))
+        self.last = reply
+        if envelope["request"]["type"] == "SessionEndedRequest" or reply.ended:
+            self.session_id, self.attributes = None, {}
+        else:
+            self.session_id = envelope["session"]["sessionId"]
+            self.attributes = reply.attributes
+        return reply
+
+    def launch(self) -> Reply:
+        self.session_id, self.attributes = None, {}
+        return self.send(envelopes.launch(skill_id=self.skill_id))
+
+    def intent(self, name: str, _slots=None, **slots: Any) -> Reply:
+        """An intent; slots as principe="afsluiten" (resolved to that id) or a list of slot dicts.
+
+        A keyword slot value given as a tuple (spoken, id) resolves the spoken words to id; given as
+        (spoken, None) it is a value that entity resolution did not match.
+        """
+        slot_list = list(_slots or [])
+        for slot_name, value in slots.items():
+            spoken, resolved = value if isinstance(value, tuple) else (value, value)
+            slot_list.append(envelopes.slot(slot_name, spoken, resolved_id=resolved,
+                                            skill_id=self.skill_id, no_match=resolved is None))
+        envelope = envelopes.intent(name, slot_list, new=not self.in_session,
+                                    attributes=self.attributes, session_id=self.session_id,
+                                    skill_id=self.skill_id)
+        return self.send(envelope)
+
+    def end(self, reason: str = "USER_INITIATED") -> Reply:
+        envelope = envelopes.session_ended(reason, attributes=self.attributes,
+                                           session_id=self.session_id, skill_id=self.skill_id)
+        return self.send(envelope)
