@@ -26,7 +26,8 @@ from werkzeug.exceptions import HTTPException
 
 from skill.config import SkillConfig
 from skill.web.sdk_compat import VerificationException, WebserviceSkillHandler
-from skill.web.verifier import Clock, Fetcher, RequestRejected, build_verifiers, load_pem_bundle
+from skill.web.verifier import (Clock, Fetcher, RequestRejected, build_verifiers, default_trust_roots,
+                                load_pem_bundle)
 
 log = logging.getLogger("gesprekscoach.web")
 
@@ -177,6 +178,10 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
     if trust_roots is None and settings.trust_roots_path:
         with open(settings.trust_roots_path, "rb") as fh:
             trust_roots = load_pem_bundle(fh.read())
+        if not trust_roots:
+            raise RuntimeError(f"no certificates in trust roots file {settings.trust_roots_path}")
+    if trust_roots is None and not settings.dev:
+        trust_roots = default_trust_roots()  # load at start-up: a missing CA bundle fails fast
     verifiers = build_verifiers(skill_id=config.skill_id, verify_signature=not settings.dev,
                                 trust_roots=trust_roots, fetcher=settings.fetcher, clock=settings.clock,
                                 fetch_timeout=settings.fetch_timeout, cache_size=settings.cert_cache_size)

@@ -21,6 +21,7 @@ import posixpath
 import ssl
 import threading
 import urllib.request
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -137,7 +138,9 @@ def load_pem_bundle(data: bytes) -> List[x509.Certificate]:
         if b"-----BEGIN CERTIFICATE-----" not in block:
             continue
         try:
-            certs.append(x509.load_pem_x509_certificate(block + marker + b"\n"))
+            with warnings.catch_warnings():  # some system roots have odd serials; they are still roots
+                warnings.simplefilter("ignore")
+                certs.append(x509.load_pem_x509_certificate(block + marker + b"\n"))
         except ValueError:
             continue
     return certs

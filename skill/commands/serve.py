@@ -1,0 +1,86 @@
+"""``gesprekscoach serve``: run the webservice (POST /alexa, GET /health) on a threaded WSGI server.
+
+For production run the same app under gunicorn behind an HTTPS reverse proxy
+(``gunicorn 'skill.web:create_app()'``); see docs/deploy.md. Flask is imported only when this runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+HELP = "Serve the skill as a webservice (POST /alexa, GET /health); put HTTPS in front for production."
+
+
+def _env_port() -> int:
+    try:
+        return int(os.environ.get("GESPREKSCOACH_PORT") or 8080)
+    except ValueError:
+        return 8080
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("GESPREKSCOACH_HOST") or "127.0.0.1",
+                        help="interface to listen on (default 127.0.0.1; env GESPREKSCOACH_HOST)")
+    parser.add_argument("--port", type=int, default=_env_port(),
+                        help="port (default 8080; 0 picks a free one; env GESPREKSCOACH_PORT)")
+    parser.add_argument("--dev", action="store_true", default=None,
+                        help="turn OFF the request signature check, for local clients that cannot sign; "
+                             "timestamp and skill id checks stay on (env GESPREKSCOACH_DEV=1)")
+    parser.add_argument("--skill-id", default=None,
+                        help="refuse requests for any other skill id (env GESPREKSCOACH_SKILL_ID)")
+    parser.add_argument("--log-level", default=None,
+                        help="DEBUG, INFO (default), WARNING, ERROR (env GESPREKSCOACH_LOG_LEVEL)")
+    parser.add_argument("--max-body-bytes", type=int, default=None,
+                        help="larger requests get 413 (default 131072; env GESPREKSCOACH_MAX_BODY_BYTES)")
+    parser.add_argument("--trust-roots", default=None, metavar="PEM",
+                        help="CA bundle to validate Alexa's certificate chain against "
+                             "(default: the system's; env GESPREKSCOACH_TRUST_ROOTS)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import sys
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from skill.config import SkillConfig
+    from skill.web.app import WebSettings, create_app
+
+    settings = WebSettings.from_env()
+    if args.dev:
+        settings.dev = True
+    if args.log_level:
+        settings.log_level = args.log_level
+    if args.max_body_bytes:
+        settings.max_body_bytes = args.max_body_bytes
+    if args.trust_roots:
+        settings.trust_roots_path = args.trust_roots
+    config = SkillConfig.from_env()
+    if args.skill_id:
+        config.skill_id = args.skill_id
+
+    level = getattr(logging, (settings.log_level or "INFO").upper(), logging.INFO)
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our own line per request is enough
+
+    app = create_app(config, settings)
+    server = make_server(args.host, args.port, app, threaded=True)
+    print(f"Gesprekscoach listening on http://{args.host}:{server.port} (POST /alexa, GET /health)"
+          f"{'  [DEV: signature check OFF]' if settings.dev else ''}", flush=True)
+
+    def _stop(signum, frame):  # shutdown() waits for serve_forever, so call it from another thread
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    print("Gesprekscoach stopped.", flush=True)
+    return 0

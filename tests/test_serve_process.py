@@ -1,0 +1,130 @@
+"""``gesprekscoach serve`` as a real process on a free port, talked to over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from skill import envelopes
+
+REPO = Path(__file__).resolve().parents[1]
+SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+
+
+def _command():
+    script = Path(sys.executable).with_name("gesprekscoach")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("gesprekscoach")
+    return [found] if found else [sys.executable, "-m", "skill.cli"]
+
+
+class Server:
+    def __init__(self, *flags, env=None):
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
+        environ.update(env or {})
+        environ["PYTHONUNBUFFERED"] = "1"
+        # --port 0: the OS picks a free port; the server prints the one it got
+        self.proc = subprocess.Popen(_command() + ["serve", "--host", "127.0.0.1", "--port", "0", *flags],
+                                     cwd=REPO, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if "listening on http://" not in line:
+            self.proc.kill()
+            raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()}")
+        self.base = line.split("listening on ", 1)[1].split()[0]
+        self._wait_healthy()
+
+    def _wait_healthy(self):
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                status, _ = self.request("GET", "/health")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("server never became healthy")
+            time.sleep(0.05)
+
+    def request(self, method, path, body=None, headers=None):
+        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"null")
+
+    def post(self, envelope):
+        return self.request("POST", "/alexa", json.dumps(envelope).encode(),
+                            {"Content-Type": "application/json; charset=utf-8"})
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = self.proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+        return self.proc.returncode, out, err
+
+
+@pytest.fixture
+def dev_server():
+    server = Server("--dev", "--skill-id", SKILL_ID)
+    yield server
+    if server.proc.poll() is None:
+        server.stop()
+
+
+def test_serve_dev_talks_alexa_over_http(dev_server):
+    status, health = dev_server.request("GET", "/health")
+    assert status == 200 and health["signature_check"] is False and health["skill_id_check"] is True
+
+    launch = envelopes.launch(skill_id=SKILL_ID)
+    status, first = dev_server.post(launch)
+    assert status == 200
+    assert first["response"]["shouldEndSession"] is False
+    assert first["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+
+    stop = envelopes.follow_up(envelopes.intent("AMAZON.StopIntent", skill_id=SKILL_ID), first, launch)
+    status, last = dev_server.post(stop)
+    assert status == 200 and last["response"]["shouldEndSession"] is True
+
+    assert dev_server.post(envelopes.launch())[0] == 400  # skill id still checked in dev mode
+    assert dev_server.request("GET", "/alexa")[0] == 405
+    assert dev_server.request("POST", "/alexa", b"{oops")[0] == 400
+
+    code, out, err = dev_server.stop()
+    assert code == 0
+    assert "SIGNATURE CHECK IS OFF" in err  # the clear dev warning
+    lines = [json.loads(l.split(" gesprekscoach.web ", 1)[1]) for l in err.splitlines()
+             if " gesprekscoach.web {" in l]
+    assert [l["status"] for l in lines if l["path"] == "/alexa"] == [200, 200, 400, 405, 400]
+    assert lines[0]["request_type"] == "LaunchRequest"
+    assert "Traceback" not in err
+    assert envelopes.DEFAULT_USER_ID not in err
+
+
+def test_serve_without_dev_refuses_unsigned_requests():
+    server = Server(env={"GESPREKSCOACH_SKILL_ID": SKILL_ID})
+    try:
+        status, body = server.post(envelopes.launch(skill_id=SKILL_ID))
+        assert status == 400 and body["error"] == "cert_url_missing"
+        status, health = server.request("GET", "/health")
+        assert health["signature_check"] is True
+    finally:
+        code, _, err = server.stop()
+    assert code == 0
+    assert "SIGNATURE CHECK IS OFF" not in err
