@@ -1,0 +1,117 @@
+"""The Lambda entry point: same skill, same responses as the webservice, and a light import."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+try:
+    from tests.web_fixtures import body_of, make_app, signed_headers, stamp, NOW
+except ImportError:  # tests/ on sys.path instead of the repo root
+    from web_fixtures import body_of, make_app, signed_headers, stamp, NOW  # type: ignore
+
+from skill import envelopes
+from skill.builder import build_skill
+from skill.config import SkillConfig
+
+REPO = Path(__file__).resolve().parents[1]
+LAMBDA = REPO / "lambda" / "lambda_function.py"
+SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "certvalidator", "oscrypto",
+         "gunicorn", "skill.web", "skill.commands", "skill.cli")
+
+
+def _load_lambda_module(monkeypatch, skill_id=None):
+    if skill_id:
+        monkeypatch.setenv("GESPREKSCOACH_SKILL_ID", skill_id)
+    else:
+        monkeypatch.delenv("GESPREKSCOACH_SKILL_ID", raising=False)
+    spec = importlib.util.spec_from_file_location("lambda_function_under_test", LAMBDA)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lambda_import_stays_light():
+    code = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(LAMBDA.parent)!r})\n"
+        "import lambda_function\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy))))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO / "lambda", env=env, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == []
+
+
+def _conversation():
+    """Envelopes in the order a user would send them, each with the session carried over."""
+    return [
+        lambda prev, req: envelopes.launch(skill_id=SKILL_ID, timestamp=stamp()),
+        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.HelpIntent", skill_id=SKILL_ID,
+                                                               timestamp=stamp()), prev, req),
+        lambda prev, req: envelopes.follow_up(envelopes.intent("TipIntent", skill_id=SKILL_ID,
+                                                               timestamp=stamp()), prev, req),
+        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.NextIntent", skill_id=SKILL_ID,
+                                                               timestamp=stamp()), prev, req),
+        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.FallbackIntent", skill_id=SKILL_ID,
+                                                               timestamp=stamp()), prev, req),
+        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.StopIntent", skill_id=SKILL_ID,
+                                                               timestamp=stamp()), prev, req),
+        lambda prev, req: envelopes.session_ended(skill_id=SKILL_ID, timestamp=stamp()),
+        lambda prev, req: envelopes.intent("TipIntent", new=True, skill_id=SKILL_ID, timestamp=stamp()),
+    ]
+
+
+def _strip(response):
+    response = dict(response)
+    response.pop("userAgent", None)  # the webservice handler adds "ask-webservice" to it
+    return response
+
+
+def test_lambda_and_webservice_give_the_same_responses(monkeypatch):
+    module = _load_lambda_module(monkeypatch, SKILL_ID)
+    handler = module.make_handler(SkillConfig(skill_id=SKILL_ID, rng=random.Random(11)))
+    app, *_ = make_app(skill=build_skill(SkillConfig(skill_id=SKILL_ID, rng=random.Random(11))),
+                       skill_id=SKILL_ID)
+    client = app.test_client()
+    prev_l = prev_w = req = None
+    for step in _conversation():
+        env = step(prev_w, req) if prev_w is not None else step({}, None)
+        from_lambda = handler(json.loads(json.dumps(env)), None)
+        body = body_of(env)
+        resp = client.post("/alexa", data=body, headers=signed_headers(body))
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        from_web = resp.get_json()
+        assert _strip(from_lambda) == _strip(from_web), env["request"]
+        prev_l, prev_w, req = from_lambda, from_web, env
+    assert prev_l is not None
+
+
+def test_module_level_handler_reads_the_skill_id_from_the_environment(monkeypatch):
+    module = _load_lambda_module(monkeypatch, SKILL_ID)
+    out = module.lambda_handler(envelopes.launch(skill_id=SKILL_ID), None)
+    assert out["response"]["shouldEndSession"] is False
+    with pytest.raises(Exception, match="Skill ID"):
+        module.lambda_handler(envelopes.launch(skill_id="amzn1.ask.skill.someone-else"), None)
+
+
+def test_without_a_skill_id_any_skill_id_is_served(monkeypatch):
+    module = _load_lambda_module(monkeypatch, None)
+    out = module.lambda_handler(envelopes.launch(), None)
+    assert out["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+
+
+def test_requirements_list_only_the_core_sdk():
+    lines = [l.strip() for l in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
+             if l.strip() and not l.startswith("#")]
+    assert len(lines) == 1 and lines[0].startswith("ask-sdk-core")
