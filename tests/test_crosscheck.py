@@ -1,0 +1,101 @@
+"""Content, interaction model, handlers and prompts checked against each other
+(in the spirit of home-assistant/intents' validator)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from skill.content import load_content
+from skill.handlers import HANDLERS
+from skill.prompts import load_prompts
+
+ROOT = Path(__file__).parent.parent
+MODEL = json.loads((ROOT / "interaction_model/interactionModels/custom/nl-NL.json").read_text(encoding="utf-8"))
+LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
+MODEL_INTENTS = {intent["name"] for intent in LANGUAGE_MODEL["intents"]}
+HANDLED = {name for handler in HANDLERS for name in getattr(handler, "INTENTS", ())}
+REQUIRED_BUILT_INS = {
+    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
+    "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+}
+
+
+def test_invocation_name():
+    assert LANGUAGE_MODEL["invocationName"] == "empathisch gesprek"
+
+
+def test_every_intent_in_the_model_has_a_handler():
+    assert MODEL_INTENTS - HANDLED == set()
+
+
+def test_every_handled_intent_is_in_the_model():
+    assert HANDLED - MODEL_INTENTS == set()
+
+
+def test_the_built_ins_a_certified_skill_needs_are_in_the_model():
+    assert REQUIRED_BUILT_INS <= MODEL_INTENTS
+
+
+def test_every_principle_is_a_slot_value_with_its_words_as_synonyms():
+    principe = next(t for t in LANGUAGE_MODEL["types"] if t["name"] == "PRINCIPE")
+    values = {v["id"]: v["name"] for v in principe["values"]}
+    content = load_content()
+    assert set(values) == set(content.ids)
+    for item in content:
+        words = {values[item.id]["value"], *values[item.id].get("synonyms", [])}
+        assert words == {item.name, *item.synonyms}, item.id
+
+
+def test_custom_intents_have_around_twenty_samples_each():
+    for intent in LANGUAGE_MODEL["intents"]:
+        if not intent["name"].startswith("AMAZON."):
+            assert len(intent["samples"]) >= 18, intent["name"]
+            assert len(set(intent["samples"])) == len(intent["samples"]), intent["name"]
+
+
+def test_the_slot_intents_use_the_principle_slot():
+    for intent in LANGUAGE_MODEL["intents"]:
+        for sample in intent["samples"]:
+            for slot in re.findall(r"\{(\w+)\}", sample):
+                assert slot in {s["name"] for s in intent.get("slots", [])}, (intent["name"], sample)
+
+
+def _keys_used_in_code():
+    used = set()
+    pattern = re.compile(r"""(?:line|speech|question=|reprompt=|anything_else\(turn,)\s*\(?\s*((?:"[a-z_]+"\s*,?\s*)+)""")
+    for path in (ROOT / "skill").rglob("*.py"):
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            used.update(re.findall(r'"([a-z_]+)"', match.group(1)))
+    return used
+
+
+def test_every_prompt_the_code_asks_for_exists_and_every_prompt_is_used():
+    prompts = set(load_prompts().keys())
+    used = _keys_used_in_code()
+    assert used - prompts == set()
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "skill").rglob("*.py"))
+    unused = {key for key in prompts if f'"{key}"' not in source}
+    assert unused == set()
+
+
+def test_no_spoken_dutch_sentences_in_python_code():
+    """Spoken text lives in data. A string literal with three or more Dutch words and a capital
+    or sentence mark in the skill's code is flagged (docstrings and comments are not looked at)."""
+    import ast
+
+    dutch = re.compile(r"\b(je|jij|het|een|niet|wil|ik|de|van|dat)\b")
+    offenders = []
+    for path in (ROOT / "skill").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)
+                      and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                if len(dutch.findall(node.value)) >= 3 and re.search(r"[.?!]\s*$", node.value):
+                    offenders.append(f"{path.relative_to(ROOT)}: {node.value[:60]!r}")
+    assert offenders == []
