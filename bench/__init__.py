@@ -1,0 +1,1 @@
+"""Benchmarks, fuzz and load scripts (issue 6). Not part of ``make test``; run ``make bench``."""
