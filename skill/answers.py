@@ -29,7 +29,7 @@ def tip(turn: Turn, index: Optional[int] = None, intro: Optional[Speech] = None)
     principle = chosen.principle
     speech.say(turn.line("tip_intro")).pause("short")
     speech.say(principle.title + ".").say(chosen.advice.text)
-    speech.pause("short").say(turn.line("example_lead")).quote(chosen.example)
+    speech.pause(chosen.advice.pause).say(turn.line("example_lead")).quote(chosen.example)
     turn.state.set_context("tip", principle.id, index)
     return turn.answer(speech, question="tip_question", reprompt="tip_reprompt", offer="tip",
                        card_title=principle.title)
@@ -44,7 +44,7 @@ def principle(turn: Turn, item: Principle, intro: Optional[Speech] = None):
     speech.say(item.title + ".").pause("short").say(item.summary).pause("short")
     speech.say(turn.line("principle_advice_lead"))
     for advice in item.advice:
-        speech.say(advice.text).pause("short")
+        speech.say(advice.text).pause(advice.pause)
     turn.state.set_context("principle", item.id, turn.content.position(item.id))
     if turn.one_shot:
         speech.extend(_example_phrases(turn, item))

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+_PAUSES = {"short", "medium", "long"}
 
 
 class ContentError(ValueError):
@@ -23,6 +24,7 @@ class ContentError(ValueError):
 class Advice:
     text: str
     examples: Tuple[str, ...]
+    pause: str = "short"  # the pause after it: "long" where the advice itself asks for room
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,11 @@ def parse_content(data: Any, origin: str = "content") -> Content:
             awhere = f"{where}.advice[{a}]"
             if not isinstance(entry, dict):
                 raise ContentError(f"{awhere}: must be an object with text (and examples)")
-            advice.append(Advice(_text(entry, "text", awhere), _texts(entry, "examples", awhere, required=False)))
+            pause = entry.get("pause", "short")
+            if pause not in _PAUSES:
+                raise ContentError(f"{awhere}.pause: must be one of {', '.join(sorted(_PAUSES))}")
+            advice.append(Advice(_text(entry, "text", awhere), _texts(entry, "examples", awhere, required=False),
+                                 pause))
         synonyms = _texts(item, "synonyms", where)
         if not synonyms:
             raise ContentError(f"{where}.synonyms: must not be empty")

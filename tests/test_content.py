@@ -131,6 +131,7 @@ def test_the_packaged_file_validates(tmp_path):
     (lambda d: d["principles"][7].__setitem__("id", "Grenzen!"), r"principles\[7\]\.id: 'Grenzen!' may hold only"),
     (lambda d: d["principles"][8]["advice"][0].__setitem__("examples", "Hallo"), r"advice\[0\]\.examples: must be a list"),
     (lambda d: d.__setitem__("version", 2), r"\.version: must be 1"),
+    (lambda d: d["principles"][2]["advice"][1].__setitem__("pause", "eeuwig"), r"principles\[2\]\.advice\[1\]\.pause: must be one of"),
     (lambda d: d.__setitem__("principles", {}), r"\.principles: must be a non-empty list"),
 ])
 def test_broken_files_fail_loudly_naming_the_place(tmp_path, breakage, message):

@@ -364,3 +364,10 @@ def test_a_request_for_another_skill_is_refused_when_a_skill_id_is_set():
     assert dispatch(skill, envelopes.launch(skill_id=mine))["response"]["shouldEndSession"] is False
     with pytest.raises(AskSdkException):
         dispatch(skill, envelopes.launch())
+
+
+def test_the_advice_to_let_silences_be_gets_a_silence_of_its_own(talk):
+    talk.launch()
+    reply = talk.intent("PrincipleIntent", principe=("stiltes", "non_verbaal"))
+    assert 'meer te vertellen. <break time="1000ms"/>' in reply.ssml
+    assert reply.ssml.count('time="1000ms"') == 1
