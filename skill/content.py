@@ -47,10 +47,14 @@ class Principle:
         return tuple(phrases)
 
     def example_for(self, advice_index: int) -> str:
-        """The example phrase that goes best with one piece of advice."""
+        """The example phrase that goes best with one piece of advice: its own first; else the
+        principle's extra phrases, the k-th for the k-th piece of advice that has none of its own."""
         own = self.advice[advice_index].examples
         if own:
             return own[0]
+        if self.extra_examples:
+            k = sum(1 for item in self.advice[:advice_index] if not item.examples)
+            return self.extra_examples[k % len(self.extra_examples)]
         phrases = self.examples
         return phrases[advice_index % len(phrases)]
 

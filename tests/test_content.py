@@ -163,3 +163,11 @@ def test_parse_content_does_not_mutate_its_input():
     before = copy.deepcopy(data)
     parse_content(data)
     assert data == before
+
+
+def test_a_tip_gets_the_example_phrase_that_fits_its_advice():
+    content = load_content()
+    luisteren = content.get("luisteren")
+    assert [luisteren.example_for(i) for i in range(3)] == [
+        "Vertel maar, ik luister.", "Ja.", "Neem je tijd, ik ben er."]
+    assert content.get("open_vragen").example_for(1) == "Waar wil je het vandaag over hebben?"
