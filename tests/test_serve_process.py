@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -38,12 +39,22 @@ class Server:
         self.proc = subprocess.Popen(_command() + ["serve", "--host", "127.0.0.1", "--port", "0", *flags],
                                      cwd=REPO, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
-        line = self.proc.stdout.readline()
+        line = self._first_line(timeout=60)
         if "listening on http://" not in line:
             self.proc.kill()
             raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()}")
         self.base = line.split("listening on ", 1)[1].split()[0]
         self._wait_healthy()
+
+    def _first_line(self, timeout):
+        lines = []
+        reader = threading.Thread(target=lambda: lines.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not lines:
+            self.proc.kill()
+            raise AssertionError(f"server printed nothing in {timeout} s: {self.proc.stderr.read()}")
+        return lines[0]
 
     def _wait_healthy(self):
         deadline = time.monotonic() + 20
