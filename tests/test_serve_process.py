@@ -139,3 +139,24 @@ def test_serve_without_dev_refuses_unsigned_requests():
         code, _, err = server.stop()
     assert code == 0
     assert "SIGNATURE CHECK IS OFF" not in err
+
+
+def test_streamed_body_over_the_limit_is_413():
+    import http.client
+    from urllib.parse import urlsplit
+
+    server = Server("--dev", "--max-body-bytes", "1000")
+    try:
+        address = urlsplit(server.base)
+        for size, expected in [(5000, 413), (1001, 413), (1000, 400)]:  # 1000 bytes of "x" is not JSON
+            conn = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+            chunks = (b"x" * 100 for _ in range(size // 100))
+            tail = b"x" * (size % 100)
+            conn.request("POST", "/alexa", body=(c for part in (chunks, [tail]) for c in part if c),
+                         headers={"Transfer-Encoding": "chunked"}, encode_chunked=True)
+            resp = conn.getresponse()
+            assert resp.status == expected, (size, resp.status)
+            assert json.loads(resp.read())["error"] in {"too_large", "invalid_json"}
+            conn.close()
+    finally:
+        server.stop()

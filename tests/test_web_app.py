@@ -106,6 +106,8 @@ def test_body_just_under_the_limit_is_fine():
     env = envelopes.launch(timestamp=stamp())
     app, _, _, stub = make_app(max_body_bytes=len(body_of(env)))
     assert _post(app.test_client(), env).status_code == 200
+    app, _, _, stub = make_app(max_body_bytes=len(body_of(env)) - 1)  # one byte over
+    assert _post(app.test_client(), env).status_code == 413 and stub.runs == 0
 
 
 def test_a_fault_in_the_skill_is_a_json_error_without_traceback(caplog):

@@ -194,7 +194,9 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
                     "skill id are accepted")
 
     app = Flask("gesprekscoach")
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # one byte of slack: a streamed (chunked) body is cut at this length rather than refused, so a
+    # body longer than max_body_bytes is recognised below and refused with 413 either way
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes + 1
     app.extensions["gesprekscoach"] = {"handler": handler, "settings": settings, "config": config,
                                        "verifiers": verifiers}
 
@@ -224,7 +226,9 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
 
     @app.post("/alexa")
     def alexa() -> Response:
-        raw = request.get_data(cache=True)  # 413 from here when over MAX_CONTENT_LENGTH
+        raw = request.get_data(cache=True)  # 413 from here when Content-Length is over the limit
+        if len(raw) > settings.max_body_bytes:
+            return _error(413, "too_large", f"request body larger than {settings.max_body_bytes} bytes")
         try:
             text = raw.decode("utf-8")
             data = json.loads(text)
