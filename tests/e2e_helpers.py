@@ -1,0 +1,75 @@
+"""Start ``gesprekscoach serve --dev`` as a real process on a free port (for the chat --url test and
+the virtual-alexa end-to-end tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import List, Optional
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def gesprekscoach() -> List[str]:
+    """The installed console script next to this Python, else ``python -m skill.cli``."""
+    script = Path(sys.executable).with_name("gesprekscoach")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("gesprekscoach")
+    return [found] if found else [sys.executable, "-m", "skill.cli"]
+
+
+def clean_env(extra: Optional[dict] = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+class DevServer:
+    """``gesprekscoach serve --dev --port 0``; .url is http://127.0.0.1:PORT (POST /alexa)."""
+
+    def __init__(self, *flags: str, env: Optional[dict] = None, timeout: float = 30.0):
+        self.proc = subprocess.Popen(
+            gesprekscoach() + ["serve", "--dev", "--host", "127.0.0.1", "--port", "0", *flags],
+            cwd=REPO, env=clean_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if "listening on http://" not in line:
+            self.proc.kill()
+            _, err = self.proc.communicate()
+            raise RuntimeError(f"gesprekscoach serve did not start: {line!r} {err}")
+        self.url = line.split("listening on ", 1)[1].split()[0].rstrip("/")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("gesprekscoach serve never became healthy")
+            time.sleep(0.05)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = self.proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+        return self.proc.returncode, out, err
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
