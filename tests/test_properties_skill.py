@@ -1,0 +1,150 @@
+"""Property tests through the skill (skill.runtime.dispatch's path, in process): random and mutated
+request envelopes (tests/fuzzing.py) never make an exception escape the skill, and every response is
+a valid Alexa response within the limits (skill.response_check).
+
+An envelope that ask-sdk-core's deserializer refuses (SerializationException) never reaches the
+skill; the webservice answers it with a 400 (see test_properties_web.py). Bounded: no timings here.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_model import RequestEnvelope
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from skill.builder import build_skill
+from skill.config import SkillConfig
+from skill.response_check import problems
+from tests import fuzzing
+
+SKILL = build_skill(SkillConfig(rng=random.Random(3)))
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _has_lone_surrogate(obj) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def _attributes(env):
+    session = env.get("session") if isinstance(env, dict) else None
+    return session.get("attributes") if isinstance(session, dict) else None
+
+
+def run_skill(env):
+    """(response dict) or None when the SDK's deserializer refuses the envelope."""
+    serializer = SKILL.serializer
+    try:
+        request = serializer.deserialize(payload=json.dumps(env), obj_type=RequestEnvelope)
+    except SerializationException:
+        return None
+    response = SKILL.invoke(request_envelope=request, context=None)  # must not raise
+    out = serializer.serialize(response)
+    # It must go over the wire: JSON, UTF-8 encodable (no lone surrogates echoed back).
+    if _has_lone_surrogate(out) and _has_lone_surrogate(_attributes(env)):
+        return None  # known bug 2 (see below): attributes echoed with a lone surrogate
+    json.dumps(out, ensure_ascii=False).encode("utf-8")
+    return out
+
+
+# Known bug (reported, issue 6 note): skill/state.py keeps every well-named feature section of the
+# incoming session attributes ({"s0": {...}}, up to 16 of them) with no size bound and writes them back,
+# so oversized incoming attributes give a response over Alexa's 24 kB. Until that is fixed, a response
+# that is only too large, for a request whose own attributes were over this size, is not counted as a
+# failure here; test_oversized_feature_sections_are_not_echoed (strict xfail) keeps the bug visible.
+# Known bug 2, same cause: a lone surrogate ("\\ud800" in the JSON) inside such a section is echoed
+# back; the response cannot be encoded as UTF-8 (the webservice answers 500). Also a strict xfail below.
+KNOWN_BUG_ATTR_BYTES = 8000
+
+
+def _known_oversize(env, found):
+    attrs = _attributes(env)
+    size = len(json.dumps(attrs, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    return size > KNOWN_BUG_ATTR_BYTES and all(p.startswith("response is ") for p in found)
+
+
+def assert_valid(env, out):
+    found = problems(out)
+    if found and _known_oversize(env, found):
+        return
+    assert not found, f"invalid response {found} for request {json.dumps(env)[:2000]}"
+
+
+def check(env):
+    out = run_skill(env)
+    if out is not None:
+        assert_valid(env, out)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_mutated_envelopes_never_break_the_skill(data):
+    check(fuzzing.envelope(fuzzing.HypothesisDraw(data)))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_well_formed_envelopes_always_get_a_valid_answer(data):
+    """Unmutated envelopes (every request type, our and unknown intents, odd slots, real and garbage
+    session attributes) must all deserialize and be answered validly."""
+    env = fuzzing.base_envelope(fuzzing.HypothesisDraw(data), well_formed=True)
+    if env["request"]["type"] not in {"LaunchRequest", "IntentRequest", "SessionEndedRequest"}:
+        check(env)
+        return
+    out = run_skill(env)
+    if out is None and _has_lone_surrogate(_attributes(env)):
+        return  # known bug 2
+    assert out is not None, "a well-formed envelope was refused by the deserializer"
+    assert_valid(env, out)
+
+
+@settings(max_examples=100, deadline=None)
+@given(attrs=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+                          lambda inner: st.lists(inner, max_size=5)
+                          | st.dictionaries(st.text(max_size=10), inner, max_size=5), max_leaves=30),
+       intent=st.sampled_from(fuzzing.OUR_INTENTS))
+def test_any_session_attributes_object(attrs, intent):
+    from skill import envelopes as E
+
+    env = E.intent(intent, [E.slot("principe", "afsluiten", resolved_id="afsluiten")])
+    env["session"]["attributes"] = {"v": 1, "ctx": attrs, "offer": attrs, "seen": attrs, "rot": attrs,
+                                    "last": attrs, "quiz": attrs if isinstance(attrs, dict) else {"x": attrs}}
+    check(env)
+
+
+def test_random_fuzz_seeds():
+    """The same mutator as bench/fuzz.py, with plain seeded randomness (fast, many envelopes)."""
+    rnd = random.Random(20240606)
+    draw = fuzzing.RandomDraw(rnd)
+    for _ in range(300):
+        check(fuzzing.envelope(draw))
+
+
+@pytest.mark.xfail(strict=True, reason="bug: skill/state.py echoes unbounded feature sections of the "
+                   "session attributes; the response goes over Alexa's 24 kB")
+def test_oversized_feature_sections_are_not_echoed():
+    from skill import envelopes as E
+
+    env = E.intent("AMAZON.HelpIntent", attributes={"v": 1, **{f"s{i}": {"d": "y" * 4000} for i in range(8)}})
+    out = run_skill(env)
+    assert not problems(out), problems(out)
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a lone surrogate in a session-attribute feature section is "
+                   "echoed back; the response is not UTF-8 encodable (500 on the webservice)")
+def test_lone_surrogate_in_attributes_is_not_echoed():
+    from skill import envelopes as E
+
+    env = E.intent("AMAZON.HelpIntent", attributes={"v": 1, "quiz": {"q": "\ud800"}})
+    out = SKILL.serializer.serialize(SKILL.invoke(
+        request_envelope=SKILL.serializer.deserialize(payload=json.dumps(env), obj_type=RequestEnvelope),
+        context=None))
+    json.dumps(out, ensure_ascii=False).encode("utf-8")
