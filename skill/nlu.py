@@ -215,6 +215,8 @@ class Resolver:
     def __init__(self, model: Model, *, builtin_phrases: bool = True):
         self.model = model
         self.templates: List[Template] = []
+        self._exact: Optional[Dict[str, List[Tuple[int, Template]]]] = None  # built on first use
+        self._slotted: List[Tuple[int, Template]] = []
         self._values: Dict[str, Dict[str, SlotValue]] = {}  # type -> normalized phrase -> value
         for type_name, values in model.types.items():
             table: Dict[str, SlotValue] = {}
@@ -273,7 +275,15 @@ class Resolver:
         """Every template that matches text, as (class, template, {slot: words}), best first."""
         norm = normalize(text)
         found = []
-        for order, template in enumerate(self.templates):
+        if self._exact is None:
+            self._exact, self._slotted = {}, []
+            for order, template in enumerate(self.templates):
+                if template.exact:
+                    self._exact.setdefault(normalize(template.sample), []).append((order, template))
+                else:
+                    self._slotted.append((order, template))
+        candidates = self._exact.get(norm, []) + self._slotted
+        for order, template in candidates:
             match = template.regex.fullmatch(norm)
             kind = EXACT if template.exact else LISTED
             if match is None and wildcard and template.wildcard_regex is not None:
