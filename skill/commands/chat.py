@@ -80,6 +80,8 @@ def readable(ssml: str, *, pause: str = PAUSE, color: bool = False) -> str:
                 int(float(time[:-1]) * 1000) if time.endswith("s") and time[:-1].replace(".", "").isdigit() else 500
             if ms >= MIN_PAUSE_MS or element.attrib.get("strength") in ("strong", "x-strong"):
                 out.append(f" {marker} ")
+            else:
+                out.append(" ")
         if quoted:
             out.append("‘")
         if element.text:
