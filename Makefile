@@ -23,8 +23,19 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/gesprekscoach serve --dev --host $(HOST) --port $(PORT)
 
-test: install
+test: install e2e-deps
+	$(BIN)/gesprekscoach check-model
 	$(BIN)/python -m pytest -q
+
+check-model: install
+	$(BIN)/gesprekscoach check-model
+
+# virtual-alexa for the end-to-end tests (pinned in tests/e2e/package-lock.json; needs node and npm)
+e2e-deps: tests/e2e/node_modules/.installed
+
+tests/e2e/node_modules/.installed: tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	touch $@
 
 clean:
 	rm -rf $(VENV) build *.egg-info
