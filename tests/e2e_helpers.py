@@ -73,3 +73,23 @@ class DevServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def virtual_alexa_model(target: Path, source: Optional[Path] = None) -> Path:
+    """Our nl-NL model for virtual-alexa: the same file, with the Dutch phrases Alexa's built-in
+    intents carry themselves (skill.nlu.BUILTIN_PHRASES) added as samples of those built-ins.
+    virtual-alexa only adds English ones ("help", "stop"), so "ja" or "annuleer" would not match."""
+    import json
+
+    from skill import nlu
+
+    source = source or nlu.model_file()
+    raw = json.loads(Path(source).read_text(encoding="utf-8"))
+    for intent in raw["interactionModel"]["languageModel"]["intents"]:
+        samples = intent.setdefault("samples", [])
+        known = {nlu.normalize(s) for s in samples}
+        for phrase in nlu.BUILTIN_PHRASES.get(intent["name"], ()):
+            if nlu.normalize(phrase) not in known:
+                samples.append(phrase)
+    target.write_text(json.dumps(raw, ensure_ascii=False, indent=2), encoding="utf-8")
+    return target
