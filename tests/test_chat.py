@@ -168,7 +168,7 @@ def test_interactive_reads_lines_until_end_of_input():
     inp = io.StringIO("\nwelke tips heb je\nstop\neen tip\n")
     assert chat_command.run(args(), out=out, inp=inp) == 0
     text = out.getvalue()
-    assert "Een lege regel opent de skill" in text
+    assert "An empty line opens the skill" in text
     assert text.count(ENDED) == 2  # "stop" ends it; the one-shot tip after it starts and ends a new one
     assert "[ListPrinciplesIntent]" in text
 

@@ -304,9 +304,9 @@ def _interactive(chat: Chat, args, speaker, out: TextIO, inp: Optional[TextIO], 
         except ImportError:  # pragma: no cover - Windows
             pass
     where = args.url or "in process"
-    print(f"Gesprekscoach chat ({where}). Typ wat je tegen Alexa zou zeggen, bijvoorbeeld "
-          f"'help me afsluiten', 'geef een open vraag' of 'stop'.\n"
-          f"Een lege regel opent de skill; Ctrl-D sluit de chat af.", file=out)
+    print(f"Gesprekscoach chat ({where}). Type what you would say to Alexa, for example "
+          f"'help me afsluiten', 'geef een open vraag' or 'stop'.\n"
+          f"An empty line opens the skill; Ctrl-D quits.", file=out)
     while True:
         try:
             if inp is None:
