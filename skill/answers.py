@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from skill.checklist import load_checklist
 from skill.content import Principle
 from skill.ssml import Speech
 from skill.turn import Turn
@@ -48,6 +49,9 @@ def principle(turn: Turn, item: Principle, intro: Optional[Speech] = None):
     turn.state.set_context("principle", item.id, turn.content.position(item.id))
     if turn.one_shot:
         speech.extend(_example_phrases(turn, item))
+    if item.id == load_checklist(turn.content).principle:  # the closing principle offers the checklist
+        return turn.answer(speech, question="checklist_offer_question", reprompt="checklist_offer_reprompt",
+                           offer="checklist", card_title=item.title)
     return turn.answer(speech, question="principle_question", reprompt="principle_reprompt",
                        offer="examples", card_title=item.title)
 

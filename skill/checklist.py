@@ -84,11 +84,6 @@ def load_checklist(content: Optional[Content] = None) -> Checklist:
     return cached[1]
 
 
-def closing_principle_id() -> str:
-    """The principle whose answer offers the checklist."""
-    return str(_data().get("principle"))
-
-
 def read_step(raw: Any, checklist: Checklist) -> Optional[int]:
     """The step index kept in the section, or None when there is none or it is not valid."""
     if not isinstance(raw, dict) or set(raw) != {"v", "s"} or raw.get("v") != SECTION_VERSION:

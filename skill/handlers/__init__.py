@@ -4,11 +4,18 @@ Order matters: safety first; handlers bound to an open offer (OFFER) before the 
 the same intent; the catch-all last.
 """
 
+from skill.handlers.checklist import (ChecklistHandler, StepDoneHandler, StepHelpHandler, StepNextHandler,
+                                      StepPreviousHandler, StepRepeatHandler, StepStartOverHandler,
+                                      YesChecklistHandler)
 from skill.handlers.content import ExamplesHandler, ListHandler, PrincipleHandler, TipHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.navigation import (NextHandler, NoHandler, PreviousHandler, RepeatHandler,
                                        StartOverHandler, YesExamplesHandler, YesHandler,
                                        YesNextHandler, YesTipHandler)
+from skill.handlers.quiz import (QuizAnswerHandler, QuizAnswerOutsideHandler, QuizDontKnowHandler,
+                                 QuizHandler, QuizHelpHandler, QuizPreviousHandler, QuizRepeatHandler,
+                                 QuizSkipHandler, QuizStartOverHandler, QuizStopHandler, YesQuizAgainHandler,
+                                 YesQuizStartHandler)
 from skill.handlers.safety import CrisisHandler, NoCrisisHandler, YesCrisisHandler
 from skill.handlers.session import (FallbackHandler, HelpHandler, LaunchHandler, NavigateHomeHandler,
                                     SessionEndedHandler, StopHandler, UnhandledHandler)
@@ -18,6 +25,28 @@ HANDLERS = [
     CrisisHandler,
     YesCrisisHandler,
     NoCrisisHandler,
+    # quiz mode (offer "quiz"): answers, PrincipleIntent and the built-ins go to the open question
+    QuizAnswerHandler,
+    QuizDontKnowHandler,
+    QuizSkipHandler,
+    QuizRepeatHandler,
+    QuizHelpHandler,
+    QuizPreviousHandler,
+    QuizStartOverHandler,
+    QuizStopHandler,
+    # checklist step by step (offer "chk_step")
+    StepNextHandler,
+    StepPreviousHandler,
+    StepRepeatHandler,
+    StepStartOverHandler,
+    StepHelpHandler,
+    StepDoneHandler,
+    QuizHandler,
+    YesQuizAgainHandler,
+    YesQuizStartHandler,
+    QuizAnswerOutsideHandler,
+    ChecklistHandler,
+    YesChecklistHandler,
     TipHandler,
     PrincipleHandler,
     ExamplesHandler,
