@@ -1,0 +1,106 @@
+"""HTTP benchmark: gunicorn (2 workers, 4 threads each, as docs/deploy.md runs it) on loopback, 16
+connections from a load generator in a separate process (wrk if installed, else bench/loadgen.py):
+requests per second and p50/p99 latency of our app vs the bare baseline served the same way, and
+vs the baseline behind flask-ask-sdk's SkillAdapter.
+
+    .venv/bin/python bench/http_bench.py [--seconds 5] [--rounds 5] [--connections 16] [--python-client]
+
+Sides (all with the signature check off and the timestamp check on: a load generator cannot sign):
+- ours:     ``skill.web:create_app()`` with GESPREKSCOACH_DEV=1;
+- baseline: the hello-world skill behind the same app (``bench.baseline_app:ours_path()``);
+- adapter:  the hello-world skill behind flask-ask-sdk's SkillAdapter (``bench.baseline_app:adapter()``,
+  needs ``pip install -e '.[bench]'``; skipped with a note when missing).
+All three servers run at once; the load runs go round-robin, order flipped each round; medians are
+printed. Bodies: the dispatch mix, timestamps stamped when sent. Target (issue 6): ours at least 0.9
+times the baseline's throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import common, serving  # noqa: E402
+
+TARGET = 0.9
+SIDES = {"ours": "skill.web:create_app()", "baseline": "bench.baseline_app:ours_path()",
+         "adapter": "bench.baseline_app:adapter()"}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=5, help="per load run")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--python-client", action="store_true", help="use bench/loadgen.py even if wrk exists")
+    args = ap.parse_args(argv)
+    use_wrk = serving.have_wrk() and not args.python_client
+
+    sides = dict(SIDES)
+    try:
+        import flask_ask_sdk  # noqa: F401
+    except ImportError:
+        print("  note: flask-ask-sdk is not installed (pip install -e '.[bench]'): adapter side skipped")
+        sides.pop("adapter")
+
+    with tempfile.TemporaryDirectory(prefix="gesprekscoach-http-") as tmp:
+        bodies = serving.mix_bodies_file(tmp)
+        servers = {}
+        try:
+            for name, spec in sides.items():
+                servers[name] = serving.Gunicorn(spec, log_dir=tmp)
+                serving.check_answers(servers[name].port, bodies)
+            results = {name: [] for name in sides}
+
+            def sampler(name):
+                def sample():
+                    r = serving.drive(servers[name].port, bodies, args.seconds, args.connections,
+                                      use_wrk=use_wrk)
+                    results[name].append(r)
+                    return r["rps"]
+                return sample
+
+            common.alternate({n: sampler(n) for n in sides}, rounds=args.rounds, warmup=1,
+                             max_seconds=args.rounds * len(sides) * (args.seconds + 5) + 30)
+        finally:
+            for server in servers.values():
+                server.stop()
+    for name in sides:  # drop the warm-up run
+        results[name] = results[name][1:]
+
+    def med(name, key):
+        return common.median([r[key] for r in results[name]])
+
+    ratio = med("ours", "rps") / med("baseline", "rps")
+    print(common.line("="))
+    print(f"HTTP: gunicorn --workers 2 --threads 4 on 127.0.0.1, {args.connections} connections, "
+          f"{'wrk' if use_wrk else 'bench/loadgen.py (Python)'}, {args.rounds} x {args.seconds:g} s per side")
+    print(f"  {common.machine_note()}; load generator and server share the 2 CPUs")
+    print(common.line())
+    print(f"  {'side':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    labels = {"ours": "ours (skill.web, dev mode)", "baseline": "baseline, same app",
+              "adapter": "baseline, flask-ask-sdk SkillAdapter"}
+    for name in sides:
+        errs = sum(r["non2xx"] + r["socket_errors"] for r in results[name])
+        print(f"  {labels[name]:<34} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.1f} "
+              f"{med(name, 'p99_ms'):>8.1f} {errs:>7}")
+    print(f"  throughput ours/baseline: {ratio:.3f}   target >= {TARGET}: {common.verdict(ratio >= TARGET)}")
+    extra = {}
+    if "adapter" in sides:
+        extra["vs_adapter"] = round(med("ours", "rps") / med("adapter", "rps"), 3)
+        print(f"  throughput ours/flask-ask-sdk baseline: {extra['vs_adapter']:.3f}")
+    print(common.line("="))
+    print(json.dumps({"bench": "http", "client": "wrk" if use_wrk else "python",
+                      **{f"{n}_rps": round(med(n, "rps")) for n in sides},
+                      **{f"{n}_p99_ms": round(med(n, "p99_ms"), 1) for n in sides},
+                      "ratio": round(ratio, 3), **extra, "target": TARGET, "met": ratio >= TARGET}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
