@@ -1,0 +1,219 @@
+"""Fuzz a live server: random and mutated Alexa request envelopes (tests/fuzzing.py, the same mutator
+as the property tests, driven by plain seeded randomness), plus garbage and oversized bodies, wrong
+methods and paths, for N seconds; counts by status and error reason.
+
+    .venv/bin/python bench/fuzz.py --seconds 30 [--threads 4] [--seed 1] [--port P]
+
+Without --port it starts ``gesprekscoach serve --dev`` on a free loopback port (signature check off,
+timestamp check on: envelopes are stamped now) and stops it at the end; with --port it fuzzes the
+server already listening on 127.0.0.1:P. Every answer is checked: never a 500 (or any 5xx), every 200
+a valid Alexa response within the limits (skill.response_check), every 4xx a short JSON error.
+Failures are written, with their request body, to --failures (JSONL). Outcomes explained by a known,
+reported bug (tests/fuzzing.known_bug) are counted separately (--strict: as failures). Exit status 1
+on an unexplained failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import common  # noqa: E402
+
+
+def make_request(rnd: random.Random, draw):
+    """(method, path, body bytes, envelope or None)."""
+    from tests import fuzzing
+
+    roll = rnd.random()
+    if roll < 0.85:
+        env = fuzzing.envelope(draw)
+        return "POST", "/alexa", fuzzing.to_body(env), env
+    if roll < 0.90:
+        junk = rnd.choice([b"", b"{", b"[]", b"null", b"\xff\xfe\x00", b"NaN", b'{"version": "1.0"}',
+                           os.urandom(rnd.randint(1, 300))])
+        return "POST", "/alexa", junk, None
+    if roll < 0.93:
+        return "POST", "/alexa", b"{" + b" " * (128 * 1024 + rnd.randint(1, 5000)) + b"}", None
+    if roll < 0.96:
+        return rnd.choice(["GET", "PUT", "DELETE", "PATCH"]), "/alexa", b"", None
+    if roll < 0.98:
+        return "GET", "/health", b"", None
+    return "POST", rnd.choice(["/", "/alexa/", "/admin", "/alexa?x=1", "/%00"]), b"{}", None
+
+
+def judge(method, path, status, data, env):
+    """'' when fine, else a short description of what is wrong."""
+    from skill.response_check import problems
+    from tests import fuzzing
+
+    if status >= 500:
+        return f"{status} from the server"
+    try:
+        payload = json.loads(data) if data else None
+    except ValueError:
+        return f"{status} with a body that is not JSON"
+    if status == 200 and path == "/alexa" and method == "POST":
+        found = problems(payload) if isinstance(payload, dict) else ["not an object"]
+        return "invalid response: " + "; ".join(found) if found else ""
+    if 400 <= status < 500:
+        if not (isinstance(payload, dict) and isinstance(payload.get("error"), str)):
+            return f"{status} without a JSON error"
+        if len(data) > 1024:
+            return f"{status} with a long error body"
+    return ""
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=None, help="default: random (printed)")
+    ap.add_argument("--port", type=int, default=None, help="fuzz a server already on 127.0.0.1:PORT")
+    ap.add_argument("--max-requests", type=int, default=2_000_000)
+    ap.add_argument("--failures", default=os.path.join(tempfile.gettempdir(), "gesprekscoach-fuzz-failures.jsonl"),
+                    help="where failing requests are written (JSONL)")
+    ap.add_argument("--strict", action="store_true", help="count known, reported bugs as failures too")
+    args = ap.parse_args(argv)
+    if not 0 < args.seconds <= 24 * 3600 or not 0 < args.threads <= 64:
+        ap.error("--seconds must be in (0, 86400], --threads in (0, 64]")
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+
+    from tests import fuzzing
+
+    server = None
+    log = None
+    port = args.port
+    if port is None:
+        port = common.free_port()
+        log = tempfile.NamedTemporaryFile(prefix="gesprekscoach-fuzz-", suffix=".log", delete=False)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
+        server = subprocess.Popen([common.venv_tool("gesprekscoach"), "serve", "--dev", "--host", "127.0.0.1",
+                                   "--port", str(port), "--log-level", "WARNING"],
+                                  stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(common.ROOT))
+    statuses, reasons, known = Counter(), Counter(), Counter()
+    failures = []
+    lock = threading.Lock()
+    budget = [args.max_requests]
+    try:
+        common.wait_for_port(port, timeout=30, proc=server)
+        deadline = time.monotonic() + args.seconds
+
+        def worker(n: int) -> None:
+            rnd = random.Random(seed * 1000 + n)
+            draw = fuzzing.RandomDraw(rnd)
+            conn = None
+            while time.monotonic() < deadline:
+                with lock:
+                    if budget[0] <= 0:
+                        return
+                    budget[0] -= 1
+                method, path, body, env = make_request(rnd, draw)
+                try:
+                    if conn is None:
+                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+                    conn.request(method, path, body=body or None, headers={"Content-Type": "application/json"})
+                    resp = conn.getresponse()
+                    data = resp.read()
+                    status = resp.status
+                    if resp.getheader("Connection", "").lower() == "close":
+                        conn.close()
+                        conn = None
+                except (OSError, http.client.HTTPException) as exc:
+                    if conn is not None:
+                        conn.close()
+                    conn = None
+                    if len(body) > 128 * 1024:  # the server may close on an oversized body
+                        with lock:
+                            statuses["closed (oversized body)"] += 1
+                        continue
+                    status, data = -1, repr(exc).encode()
+                problem = judge(method, path, status, data, env) if status > 0 else f"no answer: {data!r}"
+                reason = ""
+                if 400 <= status < 500:
+                    try:
+                        reason = json.loads(data).get("error", "")
+                    except (ValueError, AttributeError):
+                        pass
+                bug = None
+                if problem and env is not None:
+                    found = []
+                    if status == 200:
+                        try:
+                            from skill.response_check import problems
+                            found = problems(json.loads(data))
+                        except ValueError:
+                            pass
+                    bug = fuzzing.known_bug(env, status=status, problems=found)
+                with lock:
+                    statuses[status] += 1
+                    if reason:
+                        reasons[reason] += 1
+                    if problem and bug and not args.strict:
+                        known[bug] += 1
+                    elif problem:
+                        failures.append({"problem": problem, "method": method, "path": path, "status": status,
+                                         "body": body[:20000].decode("utf-8", "backslashreplace"),
+                                         "answer": data[:2000].decode("utf-8", "backslashreplace")})
+            if conn is not None:
+                conn.close()
+
+        threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(args.threads)]
+        t0 = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(args.seconds + 60)
+        elapsed = time.monotonic() - t0
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=5)
+            log.close()
+
+    total = sum(statuses.values())
+    print(common.line("="))
+    print(f"Fuzz: {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s), {args.threads} threads, "
+          f"seed {seed}, server {'gesprekscoach serve --dev' if server else f'127.0.0.1:{port}'}")
+    print(common.line())
+    print("  by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))))
+    print("  4xx by reason: " + ", ".join(f"{k}: {v}" for k, v in reasons.most_common()))
+    if known:
+        print("  known, reported bugs hit: " + ", ".join(f"{k}: {v}" for k, v in known.most_common()))
+    if failures:
+        with open(args.failures, "w", encoding="utf-8") as fh:
+            for f in failures:
+                fh.write(json.dumps(f) + "\n")
+        print(f"  UNEXPECTED FAILURES: {len(failures)} (written to {args.failures}); first: "
+              f"{failures[0]['problem']}")
+        if server is not None:
+            print(f"  server log: {log.name}")
+    else:
+        print("  unexpected failures: 0 (no 5xx, every 200 valid, every 4xx a JSON error)")
+        if log is not None:
+            os.unlink(log.name)
+    print(common.line("="))
+    print(json.dumps({"bench": "fuzz", "requests": total, "seconds": round(elapsed, 1), "seed": seed,
+                      "statuses": {str(k): v for k, v in statuses.items()}, "known_bugs": dict(known),
+                      "failures": len(failures)}))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
