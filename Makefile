@@ -37,5 +37,17 @@ tests/e2e/node_modules/.installed: tests/e2e/package-lock.json
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	touch $@
 
+# Benchmarks (issue 6; not part of `make test`): the four benchmarks against the bare baseline. The HTTP
+# one uses wrk when installed (apt-get install wrk), else a Python client. Fuzz and load: see bench/RESULTS.md.
+bench: install $(VENV)/.bench-installed
+	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/verification.py
+	$(BIN)/python bench/coldstart.py
+	$(BIN)/python bench/http_bench.py
+
+$(VENV)/.bench-installed: pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@
+
 clean:
 	rm -rf $(VENV) build *.egg-info
