@@ -115,6 +115,12 @@ def test_slots_go_out_with_entity_resolution(chat):
     assert authority["values"][0]["value"]["id"] == "open_vragen"
 
 
+def test_wake_word_is_ignored_in_a_session(chat):
+    chat.say("")
+    reply, understood = chat.say("Alexa, stop")
+    assert understood == "AMAZON.StopIntent" and reply.ended
+
+
 def test_unmatched_goes_to_fallback(chat):
     chat.say("")
     reply, understood = chat.say("hoeveel kost een brood")

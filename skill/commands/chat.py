@@ -191,7 +191,7 @@ class Chat:
 
     def say(self, text: str):
         """Send what a person says; returns (reply, description of how it was understood)."""
-        from skill import envelopes
+        from skill import envelopes, nlu
 
         text = text.strip()
         if not text:
@@ -205,7 +205,8 @@ class Chat:
             self.talk.session_id, self.talk.attributes = None, {}
             resolution = self.resolver.resolve_one_shot(rest)
         else:
-            resolution = self.resolver.resolve(text)
+            _, words = nlu.strip_wake_word(text)  # "Alexa, stop" in a session is just "stop"
+            resolution = self.resolver.resolve(words)
         envelope = envelopes.intent(resolution.intent, resolution.slot_dicts(self.talk.skill_id),
                                     new=not self.talk.in_session, attributes=self.talk.attributes,
                                     session_id=self.talk.session_id, skill_id=self.talk.skill_id)
