@@ -9,12 +9,14 @@ Core fields (short keys keep the response small):
   seen   indexes of the tips heard this session, in order
   rot    next variant per prompt key (see skill.prompts)
   last   the last answer, for Repeat: {"s": ssml, "r": reprompt ssml}
-Feature sections (for example "quiz", "chk") are kept only if they are objects; the feature that
-owns one validates it when it reads it.
+Feature sections ("quiz", "chk": FEATURE_SECTIONS) are kept only if they are small objects that
+encode as UTF-8 (nothing else is echoed back to Alexa); the feature that owns one validates its
+content when it reads it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
@@ -22,7 +24,8 @@ from typing import Any, Dict, List, Optional
 STATE_VERSION = 1
 CONTEXT_KINDS = {"tip", "principle", "examples", "list"}
 MAX_TEXT = 8000
-MAX_SECTION_KEYS = 16
+FEATURE_SECTIONS = frozenset({"quiz", "chk"})  # owned by skill/quiz and skill/checklist.py
+MAX_SECTION_BYTES = 2048
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CORE_KEYS = {"v", "ctx", "offer", "seen", "rot", "last"}
 
@@ -56,12 +59,9 @@ class State:
                      if k in prompt_keys and type(v) is int and 0 <= v < 100} \
             if isinstance(raw.get("rot"), dict) else {}
         state.last = _last(raw.get("last"))
-        for key, value in raw.items():
-            if key in CORE_KEYS:
-                continue
-            if isinstance(key, str) and _NAME.match(key) and isinstance(value, dict) \
-                    and len(state.sections) < MAX_SECTION_KEYS:
-                state.sections[key] = value
+        for key in FEATURE_SECTIONS:
+            if _small_object(raw.get(key)):
+                state.sections[key] = raw[key]
         clean = state.to_attributes()
         state.repaired = any(raw[key] != clean.get(key) for key in CORE_KEYS if key in raw)
         return state
@@ -102,6 +102,23 @@ def _context(value: Any, principle_ids, tip_count: int) -> Optional[Dict[str, An
     return ctx
 
 
+def _encodes(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):  # lone surrogates raise UnicodeEncodeError, a ValueError
+        return False
+    return True
+
+
+def _small_object(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    try:
+        return len(json.dumps(value, ensure_ascii=False).encode("utf-8")) <= MAX_SECTION_BYTES
+    except (TypeError, ValueError):
+        return False
+
+
 def _seen(value: Any, tip_count: int) -> List[int]:
     if not isinstance(value, list):
         return []
@@ -120,7 +137,7 @@ def _last(value: Any) -> Optional[Dict[str, str]]:
         item = value.get(key)
         if item is None:
             continue
-        if not isinstance(item, str) or len(item) > MAX_TEXT:
+        if not isinstance(item, str) or len(item) > MAX_TEXT or not _encodes(item):
             return None
         out[key] = item
     return out if "s" in out else None

@@ -371,3 +371,19 @@ def test_the_advice_to_let_silences_be_gets_a_silence_of_its_own(talk):
     reply = talk.intent("PrincipleIntent", principe=("stiltes", "non_verbaal"))
     assert 'meer te vertellen. <break time="1000ms"/>' in reply.ssml
     assert reply.ssml.count('time="1000ms"') == 1
+
+
+def test_only_small_known_feature_sections_are_carried_over(run):
+    attributes = {"v": 1, "quiz": {"d": "y" * 4000}, "chk": {"v": 1, "s": 0}, "onbekend": {"x": 1}}
+    response = run(envelopes.intent("AMAZON.HelpIntent", attributes=attributes))
+    kept = response["sessionAttributes"]
+    assert "quiz" not in kept and "onbekend" not in kept and kept["chk"] == {"v": 1, "s": 0}
+
+
+def test_text_that_cannot_be_encoded_is_never_echoed(run):
+    import json
+
+    attributes = {"v": 1, "quiz": {"q": "\ud800"}, "last": {"s": "<speak>\ud800</speak>"}}
+    response = run(envelopes.intent("AMAZON.RepeatIntent", attributes=attributes))
+    json.dumps(response, ensure_ascii=False).encode("utf-8")
+    assert plain_text(response["response"]["outputSpeech"]["ssml"]).startswith(text("nothing_to_repeat"))
