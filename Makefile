@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: install run test check-model e2e-deps bench clean
+.PHONY: install run test check-model e2e-deps speak-deps bench clean
 
 install: $(VENV)/.installed
 
@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/gesprekscoach serve --dev --host $(HOST) --port $(PORT)
 
-test: install e2e-deps
+test: install e2e-deps speak-deps
 	$(BIN)/gesprekscoach check-model
 	$(BIN)/python -m pytest -q
 
@@ -36,6 +36,10 @@ e2e-deps: tests/e2e/node_modules/.installed
 tests/e2e/node_modules/.installed: tests/e2e/package-lock.json
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	touch $@
+
+# espeak-ng for `gesprekscoach chat --speak` and its test (Debian package; needs root, as CI has)
+speak-deps:
+	@command -v espeak-ng >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null; }
 
 # Benchmarks (issue 6; not part of `make test`): the four benchmarks against the bare baseline. The HTTP
 # one uses wrk when installed (apt-get install wrk), else a Python client. Fuzz and load: see bench/RESULTS.md.

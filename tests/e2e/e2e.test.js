@@ -261,15 +261,11 @@ test("quirk: virtual-alexa adds English built-in samples", async () => {
   assert.equal(sent[1].request.intent.name, "AMAZON.StopIntent");
 });
 
-// The quiz and the checklist: skipped only while the interaction model does not have them yet.
-const hasIntent = (name) => languageModel.intents.some((i) => i.name === name);
+// The quiz and the checklist.
 const QUIZ_PROMPTS = path.join(__dirname, "..", "..", "skill", "locale", "nl-NL", "quiz.json");
-const quizReady = ["QuizIntent", "QuizAnswerIntent", "DontKnowIntent"].every(hasIntent)
-  && fs.existsSync(QUIZ_PROMPTS);
-const quizPrompts = quizReady ? JSON.parse(fs.readFileSync(QUIZ_PROMPTS, "utf8")).prompts : {};
+const quizPrompts = JSON.parse(fs.readFileSync(QUIZ_PROMPTS, "utf8")).prompts;
 
-test("quiz: a whole round, answers by letter and 'weet ik niet', then the score",
-  { skip: quizReady ? false : "no quiz intents in the model yet" }, async () => {
+test("quiz: a whole round, answers by letter and 'weet ik niet', then the score", async () => {
     const alexa = newAlexa();
     const sent = recording(alexa);
     await alexa.launch();
@@ -301,8 +297,7 @@ test("quiz: a whole round, answers by letter and 'weet ik niet', then the score"
     ended(await say(alexa, "stop"));
   });
 
-test("quiz: repeat and help during a question, stop leaves",
-  { skip: quizReady ? false : "no quiz intents in the model yet" }, async () => {
+test("quiz: repeat and help during a question, stop leaves", async () => {
     const alexa = newAlexa();
     await alexa.launch();
     const question = await say(alexa, "start de quiz");
@@ -316,8 +311,7 @@ test("quiz: repeat and help during a question, stop leaves",
     assert.ok(speech(question).length > 20);
   });
 
-test("checklist: step by step with 'volgende' to the end",
-  { skip: hasIntent("ChecklistIntent") ? false : "no checklist intent in the model yet" }, async () => {
+test("checklist: step by step with 'volgende' to the end", async () => {
     const alexa = newAlexa();
     const sent = recording(alexa);
     await alexa.launch();
