@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     def med(name, key):
         return common.median([s[key] for s in samples[name]])
 
-    t_ratio = med("ours", "wall_s") / med("baseline", "wall_s")
+    t_ratio = common.paired_ratio(res["ours"], res["baseline"])  # wall time, paired rounds
     m_ratio = med("ours", "maxrss_mb") / med("baseline", "maxrss_mb")
     staging.cleanup()
     size, note = (None, "skipped") if args.no_zip else zip_size()

@@ -66,6 +66,13 @@ def alternate(sides: Dict[str, Callable[[], float]], *, rounds: int, warmup: int
     return out
 
 
+def paired_ratio(a: Sequence[float], b: Sequence[float]) -> float:
+    """Median of the per-round ratios a[i]/b[i]: each pair ran back to back (alternate()), so load
+    from elsewhere on the machine hits both alike; steadier than a ratio of medians on a busy box."""
+    ratios = [x / y for x, y in zip(a, b) if y]
+    return median(ratios)
+
+
 def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
 
