@@ -201,7 +201,8 @@ def main(argv=None) -> int:
         if server is not None:
             print(f"  server log: {log.name}")
     else:
-        print("  unexpected failures: 0 (no 5xx, every 200 valid, every 4xx a JSON error)")
+        print("  unexpected failures: 0 (" + ("every 5xx and invalid 200 explained by the known bugs above; "
+                                          if known else "no 5xx, ") + "every 200 valid, every 4xx a JSON error)")
         if log is not None:
             os.unlink(log.name)
     print(common.line("="))

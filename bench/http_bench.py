@@ -76,7 +76,10 @@ def main(argv=None) -> int:
     def med(name, key):
         return common.median([r[key] for r in results[name]])
 
-    ratio = med("ours", "rps") / med("baseline", "rps")
+    def paired(a, b):
+        return common.paired_ratio([r["rps"] for r in results[a]], [r["rps"] for r in results[b]])
+
+    ratio = paired("ours", "baseline")  # median of per-round ratios (runs back to back)
     print(common.line("="))
     print(f"HTTP: gunicorn --workers 2 --threads 4 on 127.0.0.1, {args.connections} connections, "
           f"{'wrk' if use_wrk else 'bench/loadgen.py (Python)'}, {args.rounds} x {args.seconds:g} s per side")
@@ -92,7 +95,7 @@ def main(argv=None) -> int:
     print(f"  throughput ours/baseline: {ratio:.3f}   target >= {TARGET}: {common.verdict(ratio >= TARGET)}")
     extra = {}
     if "adapter" in sides:
-        extra["vs_adapter"] = round(med("ours", "rps") / med("adapter", "rps"), 3)
+        extra["vs_adapter"] = round(paired("ours", "adapter"), 3)
         print(f"  throughput ours/flask-ask-sdk baseline: {extra['vs_adapter']:.3f}")
     print(common.line("="))
     print(json.dumps({"bench": "http", "client": "wrk" if use_wrk else "python",
