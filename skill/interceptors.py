@@ -50,6 +50,12 @@ class LogRequestInterceptor(AbstractRequestInterceptor):
         log.debug("request %s", request_name(handler_input))
 
 
+def save_state(handler_input, attributes) -> None:
+    """Set the session attributes of the response (not possible for a request without a session)."""
+    if handler_input.request_envelope.session is not None:
+        handler_input.attributes_manager.session_attributes = attributes
+
+
 class SaveStateInterceptor(AbstractResponseInterceptor):
     def process(self, handler_input, response):
         turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
@@ -57,7 +63,7 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
             return
         if response.should_end_session is not False:
             # Session ends (or no speech): nothing to carry over.
-            handler_input.attributes_manager.session_attributes = {}
+            save_state(handler_input, {})
             return
         speech = response.output_speech
         ssml = getattr(speech, "ssml", None)
@@ -67,7 +73,7 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
             if reprompt:
                 last["r"] = reprompt
             turn.state.last = last
-        handler_input.attributes_manager.session_attributes = turn.state.to_attributes()
+        save_state(handler_input, turn.state.to_attributes())
 
 
 def request_interceptors(content, prompts, config):

@@ -330,22 +330,3 @@ def lone_surrogate(obj: Any) -> bool:
 def attributes_of(env: Any) -> Any:
     session = env.get("session") if isinstance(env, dict) else None
     return session.get("attributes") if isinstance(session, dict) else None
-
-
-def known_bug(env: Any, *, status: int, response: Any = None) -> Optional[str]:
-    """For an outcome that is already wrong: the name of the known, reported bug that explains it, else
-    None. Callers only ask once they have found a problem (a 5xx, an invalid or unencodable response).
-
-    error_path_echo: on the exception-handler path (for example an IntentRequest without an intent),
-    skill/handlers/errors.py never writes the cleaned state back, so ask-sdk-core echoes the raw incoming
-    session attributes: a response over 24 kB, or one with a lone surrogate (a 500 on the webservice).
-    Kept visible by the strict xfail test_properties_skill.test_error_path_does_not_echo_raw_attributes.
-    """
-    attrs = attributes_of(env)
-    if not attrs:
-        return None
-    if status == 500 and lone_surrogate(attrs):
-        return "error_path_echo"
-    if status == 200 and isinstance(response, dict) and response.get("sessionAttributes") == attrs:
-        return "error_path_echo"
-    return None

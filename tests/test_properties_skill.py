@@ -36,16 +36,12 @@ def run_skill(env):
     response = SKILL.invoke(request_envelope=request, context=None)  # must not raise
     out = serializer.serialize(response)
     # It must go over the wire: JSON, UTF-8 encodable (no lone surrogates echoed back).
-    if fuzzing.lone_surrogate(out) and fuzzing.known_bug(env, status=200, response=out):
-        return None  # known, reported bug (see fuzzing.known_bug); the strict xfail below keeps it visible
     json.dumps(out, ensure_ascii=False).encode("utf-8")
     return out
 
 
 def assert_valid(env, out):
     found = problems(out)
-    if found and fuzzing.known_bug(env, status=200, response=out):
-        return  # known, reported bug (see fuzzing.known_bug)
     assert not found, f"invalid response {found} for request {json.dumps(env)[:2000]}"
 
 
@@ -71,8 +67,6 @@ def test_well_formed_envelopes_always_get_a_valid_answer(data):
         check(env)
         return
     out = run_skill(env)
-    if out is None and fuzzing.lone_surrogate(fuzzing.attributes_of(env)):
-        return  # known, reported bug (see fuzzing.known_bug)
     assert out is not None, "a well-formed envelope was refused by the deserializer"
     assert_valid(env, out)
 
@@ -121,10 +115,6 @@ def test_lone_surrogate_in_attributes_is_not_echoed():
     json.dumps(out, ensure_ascii=False).encode("utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="bug (reported): on the exception-handler path (e.g. an IntentRequest "
-                   "without an intent) skill/handlers/errors.py never writes the cleaned state back, so the "
-                   "raw incoming session attributes are echoed: over 24 kB, or a lone surrogate (500 on the "
-                   "webservice)")
 @pytest.mark.parametrize("attrs", [{"v": 1, "blob": "x" * 30_000}, {"v": 1, "blob": "\ud800"}],
                          ids=["oversized", "lone-surrogate"])
 def test_error_path_does_not_echo_raw_attributes(attrs):

@@ -3,10 +3,9 @@ envelopes, signed with the suite's throwaway PKI (so they pass signature verific
 skill) or sent to a dev-mode app, plus raw garbage and oversized bodies. Never a 500; every 200 is a
 valid Alexa response within the limits; every 4xx is a short JSON error. No timings here.
 
-These found two bugs (oversized or non-UTF-8 feature sections of the session attributes echoed back: a
-response over 24 kB, and a 500), fixed in skill/state.py; test_properties_skill.py keeps regressions.
-A third, open one (the exception-handler path echoes the raw attributes) is tolerated through
-tests/fuzzing.known_bug and kept visible by a strict xfail in test_properties_skill.py.
+These found three bugs (oversized or non-UTF-8 feature sections of the session attributes echoed back:
+a response over 24 kB, and a 500; and the exception-handler path echoing the raw attributes), fixed in
+skill/state.py and skill/handlers/errors.py; test_properties_skill.py keeps regression tests.
 """
 
 from __future__ import annotations
@@ -35,12 +34,12 @@ def post(app, body: bytes, headers=None):
 
 def check(env, body: bytes, resp) -> None:
     status = resp.status_code
-    assert status < 500 or fuzzing.known_bug(env, status=status), \
+    assert status < 500, \
         f"{status} for body {body[:1500]!r}: {resp.data[:300]!r}"
     if status == 200:
         out = json.loads(resp.data)
         found = problems(out)
-        assert not found or fuzzing.known_bug(env, status=200, response=out), \
+        assert not found, \
             f"invalid response {found} for {body[:1500]!r}"
     elif 400 <= status < 500:
         assert resp.mimetype == "application/json", (status, resp.mimetype)
@@ -72,7 +71,7 @@ def test_well_formed_signed_envelopes_are_answered(data):
     if len(body) > MAX_BODY:
         assert resp.status_code == 413
     elif env["request"]["type"] in {"LaunchRequest", "IntentRequest", "SessionEndedRequest"}:
-        assert resp.status_code == 200 or fuzzing.known_bug(env, status=resp.status_code), \
+        assert resp.status_code == 200, \
             (resp.status_code, resp.data[:300])
 
 
