@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Dict, Optional, Tuple
 
+from skill import datafiles
 from skill.content import Content, load_content
 
 SECTION = "chk"
@@ -42,7 +42,7 @@ class Checklist:
 
 
 def _data() -> Dict[str, Any]:
-    text = resources.files("skill").joinpath("data/checklist.json").read_text(encoding="utf-8")
+    text = datafiles.read_text("data", "checklist.json")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from skill import datafiles
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 _PAUSES = {"short", "medium", "long"}
@@ -197,7 +198,7 @@ def parse_content(data: Any, origin: str = "content") -> Content:
 
 def _read(path: Optional[str]) -> Tuple[Any, str]:
     if path is None:
-        text = resources.files("skill").joinpath("data/principles.json").read_text(encoding="utf-8")
+        text = datafiles.read_text("data", "principles.json")
         origin = "principles.json"
     else:
         with open(path, encoding="utf-8") as handle:

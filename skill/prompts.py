@@ -8,12 +8,11 @@ word for word within a session.
 from __future__ import annotations
 
 import json
-import string
+import re
 from functools import lru_cache
-from importlib import resources
 from typing import Dict, MutableMapping, Optional, Tuple
 
-from skill import LOCALE
+from skill import LOCALE, datafiles
 
 
 class PromptError(ValueError):
@@ -43,8 +42,15 @@ class Prompts:
         return options[index].format(**fields) if fields else options[index]
 
 
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
 def _fields(text: str):
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """Placeholder names ({name}); a lone brace is an error, as str.format would find at run time."""
+    names = set(_FIELD.findall(text))
+    if _FIELD.sub("", text).count("{") or _FIELD.sub("", text).count("}") or "" in names:
+        raise ValueError("unmatched or empty brace")
+    return names
 
 
 def parse_prompts(data, origin: str = "prompts") -> Prompts:
@@ -78,13 +84,12 @@ def load_prompts(path: Optional[str] = None, locale: str = LOCALE) -> Prompts:
     if path is not None:
         with open(path, encoding="utf-8") as handle:
             return parse_prompts(_json(handle.read(), path), path)
-    folder = resources.files("skill").joinpath(f"locale/{locale}")
     merged: Dict[str, Tuple[str, ...]] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
+    for name in datafiles.listdir("locale", locale):
+        if not name.endswith(".json"):
             continue
-        origin = f"locale/{locale}/{entry.name}"
-        part = parse_prompts(_json(entry.read_text(encoding="utf-8"), origin), origin)
+        origin = f"locale/{locale}/{name}"
+        part = parse_prompts(_json(datafiles.read_text("locale", locale, name), origin), origin)
         for key in part.keys():
             if key in merged:
                 raise PromptError(f"{origin}.prompts.{key}: already defined in another file")

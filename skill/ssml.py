@@ -13,9 +13,7 @@ Prompt strings (skill/locale/*/prompts.json) may hold two small markers:
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from typing import List, Tuple
-from xml.sax.saxutils import escape
 
 RATE = "95%"            # the whole answer: calm, slightly slower than Alexa's default
 QUOTE_RATE = "90%"      # example phrases: slower still, so they can be repeated
@@ -123,8 +121,15 @@ def speech(text: str = "") -> Speech:
     return Speech().say(text)
 
 
+def escape(text: str) -> str:
+    """XML-escape text for SSML (xml.sax.saxutils would import urllib and http at cold start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def plain_text(ssml: str) -> str:
     """The words of an SSML string, tags dropped (for the chat simulator and logs)."""
+    import xml.etree.ElementTree as ET  # only here and in validate(): not on the cold-start path
+
     try:
         root = ET.fromstring(ssml)
     except ET.ParseError:
@@ -134,6 +139,8 @@ def plain_text(ssml: str) -> str:
 
 def validate(ssml: str) -> List[str]:
     """Problems Alexa would have with this SSML (an empty list means it is fine)."""
+    import xml.etree.ElementTree as ET
+
     problems: List[str] = []
     if len(ssml) > MAX_SPEECH_CHARS:
         problems.append(f"speech is {len(ssml)} characters, over Alexa's {MAX_SPEECH_CHARS}")

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
+from skill import datafiles
 from skill.content import Content, Principle, load_content
 
 PHRASE, OPEN, TRUTH = "phrase", "open", "truth"
@@ -183,7 +183,7 @@ def build_bank(content: Content, data, origin: str = "quiz.json") -> Bank:
 
 
 def _read_data():
-    text = resources.files("skill").joinpath("data/quiz.json").read_text(encoding="utf-8")
+    text = datafiles.read_text("data", "quiz.json")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
