@@ -7,9 +7,8 @@ loudly with a message that names the place (for example ``principles[3].advice[0
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from skill import datafiles
 
@@ -21,15 +20,13 @@ class ContentError(ValueError):
     """The content file is malformed; the message names the place."""
 
 
-@dataclass(frozen=True)
-class Advice:
+class Advice(NamedTuple):
     text: str
     examples: Tuple[str, ...]
     pause: str = "short"  # the pause after it: "long" where the advice itself asks for room
 
 
-@dataclass(frozen=True)
-class Principle:
+class Principle(NamedTuple):
     id: str
     name: str
     title: str
@@ -60,8 +57,7 @@ class Principle:
         return phrases[advice_index % len(phrases)]
 
 
-@dataclass(frozen=True)
-class Tip:
+class Tip(NamedTuple):
     """One tip: a principle and one of its pieces of advice (index into the flat tip list)."""
 
     index: int
@@ -77,32 +73,29 @@ class Tip:
         return self.principle.example_for(self.advice_index)
 
 
-@dataclass(frozen=True)
 class Content:
-    source: str
-    principles: Tuple[Principle, ...]
+    """All principles, in the source's order, with lookups by id and the flat list of tips.
+    (Plain classes and NamedTuples rather than dataclasses: cheaper at Lambda cold start.)"""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {p.id: p for p in self.principles})
+    __slots__ = ("source", "principles", "ids", "tips", "_by_id", "_position")
+
+    def __init__(self, source: str, principles: Tuple[Principle, ...]):
+        self.source = source
+        self.principles = tuple(principles)
+        self.ids: Tuple[str, ...] = tuple(p.id for p in self.principles)
+        self._by_id = {p.id: p for p in self.principles}
+        self._position = {p.id: n for n, p in enumerate(self.principles)}
         tips = []
         for principle in self.principles:
             for i in range(len(principle.advice)):
                 tips.append(Tip(len(tips), principle, i))
-        object.__setattr__(self, "_tips", tuple(tips))
+        self.tips: Tuple[Tip, ...] = tuple(tips)
 
     def get(self, principle_id: Optional[str]) -> Optional[Principle]:
-        return self._by_id.get(principle_id) if isinstance(principle_id, str) else None  # type: ignore[attr-defined]
+        return self._by_id.get(principle_id) if isinstance(principle_id, str) else None
 
     def position(self, principle_id: str) -> int:
-        return [p.id for p in self.principles].index(principle_id)
-
-    @property
-    def ids(self) -> Tuple[str, ...]:
-        return tuple(p.id for p in self.principles)
-
-    @property
-    def tips(self) -> Tuple[Tip, ...]:
-        return self._tips  # type: ignore[attr-defined]
+        return self._position[principle_id]
 
     def __iter__(self) -> Iterator[Principle]:
         return iter(self.principles)

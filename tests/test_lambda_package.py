@@ -24,7 +24,7 @@ def _build(tmp_path, *extra):
 
 
 def test_zip_without_deps_holds_only_the_lambda_code(tmp_path, capsys):
-    build, out = _build(tmp_path, "--no-deps")
+    build, out = _build(tmp_path, "--no-deps", "--no-compile")
     printed = capsys.readouterr().out
     assert f"{out.stat().st_size} bytes" in printed and str(out) in printed
     names = zipfile.ZipFile(out).namelist()
@@ -60,6 +60,20 @@ def test_unzipped_lambda_answers_a_launch_without_heavy_imports(tmp_path):
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert Path(result["skill"]).resolve().is_relative_to(root.resolve())  # the zip's copy, not the repo's
     assert result["end"] is False and result["heavy"] == []
+
+
+def test_bytecode_is_precompiled_for_the_lambdas_python(tmp_path, capsys):
+    here = "%d.%d" % sys.version_info[:2]
+    build, out = _build(tmp_path, "--no-deps", "--python-version", here)
+    assert "bytecode precompiled" in capsys.readouterr().out
+    tag = sys.implementation.cache_tag
+    assert (build / "skill" / "__pycache__" / f"builder.{tag}.pyc").is_file()
+    names = zipfile.ZipFile(out).namelist()
+    assert f"skill/__pycache__/content.{tag}.pyc" in names and f"__pycache__/lambda_function.{tag}.pyc" in names
+    # another runtime than this Python: no bytecode (it would be ignored there), and it says so
+    build, out = _build(tmp_path / "other", "--no-deps", "--python-version", "3.99")
+    assert "not precompiled" in capsys.readouterr().out
+    assert not [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".pyc")]
 
 
 def test_stage_only_writes_no_zip(tmp_path):

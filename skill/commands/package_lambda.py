@@ -45,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wheel platform (default manylinux2014_x86_64; manylinux2014_aarch64 for arm64)")
     parser.add_argument("--no-check", action="store_true",
                         help="skip the import-and-launch check of the staged code")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="do not precompile bytecode (it is only made when this Python is the "
+                             "--python-version the Lambda runs)")
 
 
 def stage(build_dir: Path) -> Path:
@@ -129,7 +132,7 @@ def write_zip(output: Path, *dirs: Path) -> int:
         for base in dirs:
             for path in sorted(p for p in base.rglob("*") if p.is_file()):
                 rel = path.relative_to(base).as_posix()
-                if rel in seen or "__pycache__" in path.parts or rel.endswith((".pyc", ".pyo")):
+                if rel in seen or rel.endswith(".pyo"):
                     continue
                 seen.add(rel)
                 info = zipfile.ZipInfo(rel, date_time=(2020, 1, 1, 0, 0, 0))
@@ -137,6 +140,21 @@ def write_zip(output: Path, *dirs: Path) -> int:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, path.read_bytes())
     return len(seen)
+
+
+def precompile(*dirs: Path) -> bool:
+    """Write __pycache__ bytecode for every module, so the Lambda does not compile the skill and
+    ask-sdk-model (hundreds of modules) from source at every cold start: /var/task is read-only, so
+    Python there can never cache what it compiles. Unchecked-hash pycs: valid whatever the files' dates
+    in the zip. Only useful for the interpreter version that makes them."""
+    import compileall
+    import py_compile
+
+    ok = True
+    for base in dirs:
+        ok &= bool(compileall.compile_dir(str(base), quiet=1, workers=1,
+                                          invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH))
+    return ok
 
 
 def _size(n: int) -> str:
@@ -148,14 +166,23 @@ def run(args: argparse.Namespace) -> int:
     stage(build_dir)
     if not args.no_check:
         check(build_dir)
-    print(f"Staged Lambda code in {build_dir} (code root for `ask deploy` and `sam build`)")
-    if args.stage_only:
-        return 0
+    import sys
+
+    compile_here = not args.no_compile and args.python_version == "%d.%d" % sys.version_info[:2]
+    if not args.no_compile and not compile_here:
+        print(f"Note: bytecode not precompiled: this is Python {sys.version_info[0]}.{sys.version_info[1]}, "
+              f"the Lambda runs {args.python_version} (run package-lambda with that Python to precompile)")
     dirs = [build_dir]
-    if not args.no_deps:
+    if not args.stage_only and not args.no_deps:
         deps = build_dir.parent / (build_dir.name + "-deps")
         install_deps(build_dir / "requirements.txt", deps, args.python_version, args.platform)
         dirs.append(deps)
+    if compile_here and not precompile(*dirs):
+        raise SystemExit("could not precompile the Lambda code")
+    print(f"Staged Lambda code in {build_dir} (code root for `ask deploy` and `sam build`)"
+          + (", bytecode precompiled" if compile_here else ""))
+    if args.stage_only:
+        return 0
     output = Path(args.output).resolve()
     count = write_zip(output, *dirs)
     size = output.stat().st_size
