@@ -3,12 +3,13 @@ LaunchRequest; wall time and peak memory (ru_maxrss), ours vs the bare hello-wor
 
     .venv/bin/python bench/coldstart.py [--rounds 20] [--no-zip]
 
-Ours: lambda/lambda_function.py as the Lambda runs it: staged by ``gesprekscoach package-lambda
---stage-only`` into a temporary directory (the ``skill`` package beside it, without skill.web), so the
-import does not go through the editable install's finder. Baseline: bench/baseline_skill.py, whose
-module-level ``lambda_handler`` is built at import exactly like a hello-world Lambda. Both children run
-with the same interpreter and flags; the parent times each from spawn to exit and takes its peak RSS
-from os.wait4 (that child's own rusage). Rounds alternate; medians and the ratio are printed.
+Ours: lambda/lambda_function.py as the Lambda runs it: staged (and precompiled) by
+``gesprekscoach package-lambda --stage-only`` into a temporary directory (the ``skill`` package beside
+it, without skill.web), so the import does not go through the editable install's finder. Baseline:
+bench/baseline_skill.py (staged alone and precompiled the same way), whose module-level
+``lambda_handler`` is built at import exactly like a hello-world Lambda. Both children run with the
+same interpreter and flags; the parent times each from spawn to exit and takes its peak RSS from
+os.wait4 (that child's own rusage). Rounds alternate; medians and the ratio are printed.
 Target (issue 6): at most 1.25 times the baseline. Also builds the Lambda zip with
 ``gesprekscoach package-lambda`` into a temporary directory and reports its size (--no-zip skips).
 """
@@ -102,8 +103,17 @@ def main(argv=None) -> int:
         print(f"  (package-lambda --stage-only failed, importing lambda/ from the checkout: "
               f"{(proc.stderr or proc.stdout)[-200:]})")
         build = common.ROOT / "lambda"
+    # The baseline gets the same treatment: its module staged alone and precompiled, so neither side
+    # compiles source at start-up (this environment may set PYTHONDONTWRITEBYTECODE).
+    import compileall
+    import shutil
+
+    base_dir = Path(staging.name) / "baseline"
+    base_dir.mkdir()
+    shutil.copy2(common.ROOT / "bench" / "baseline_skill.py", base_dir / "baseline_skill.py")
+    compileall.compile_dir(str(base_dir), quiet=1)
     sides = {"ours": (build, "lambda_function"),
-             "baseline": (common.ROOT / "bench", "baseline_skill")}
+             "baseline": (base_dir, "baseline_skill")}
     samples = {name: [] for name in sides}
 
     def sampler(name):
