@@ -2,7 +2,7 @@
 call it, so both run exactly the same skill.
 
 Handlers are registered in one explicit, ordered list (skill.handlers.HANDLERS): the first handler
-whose can_handle matches wins. Cross-cutting work lives in interceptors (skill.interceptors).
+whose can_handle matches wins (skill.routing only skips handlers that cannot take the intent). Cross-cutting work lives in interceptors (skill.interceptors).
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
     from skill.interceptors import request_interceptors, response_interceptors
     from skill.prompts import load_prompts
+    from skill.routing import IndexedSkillBuilder
 
     config = config or SkillConfig()
     content = load_content(config.content_path)
     prompts = load_prompts(config.prompts_path)
 
-    sb = SkillBuilder()
+    sb = IndexedSkillBuilder()
     sb.skill_id = config.skill_id
     for handler_class in HANDLERS:
         sb.add_request_handler(handler_class())

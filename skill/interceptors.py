@@ -38,7 +38,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
         session = handler_input.request_envelope.session
         raw = session.attributes if session is not None else None
         state = State.from_attributes(raw, principle_ids=self._ids, tip_count=self._tip_count,
-                                      prompt_keys=self.prompts.keys())
+                                      prompts=self.prompts)
         if state.repaired:
             log.info("session state repaired: dropped malformed or stale attributes")
         handler_input.attributes_manager.request_attributes[TURN_KEY] = Turn(

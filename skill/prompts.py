@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Dict, MutableMapping, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 from skill import LOCALE, datafiles
 
@@ -19,9 +19,47 @@ class PromptError(ValueError):
     """The prompts file is malformed; the message names the place."""
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+MAX_VARIANTS = len(_DIGITS)
+
+
+class Rotation:
+    """Where each prompt's rotation stands in this session, kept in the session attributes as one
+    short string: a character per prompt key (in sorted key order), '-' for a prompt not used yet.
+    One string instead of a dict of ints keeps every turn's (de)serialisation and ask-sdk's deep copy
+    of the attributes cheap. Anything malformed (tampered, or from another prompt set) starts afresh."""
+
+    __slots__ = ("_index", "_chars")
+
+    def __init__(self, index: Dict[str, int], encoded: object = None):
+        self._index = index
+        if isinstance(encoded, str) and len(encoded) == len(index) and not encoded.strip(_DIGITS + "-"):
+            self._chars = list(encoded)
+        else:
+            self._chars = ["-"] * len(index)
+
+    def get(self, key: str):
+        char = self._chars[self._index[key]]
+        return None if char == "-" else _DIGITS.index(char)
+
+    def __setitem__(self, key: str, position: int) -> None:
+        self._chars[self._index[key]] = _DIGITS[position]
+
+    def encode(self) -> str:
+        return "".join(self._chars)
+
+    def __bool__(self) -> bool:
+        return self._chars.count("-") != len(self._chars)
+
+
 class Prompts:
     def __init__(self, variants: Dict[str, Tuple[str, ...]]):
         self._variants = variants
+        self._index = {key: n for n, key in enumerate(sorted(variants))}
+
+    def rotation(self, encoded: object = None) -> Rotation:
+        """The rotation state of a session, from its stored string (or fresh)."""
+        return Rotation(self._index, encoded)
 
     def keys(self):
         return self._variants.keys()
@@ -29,7 +67,7 @@ class Prompts:
     def variants(self, key: str) -> Tuple[str, ...]:
         return self._variants[key]
 
-    def pick(self, key: str, rotation: MutableMapping[str, int], rng, **fields: str) -> str:
+    def pick(self, key: str, rotation, rng, **fields: str) -> str:
         """The next variant of a prompt in this session, with {fields} filled in."""
         options = self._variants[key]
         if len(options) == 1:
@@ -37,7 +75,7 @@ class Prompts:
         else:
             index = rotation.get(key)
             if not isinstance(index, int) or not 0 <= index < len(options):
-                index = rng.randrange(len(options))
+                index = int(rng.random() * len(options))  # random() is C-fast; randrange is not
             rotation[key] = (index + 1) % len(options)
         return options[index].format(**fields) if fields else options[index]
 
@@ -73,6 +111,8 @@ def parse_prompts(data, origin: str = "prompts") -> Prompts:
                                   f"variant 0 uses {sorted(_fields(options[0]))}")
         if len(set(options)) != len(options):
             raise PromptError(f"{where}: has a duplicate variant")
+        if len(options) > MAX_VARIANTS:
+            raise PromptError(f"{where}: more than {MAX_VARIANTS} variants")
         variants[key] = tuple(options)
     return Prompts(variants)
 

@@ -13,6 +13,7 @@ Prompt strings (skill/locale/*/prompts.json) may hold two small markers:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import List, Tuple
 
 RATE = "95%"            # the whole answer: calm, slightly slower than Alexa's default
@@ -44,22 +45,12 @@ class Speech:
     # building ------------------------------------------------------------------------------
     def say(self, text: str) -> "Speech":
         """Plain text, with [[pauze]] and [[cijfers:...]] markers honoured."""
-        pos = 0
-        for match in _MARKER.finditer(text):
-            self._text(text[pos:match.start()])
-            marker = match.group(1)
-            if marker == "pauze":
+        for kind, value in _segments(text):
+            if kind == "pause":
                 self.pause("short")
             else:
-                self._parts.append(("digits", marker.split(":", 1)[1]))
-            pos = match.end()
-        self._text(text[pos:])
+                self._parts.append((kind, value))
         return self
-
-    def _text(self, text: str) -> None:
-        text = " ".join(text.split())
-        if text:
-            self._parts.append(("text", text))
 
     def pause(self, length: str = "medium") -> "Speech":
         ms = PAUSES[length]
@@ -119,6 +110,26 @@ def _join(chunks: List[str]) -> str:
 
 def speech(text: str = "") -> Speech:
     return Speech().say(text)
+
+
+@lru_cache(maxsize=1024)
+def _segments(text: str) -> Tuple[Tuple[str, str], ...]:
+    """A text split at its markers, white space folded (cached: prompts and content repeat)."""
+    out: List[Tuple[str, str]] = []
+
+    def add(chunk: str) -> None:
+        chunk = " ".join(chunk.split())
+        if chunk:
+            out.append(("text", chunk))
+
+    pos = 0
+    for match in _MARKER.finditer(text):
+        add(text[pos:match.start()])
+        marker = match.group(1)
+        out.append(("pause", "") if marker == "pauze" else ("digits", marker.split(":", 1)[1]))
+        pos = match.end()
+    add(text[pos:])
+    return tuple(out)
 
 
 def escape(text: str) -> str:

@@ -7,7 +7,7 @@ Core fields (short keys keep the response small):
   ctx    what was just said: {"k": kind, "p": principle id, "i": index}, for Next/Previous/StartOver
   offer  the yes/no question that is open ("tip", "examples", "next", "crisis", ...)
   seen   indexes of the tips heard this session, in order
-  rot    next variant per prompt key (see skill.prompts)
+  rot    next variant per prompt key, one short string (see skill.prompts.Rotation)
   last   the last answer, for Repeat: {"s": ssml, "r": reprompt ssml}
 Feature sections ("quiz", "chk": FEATURE_SECTIONS) are kept only if they are small objects that
 encode as UTF-8 (nothing else is echoed back to Alexa); the feature that owns one validates its
@@ -35,14 +35,14 @@ class State:
     ctx: Optional[Dict[str, Any]] = None
     offer: Optional[str] = None
     seen: List[int] = field(default_factory=list)
-    rot: Dict[str, int] = field(default_factory=dict)
+    rot: Any = None  # a skill.prompts.Rotation
     last: Optional[Dict[str, str]] = None
     sections: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     repaired: bool = False  # something in the incoming attributes was dropped
 
     @classmethod
-    def from_attributes(cls, raw: Any, *, principle_ids, tip_count: int, prompt_keys) -> "State":
-        state = cls()
+    def from_attributes(cls, raw: Any, *, principle_ids, tip_count: int, prompts) -> "State":
+        state = cls(rot=prompts.rotation())
         if raw in (None, {}):
             return state
         if not isinstance(raw, dict):
@@ -55,9 +55,7 @@ class State:
         offer = raw.get("offer")
         state.offer = offer if isinstance(offer, str) and _NAME.match(offer) else None
         state.seen = _seen(raw.get("seen"), tip_count)
-        state.rot = {k: v for k, v in raw.get("rot", {}).items()
-                     if k in prompt_keys and type(v) is int and 0 <= v < 100} \
-            if isinstance(raw.get("rot"), dict) else {}
+        state.rot = prompts.rotation(raw.get("rot"))
         state.last = _last(raw.get("last"))
         for key in FEATURE_SECTIONS:
             if _small_object(raw.get(key)):
@@ -75,7 +73,7 @@ class State:
         if self.seen:
             attrs["seen"] = list(self.seen)
         if self.rot:
-            attrs["rot"] = dict(self.rot)
+            attrs["rot"] = self.rot.encode()
         if self.last:
             attrs["last"] = dict(self.last)
         for key, value in self.sections.items():
@@ -102,10 +100,10 @@ def _context(value: Any, principle_ids, tip_count: int) -> Optional[Dict[str, An
     return ctx
 
 
-def _encodes(value: Any) -> bool:
+def _encodes(text: str) -> bool:
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError):  # lone surrogates raise UnicodeEncodeError, a ValueError
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
         return False
     return True
 

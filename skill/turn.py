@@ -32,6 +32,9 @@ class Turn:
         self.rng = rng
         self.state = state
         self.end_session = False
+        request = handler_input.request_envelope.request
+        intent = getattr(request, "intent", None) if isinstance(request, IntentRequest) else None
+        self.intent_name: Optional[str] = getattr(intent, "name", None)
 
     @classmethod
     def of(cls, handler_input: HandlerInput) -> "Turn":

@@ -16,8 +16,8 @@ from skill.runtime import dispatch
 class FirstVariant(random.Random):
     """Prompts start at their first variant; choices are still seeded random."""
 
-    def randrange(self, *args, **kwargs):  # used for the first prompt variant
-        return 0
+    def random(self):  # used (only) for the first prompt variant
+        return 0.0
 
 
 def checked(skill):

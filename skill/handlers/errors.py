@@ -25,7 +25,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         log.exception("handler failed: %s", type(exception).__name__, exc_info=exception)
         turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
         if turn is None:  # the failure came before the state was read: start clean
-            turn = Turn(handler_input, self.content, self.prompts, self.rng, State())
+            turn = Turn(handler_input, self.content, self.prompts, self.rng, State(rot=self.prompts.rotation()))
             handler_input.attributes_manager.request_attributes[TURN_KEY] = turn
         # Drop whatever a half-finished handler put into the response.
         handler_input.response_builder.response.card = None
