@@ -117,8 +117,10 @@ def _varied(pool: List[Question], rng, count: int, already: List[Question]) -> L
         by_kind.setdefault(question.kind, []).append(question)
     kinds = sorted(by_kind)
     rng.shuffle(kinds)
+    # A random order per kind, sorted by random keys: the same as shuffling, several times faster than
+    # random.shuffle's pure-Python loop (this runs at every quiz start, on the whole bank).
     for kind in kinds:
-        rng.shuffle(by_kind[kind])
+        by_kind[kind].sort(key=lambda _question: rng.getrandbits(32))
     order: List[Question] = []
     while any(by_kind.values()):
         for kind in kinds:
