@@ -31,7 +31,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--connections", type=int, default=16)
-    ap.add_argument("--warmup", type=float, default=5, help="seconds of load before memory is first read")
+    ap.add_argument("--warmup", type=float, default=10, help="seconds of load before memory is first read")
     ap.add_argument("--python-client", action="store_true", help="use bench/loadgen.py even if wrk exists")
     args = ap.parse_args(argv)
     if not 0 < args.seconds <= 24 * 3600 or not 0 < args.connections <= 1024:
@@ -85,6 +85,10 @@ def main(argv=None) -> int:
     print("  worker RSS at end:                          "
           + ", ".join(f"{kb / 1024:.1f} MB" for kb in rss_end.values()))
     print("  total RSS over time (s: MB): " + ", ".join(f"{t:.0f}: {kb / 1024:.1f}" for t, kb in timeline))
+    if len(timeline) > 2 and timeline[1][1]:
+        steady = (timeline[-1][1] - timeline[1][1]) / timeline[1][1]
+        print(f"  growth from the first reading during the run ({timeline[1][0]:.0f} s) to the end: {steady:+.2%} "
+              "(a worker that had not yet served every kind of request fills lazy caches first)")
     print(f"  memory growth {growth:+.2%}; targets: no errors, growth < {MAX_GROWTH:.0%}: {common.verdict(ok)}")
     print(common.line("="))
     print(json.dumps({"bench": "load", "seconds": args.seconds, "connections": args.connections,
