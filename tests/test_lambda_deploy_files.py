@@ -9,11 +9,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_ask_resources_points_at_the_staged_lambda_and_its_handler():
+def test_ask_resources_points_at_the_lambda_folder_and_its_handler():
     config = json.loads((REPO / "ask-resources.json").read_text())
     profile = config["profiles"]["default"]
     assert (REPO / profile["skillMetadata"]["src"] / "skill.json").is_file()
-    assert profile["code"]["default"]["src"] == "./build/lambda"  # what package-lambda stages
+    assert profile["code"]["default"]["src"] == "./lambda"  # the ASK CLI convention; hooks/build.sh zips it
     infra = profile["skillInfrastructure"]
     assert infra["type"] == "@ask-cli/lambda-deployer"
     assert infra["userConfig"]["handler"] == "lambda_function.lambda_handler"
@@ -45,3 +45,23 @@ def test_runtimes_agree():
 def test_handler_module_exists():
     assert (REPO / "lambda" / "lambda_function.py").is_file()
     assert "lambda_handler = " in (REPO / "lambda" / "lambda_function.py").read_text()
+
+
+def test_the_ask_cli_build_hook_builds_the_lambda_zip(tmp_path):
+    """`ask deploy` runs hooks/build.sh <OUT_FILE> <DO_DEBUG> from a copy of the code root."""
+    import os
+    import subprocess
+    import zipfile
+
+    hook = REPO / "hooks" / "build.sh"
+    assert os.access(hook, os.X_OK)
+    out = tmp_path / "upload.zip"
+    workdir = tmp_path / "build-copy"
+    workdir.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
+    proc = subprocess.run([str(hook), str(out), "false"], cwd=workdir, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set(zipfile.ZipFile(out).namelist())
+    assert {"lambda_function.py", "skill/builder.py", "ask_sdk_core/__init__.py"} <= names
+    assert not [n for n in names if n.startswith(("skill/web/", "flask/"))]
