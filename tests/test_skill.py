@@ -387,3 +387,9 @@ def test_text_that_cannot_be_encoded_is_never_echoed(run):
     response = run(envelopes.intent("AMAZON.RepeatIntent", attributes=attributes))
     json.dumps(response, ensure_ascii=False).encode("utf-8")
     assert plain_text(response["response"]["outputSpeech"]["ssml"]).startswith(text("nothing_to_repeat"))
+
+
+def test_help_names_every_feature_so_each_can_be_found_by_voice():
+    for variant in P.variants("help"):
+        for words in ("tip", "voorbeeldzin", "welke tips heb je", "start de quiz", "afsluitchecklist", "herhaal"):
+            assert words in variant, (words, variant[:40])
