@@ -47,7 +47,8 @@ class TurnInterceptor(AbstractRequestInterceptor):
 
 class LogRequestInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input):
-        log.debug("request %s", request_name(handler_input))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("request %s", request_name(handler_input))
 
 
 def save_state(handler_input, attributes) -> None:
