@@ -119,24 +119,32 @@ def _varied(pool: List[Question], rng, count: int, already: List[Question]) -> L
     rng.shuffle(kinds)
     # A random order per kind, sorted by random keys: the same as shuffling, several times faster than
     # random.shuffle's pure-Python loop (this runs at every quiz start, on the whole bank).
+    # Only the first few of each kind can ever be needed (round-robin over kinds, some skipped as too
+    # alike): keep 4 x count per kind, a uniform random choice, so the interleaving stays short.
     for kind in kinds:
         by_kind[kind].sort(key=lambda _question: rng.getrandbits(32))
+        del by_kind[kind][4 * count:]
     order: List[Question] = []
     while any(by_kind.values()):
         for kind in kinds:
             if by_kind[kind]:
                 order.append(by_kind[kind].pop())
     out: List[Question] = []
+    keys = {q.key for q in already}
+    texts = {q.text for q in already}
+    principles = {q.principle for q in already}
     for strict in (True, False):
         for question in order:
             if len(out) == count:
                 return out
-            taken = already + out
-            if question in taken or any(q.text == question.text for q in taken):
+            if question.key in keys or question.text in texts:
                 continue
-            if strict and any(q.principle == question.principle for q in taken):
+            if strict and question.principle in principles:
                 continue
             out.append(question)
+            keys.add(question.key)
+            texts.add(question.text)
+            principles.add(question.principle)
     return out
 
 
