@@ -1,5 +1,5 @@
-"""Start ``gesprekscoach serve --dev`` as a real process on a free port (for the chat --url test and
-the virtual-alexa end-to-end tests)."""
+"""Start ``gesprekscoach serve`` as a real process on a free port (for the process test, the chat
+--url test and the virtual-alexa end-to-end tests)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -32,14 +33,16 @@ def clean_env(extra: Optional[dict] = None) -> dict:
     return env
 
 
-class DevServer:
-    """``gesprekscoach serve --dev --port 0``; .url is http://127.0.0.1:PORT (POST /alexa)."""
+class ServeProcess:
+    """``gesprekscoach serve --port 0 [flags]`` as a real process; .url is http://127.0.0.1:PORT.
+    Used by the process test, the chat --url test and the virtual-alexa end-to-end tests."""
 
     def __init__(self, *flags: str, env: Optional[dict] = None, timeout: float = 30.0):
+        # --port 0: the OS picks a free port; the server prints the one it got
         self.proc = subprocess.Popen(
-            gesprekscoach() + ["serve", "--dev", "--host", "127.0.0.1", "--port", "0", *flags],
+            gesprekscoach() + ["serve", "--host", "127.0.0.1", "--port", "0", *flags],
             cwd=REPO, env=clean_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
+        line = self._first_line(timeout=60)
         if "listening on http://" not in line:
             self.proc.kill()
             _, err = self.proc.communicate()
@@ -58,6 +61,17 @@ class DevServer:
                 raise RuntimeError("gesprekscoach serve never became healthy")
             time.sleep(0.05)
 
+    def _first_line(self, timeout: float) -> str:
+        """The server's first line of output, without hanging if it never prints one."""
+        lines: List[str] = []
+        reader = threading.Thread(target=lambda: lines.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not lines:
+            self.proc.kill()
+            raise RuntimeError(f"gesprekscoach serve printed nothing in {timeout} s")
+        return lines[0]
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -73,6 +87,13 @@ class DevServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class DevServer(ServeProcess):
+    """``gesprekscoach serve --dev`` (signature check off; timestamp and skill id checks on)."""
+
+    def __init__(self, *flags: str, env: Optional[dict] = None, timeout: float = 30.0):
+        super().__init__("--dev", *flags, env=env, timeout=timeout)
 
 
 def virtual_alexa_model(target: Path, source: Optional[Path] = None) -> Path:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 try:
-    from tests.web_fixtures import body_of, make_app, signed_headers, stamp, NOW
+    from tests.web_fixtures import body_of, make_app, signed_headers, stamp
 except ImportError:  # tests/ on sys.path instead of the repo root
-    from web_fixtures import body_of, make_app, signed_headers, stamp, NOW  # type: ignore
+    from web_fixtures import body_of, make_app, signed_headers, stamp  # type: ignore
 
 from skill import envelopes
 from skill.builder import build_skill

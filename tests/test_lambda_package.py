@@ -9,8 +9,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from skill.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

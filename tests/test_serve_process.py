@@ -3,74 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from skill import envelopes
+from tests.e2e_helpers import ServeProcess
 
-REPO = Path(__file__).resolve().parents[1]
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 
 
-def _command():
-    script = Path(sys.executable).with_name("gesprekscoach")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("gesprekscoach")
-    return [found] if found else [sys.executable, "-m", "skill.cli"]
-
-
-class Server:
-    def __init__(self, *flags, env=None):
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
-        environ.update(env or {})
-        environ["PYTHONUNBUFFERED"] = "1"
-        # --port 0: the OS picks a free port; the server prints the one it got
-        self.proc = subprocess.Popen(_command() + ["serve", "--host", "127.0.0.1", "--port", "0", *flags],
-                                     cwd=REPO, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
-        line = self._first_line(timeout=60)
-        if "listening on http://" not in line:
-            self.proc.kill()
-            raise AssertionError(f"server did not start: {line!r} {self.proc.stderr.read()}")
-        self.base = line.split("listening on ", 1)[1].split()[0]
-        self._wait_healthy()
-
-    def _first_line(self, timeout):
-        lines = []
-        reader = threading.Thread(target=lambda: lines.append(self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not lines:
-            self.proc.kill()
-            raise AssertionError(f"server printed nothing in {timeout} s: {self.proc.stderr.read()}")
-        return lines[0]
-
-    def _wait_healthy(self):
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                status, _ = self.request("GET", "/health")
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("server never became healthy")
-            time.sleep(0.05)
+class Server(ServeProcess):
+    """The server process, with small HTTP helpers answering (status, JSON body)."""
 
     def request(self, method, path, body=None, headers=None):
-        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return resp.status, json.loads(resp.read() or b"null")
@@ -80,15 +28,6 @@ class Server:
     def post(self, envelope):
         return self.request("POST", "/alexa", json.dumps(envelope).encode(),
                             {"Content-Type": "application/json; charset=utf-8"})
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            out, err = self.proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            out, err = self.proc.communicate()
-        return self.proc.returncode, out, err
 
 
 @pytest.fixture
@@ -147,7 +86,7 @@ def test_streamed_body_over_the_limit_is_413():
 
     server = Server("--dev", "--max-body-bytes", "1000")
     try:
-        address = urlsplit(server.base)
+        address = urlsplit(server.url)
         for size, expected in [(5000, 413), (1001, 413), (1000, 400)]:  # 1000 bytes of "x" is not JSON
             conn = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
             chunks = (b"x" * 100 for _ in range(size // 100))

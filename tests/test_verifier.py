@@ -11,10 +11,10 @@ import logging
 import pytest
 
 try:
-    from tests.web_fixtures import (CERT_URL, NOW, Clock, body_of, make_app, pki, sign, signed_headers,
+    from tests.web_fixtures import (CERT_URL, NOW, body_of, make_app, pki, sign, signed_headers,
                                     stamp, _key)
 except ImportError:  # tests/ on sys.path instead of the repo root
-    from web_fixtures import (CERT_URL, NOW, Clock, body_of, make_app, pki, sign, signed_headers,  # type: ignore
+    from web_fixtures import (CERT_URL, NOW, body_of, make_app, pki, sign, signed_headers,  # type: ignore
                               stamp, _key)
 
 from skill import envelopes

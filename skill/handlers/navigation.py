@@ -6,7 +6,7 @@ from __future__ import annotations
 from skill import answers
 from skill.handlers.base import IntentHandler
 from skill.handlers.session import welcome
-from skill.ssml import Speech, validate
+from skill.ssml import validate
 
 
 def _current(turn):

@@ -7,7 +7,6 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model import IntentRequest
 
-from skill import answers
 from skill.handlers.base import IntentHandler, RequestTypeHandler
 from skill.turn import Turn
 
