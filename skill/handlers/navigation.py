@@ -15,7 +15,7 @@ def _current(turn):
     return ctx.get("k"), turn.content.get(ctx.get("p")), ctx.get("i", 0)
 
 
-def _principle_answer(turn, kind):
+def _principle_answer(kind):
     return answers.examples if kind == "examples" else answers.principle
 
 
@@ -41,7 +41,7 @@ def step(turn, delta: int):
             target, intro = 0, turn.speech("last_principle")
         elif target < 0:
             target, intro = 0, turn.speech("first_principle")
-        return _principle_answer(turn, kind)(turn, principles[target], intro=intro)
+        return _principle_answer(kind)(turn, principles[target], intro=intro)
     if delta > 0:  # after the list, or at the start: the first principle
         return answers.principle(turn, principles[0])
     return answers.anything_else(turn, "nothing_before")
@@ -71,7 +71,7 @@ class StartOverHandler(IntentHandler):
             turn.state.seen = []
             return answers.tip(turn, intro=intro)
         if kind in ("principle", "examples"):
-            return _principle_answer(turn, kind)(turn, turn.content.principles[0], intro=intro)
+            return _principle_answer(kind)(turn, turn.content.principles[0], intro=intro)
         turn.state.ctx = None
         return welcome(turn)
 

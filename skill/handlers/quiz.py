@@ -75,6 +75,13 @@ def _ask(turn, bank, game: Round, speech: Speech):
                     offer=QUIZ_OFFER, card_title=_card(turn))
 
 
+def _round(turn):
+    """(bank, status, round) of this session's quiz section, validated."""
+    bank = load_bank(turn.content)
+    status, game = read_section(turn.state.sections.get(SECTION), bank)
+    return bank, status, game
+
+
 def _names(turn, ids: List[str]) -> str:
     names = [turn.content.get(i).name for i in ids]
     if len(names) == 1:
@@ -197,8 +204,7 @@ class QuizModeHandler(IntentHandler):
     OFFER = QUIZ_OFFER
 
     def respond(self, turn):
-        bank = load_bank(turn.content)
-        status, game = read_section(turn.state.sections.get(SECTION), bank)
+        bank, status, game = _round(turn)
         if status != ACTIVE:
             return lost(turn)
         return self.play(turn, bank, game)
@@ -272,7 +278,7 @@ class QuizStartOverHandler(IntentHandler):
     OFFER = QUIZ_OFFER
 
     def respond(self, turn):
-        status, game = read_section(turn.state.sections.get(SECTION), load_bank(turn.content))
+        _, status, game = _round(turn)
         focus = game.focus if status == ACTIVE else []
         return start(turn, focus, intro=turn.speech("quiz_start_over"))
 
@@ -284,7 +290,7 @@ class QuizStopHandler(IntentHandler):
     OFFER = QUIZ_OFFER
 
     def respond(self, turn):
-        status, game = read_section(turn.state.sections.get(SECTION), load_bank(turn.content))
+        _, status, game = _round(turn)
         speech = turn.speech("quiz_stopped")
         if status == ACTIVE and game.answered:
             speech.say(turn.line("quiz_score", right=str(game.right), total=str(game.answered)))
@@ -316,7 +322,7 @@ class YesQuizAgainHandler(IntentHandler):
     OFFER = "quiz_again"
 
     def respond(self, turn):
-        status, game = read_section(turn.state.sections.get(SECTION), load_bank(turn.content))
+        _, status, game = _round(turn)
         return start(turn, game.focus if status == ENDED else [], again=True)
 
 
@@ -334,8 +340,7 @@ class QuizAnswerOutsideHandler(IntentHandler):
     INTENTS = ("QuizAnswerIntent", "DontKnowIntent", "SkipIntent")
 
     def respond(self, turn):
-        bank = load_bank(turn.content)
-        status, game = read_section(turn.state.sections.get(SECTION), bank)
+        bank, status, game = _round(turn)
         if status == ACTIVE:
             return again(turn, bank, game, "quiz_resume", with_number=True)
         if status not in (NONE, ENDED):
