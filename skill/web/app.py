@@ -23,7 +23,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_runtime.exceptions import DispatchException
 from flask import Blueprint, Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge
 
 from skill.config import SkillConfig
 from skill.logsafe import loggable_intent
@@ -39,6 +39,7 @@ DEV_WARNING = ("DEV MODE: the Alexa request SIGNATURE CHECK IS OFF (--dev / GESP
                "Timestamp and skill id checks stay on. Never expose this server to the internet.")
 _TRUE = {"1", "true", "yes", "on"}
 QUIET_PATHS = frozenset({"/health"})  # logged at DEBUG when they answer 200
+MAX_HEADER_BYTES = 64 * 1024  # all request headers together; more is a 431 JSON error
 
 
 @dataclass
@@ -250,6 +251,11 @@ def register_request_log(app: Flask) -> None:
     def _start() -> None:
         g.started = time.perf_counter()
         g.log_fields = {}
+        size = 0
+        for key, value in request.headers.items():
+            size += len(key) + len(value) + 4
+        if size > MAX_HEADER_BYTES:
+            raise RequestHeaderFieldsTooLarge(f"request headers larger than {MAX_HEADER_BYTES} bytes")
 
     @app.after_request
     def _log_line(resp: Response) -> Response:

@@ -60,7 +60,7 @@ MAX_CHAIN_BYTES = 256 * 1024
 NEGATIVE_CACHE_SECONDS = 60  # a URL whose chain could not be fetched or validated is refused this long
 NEGATIVE_CACHE_SIZE = 256
 # Amazon's form of request.timestamp (ISO 8601 in UTC with Z); nothing else reaches the SDK's parser
-TIMESTAMP_FORM = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z")
+TIMESTAMP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z", re.ASCII)
 # characters a decoded certificate URL path must not hold: they would change the URL when it is
 # rebuilt (%, ?, #), are read as separators by some servers (\\), or cannot be in an S3 key we expect
 _UNSAFE_PATH = re.compile(r"[%?#\\\s\x00-\x1f\x7f]|[^\x00-\x7f]")
