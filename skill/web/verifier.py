@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import http.client
 import logging
 import os
@@ -371,9 +373,17 @@ class SignatureVerifier(AbstractVerifier):
         if isinstance(body, str):
             body = body.encode("utf-8")
         entry = self._chain_for(url)
+        # The RSA public operation first (constant cost): it yields the SHA-256 digest the signature
+        # was made over, or fails for a signature the key never made. Only then is the body hashed,
+        # once, so a forged signature costs the same whatever the body holds; a genuine one is then
+        # verified in full.
         try:
+            signed_digest = entry.public_key.recover_data_from_signature(signature, padding.PKCS1v15(),
+                                                                         hashes.SHA256())
+            if not hmac.compare_digest(signed_digest, hashlib.sha256(body).digest()):
+                raise InvalidSignature()
             entry.public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature:
+        except (InvalidSignature, ValueError):
             raise RequestRejected("signature_invalid", "request signature does not match the body")
         self._promote(url, entry)
 
