@@ -125,7 +125,7 @@ def main(argv=None) -> int:
         r = client.post("/alexa", data=body, headers=headers)
         outcomes[name] = (r.status_code, (r.get_json(silent=True) or {}).get("error"), len(body))
         if not 400 <= r.status_code < 500:
-            raise SystemExit(f"{name}: not refused with a 4xx: {r.status_code} {r.data[:200]!r}")
+            print(f"NOT A 4xx: {name}: {r.status_code} {r.data[:200]!r}")
 
     def sampler(body, headers):
         def sample():
@@ -139,7 +139,7 @@ def main(argv=None) -> int:
                            max_seconds=args.max_seconds)
     ratios = {n: common.paired_ratio(res[n], res[base]) for n, base in baseline.items()}
     worst = max(ratios, key=ratios.get)
-    ok = ratios[worst] <= TARGET
+    ok = ratios[worst] <= TARGET and all(400 <= status < 500 for status, _, _ in outcomes.values())
     print(common.line("="))
     print("Refusal cost: unauthenticated requests through the Flask app (test client, signature check on)")
     print(f"  {len(res['plain, forged'])} alternating rounds x {args.passes} requests per kind; "

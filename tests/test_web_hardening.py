@@ -316,3 +316,22 @@ def test_health_tells_nothing_about_the_checks():
     for dev in (True, False):
         app, *_ = make_app(dev=dev)
         assert app.test_client().get("/health").get_json() == {"status": "ok", "skill": "gesprekscoach"}
+
+
+def test_only_a_sha256_pkcs1_signature_by_the_chain_key_over_this_body_is_accepted():
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    key = pki().leaf_key
+    body = b'{"genuine": true}'
+    verifier = _verifier(FakeFetcher({CERT_URL: pki().chains["good"]}))
+    verifier.verify(_headers(body), body)
+    for other in (key.sign(body, padding.PKCS1v15(), hashes.SHA1()),
+                  key.sign(body, padding.PKCS1v15(), hashes.SHA512()),
+                  key.sign(body, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()),
+                  key.sign(body + b" ", padding.PKCS1v15(), hashes.SHA256())):
+        with pytest.raises(RequestRejected) as err:
+            verifier.verify(_headers(body, signature=base64.b64encode(other).decode()), body)
+        assert err.value.reason == "signature_invalid"

@@ -373,16 +373,15 @@ class SignatureVerifier(AbstractVerifier):
         if isinstance(body, str):
             body = body.encode("utf-8")
         entry = self._chain_for(url)
-        # The RSA public operation first (constant cost): it yields the SHA-256 digest the signature
-        # was made over, or fails for a signature the key never made. Only then is the body hashed,
-        # once, so a forged signature costs the same whatever the body holds; a genuine one is then
-        # verified in full.
+        # PKCS#1 v1.5 verification in two steps, the constant-cost one first: the RSA public operation
+        # checks the padding and the SHA-256 DigestInfo and yields the digest that was signed (it fails
+        # for a signature the key never made), then the body is hashed once and the digests compared.
+        # So a forged signature costs the same whatever the body holds.
         try:
             signed_digest = entry.public_key.recover_data_from_signature(signature, padding.PKCS1v15(),
                                                                          hashes.SHA256())
             if not hmac.compare_digest(signed_digest, hashlib.sha256(body).digest()):
                 raise InvalidSignature()
-            entry.public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
         except (InvalidSignature, ValueError):
             raise RequestRejected("signature_invalid", "request signature does not match the body")
         self._promote(url, entry)
