@@ -41,10 +41,11 @@ tests/e2e/node_modules/.installed: tests/e2e/package-lock.json
 speak-deps:
 	@command -v espeak-ng >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null; }
 
-# Benchmarks (issue 6; not part of `make test`): the four benchmarks against the bare baseline. The HTTP
+# Benchmarks (issues 6 and 16; not part of `make test`): the five benchmarks against the bare baseline. The HTTP
 # one uses wrk when installed (apt-get install wrk), else a Python client. Fuzz and load: see bench/RESULTS.md.
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/lambda_warm.py
 	$(BIN)/python bench/verification.py
 	$(BIN)/python bench/coldstart.py
 	$(BIN)/python bench/http_bench.py
