@@ -238,7 +238,7 @@ def _concrete(model: nlu.Model, intent: nlu.Intent, sample: str) -> List[str]:
     for ref in dict.fromkeys(refs):
         for phrase in options(ref):
             fill = dict(firsts, **{ref: phrase})
-            out.append(_SLOT.sub(lambda m: fill.get(m.group(1), "iets"), sample))
+            out.append(_SLOT.sub(lambda m, fill=fill: fill.get(m.group(1), "iets"), sample))
     return out
 
 

@@ -112,6 +112,6 @@ def test_without_a_skill_id_any_skill_id_is_served(monkeypatch):
 
 
 def test_requirements_list_only_the_core_sdk():
-    lines = [l.strip() for l in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
-             if l.strip() and not l.startswith("#")]
+    lines = [line.strip() for line in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
     assert len(lines) == 1 and lines[0].startswith("ask-sdk-core")
