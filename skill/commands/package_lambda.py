@@ -27,7 +27,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from skill.errors import GesprekscoachError
 
 HELP = "Build a deployable AWS Lambda zip (and build/lambda/ for sam build); bytecode for the Lambda's Python."
 
@@ -59,7 +63,7 @@ _ASK_RUNTIME = re.compile(r'("runtime"\s*:\s*")python(3\.\d+)(")')
 _SAM_RUNTIME = re.compile(r"^(\s*Runtime:\s*)python(3\.\d+)(\s*)$", re.M)
 
 
-class PackagingError(Exception):
+class PackagingError(GesprekscoachError):
     """The zip cannot be built; the message says why and what to do."""
 
 
@@ -218,11 +222,24 @@ def find_python(version: str, given: Optional[str] = None) -> Optional[str]:
     return None
 
 
-class Plan:
-    """Which runtime the zip is for, which interpreter compiles its bytecode, and what was decided."""
+class Bytecode(Enum):
+    """What package-lambda did about the zip's bytecode."""
 
-    def __init__(self, runtime: str, python: Optional[str], message: str, changed: Sequence[str] = ()):
-        self.runtime, self.python, self.message, self.changed = runtime, python, message, list(changed)
+    BY_RUNTIME_PYTHON = "compiled by a Python of the configured runtime's version"
+    RUNTIME_FOLLOWED = "no such Python: the runtime in the configs now follows the Python that builds"
+    LEFT_OUT = "no Python of the runtime's version and the runtime may not follow: no bytecode"
+    NOT_WANTED = "--no-compile"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which runtime the zip is for, which interpreter compiles its bytecode (None: no bytecode), and why."""
+
+    runtime: str
+    python: Optional[str]
+    bytecode: Bytecode
+    message: str
+    changed: Tuple[str, ...] = ()
 
 
 def plan_runtime(args: argparse.Namespace, config_root: Optional[Path]) -> Plan:
@@ -231,21 +248,21 @@ def plan_runtime(args: argparse.Namespace, config_root: Optional[Path]) -> Plan:
         raise PackagingError(f"the deploy configs disagree on the runtime: {configured}; make them the same")
     runtime = args.python_version or next(iter(configured.values()), DEFAULT_RUNTIME)
     if args.no_compile:
-        return Plan(runtime, None, f"Bytecode: left out (--no-compile); runtime python{runtime}")
+        return Plan(runtime, None, Bytecode.NOT_WANTED, f"Bytecode: left out (--no-compile); runtime python{runtime}")
     python = find_python(runtime, args.runtime_python)
     if python:
-        return Plan(runtime, python, f"Bytecode: compiled by {python} (Python {runtime}), "
-                                     f"the Lambda runtime python{runtime}")
+        return Plan(runtime, python, Bytecode.BY_RUNTIME_PYTHON,
+                    f"Bytecode: compiled by {python} (Python {runtime}), the Lambda runtime python{runtime}")
     pinned = args.python_version is not None or args.runtime_python is not None
     if pinned or not configured or here() not in SUPPORTED_RUNTIMES:
         why = "--python-version/--runtime-python given" if pinned else (
             "no deploy config to follow" if not configured else f"Python {here()} is not a Lambda runtime")
-        return Plan(runtime, None, f"Bytecode: left out: no Python {runtime} found for the runtime "
-                                   f"python{runtime}, and the runtime cannot follow this Python ({why}); "
-                                   "every cold start compiles from source. Install Python "
-                                   f"{runtime} or name it with --runtime-python.")
-    changed = set_runtime(config_root, here())
-    return Plan(here(), sys.executable,
+        return Plan(runtime, None, Bytecode.LEFT_OUT,
+                    f"Bytecode: left out: no Python {runtime} found for the runtime python{runtime}, and the "
+                    f"runtime cannot follow this Python ({why}); every cold start compiles from source. Install "
+                    f"Python {runtime} or name it with --runtime-python.")
+    changed = tuple(set_runtime(config_root, here()))
+    return Plan(here(), sys.executable, Bytecode.RUNTIME_FOLLOWED,
                 f"Bytecode: compiled by {sys.executable} (Python {here()}): no Python {runtime} was found for "
                 f"the configured runtime python{runtime}, so the deployed runtime follows this Python: "
                 f"python{here()} now in {' and '.join(changed)}", changed)
@@ -459,19 +476,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "`ask deploy` has read its config already, so it must run again)")
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except PackagingError as exc:
-        print(f"package-lambda: {exc}", file=sys.stderr)
-        return 1
-
-
 def _size(n: int) -> str:
     return f"{n / 1024:.1f} KiB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.2f} MiB"
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     root = source_root(args.source)
     if root is None:
         where = args.source or _installed_root()
