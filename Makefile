@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: install run test check-model e2e-deps speak-deps bench clean
+.PHONY: install run test lint check-model e2e-deps speak-deps bench clean
 
 install: $(VENV)/.installed
 
@@ -23,9 +23,14 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/gesprekscoach serve --dev --host $(HOST) --port $(PORT)
 
-test: install e2e-deps speak-deps
+test: install e2e-deps speak-deps lint
 	$(BIN)/gesprekscoach check-model
 	$(BIN)/python -m pytest -q
+
+# ruff (rules and line length in pyproject.toml) and cfn-lint on the SAM template
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/cfn-lint template.yaml
 
 check-model: install
 	$(BIN)/gesprekscoach check-model

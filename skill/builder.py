@@ -2,7 +2,8 @@
 call it, so both run exactly the same skill.
 
 Handlers are registered in one explicit, ordered list (skill.handlers.HANDLERS): the first handler
-whose can_handle matches wins (skill.routing only skips handlers that cannot take the intent). Cross-cutting work lives in interceptors (skill.interceptors).
+whose can_handle matches wins (skill.routing only skips handlers that cannot take the intent).
+Cross-cutting work lives in interceptors (skill.interceptors).
 """
 
 from __future__ import annotations
