@@ -22,6 +22,7 @@ import argparse
 import ast
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -507,7 +508,10 @@ def run(args: argparse.Namespace) -> int:
         size = output.stat().st_size
         print(f"Wrote {output}: {_size(size)} ({size} bytes, {count} files"
               f"{', without dependencies' if args.no_deps else ''})")
-        if not args.no_check and not args.no_deps:
+        machine = platform.machine()
+        if not args.no_check and not args.no_deps and not args.platform.endswith(machine):
+            print(f"Zip not run here: its dependencies are for {args.platform}, this machine is {machine}")
+        elif not args.no_check and not args.no_deps:
             python = plan.python or find_python(plan.runtime) or sys.executable
             result = prove_zip(output, python)
             print(f"Zip proven: unpacked alone and run by {python} -I -S (Python {result['python']}), it "
