@@ -54,6 +54,8 @@ class WebSettings:
     fetch_timeout: float = 5.0
     cert_cache_size: int = 16
     log_level: Optional[str] = None
+    web_page: bool = True              # GET / and POST /api/turn (skill.web.page); env GESPREKSCOACH_NO_WEB=1
+    page: Optional[Any] = None         # skill.web.page.PageSettings; None: from the environment
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "WebSettings":
@@ -65,6 +67,7 @@ class WebSettings:
             fetch_timeout=float(env.get("GESPREKSCOACH_CERT_FETCH_TIMEOUT") or 5.0),
             cert_cache_size=int(env.get("GESPREKSCOACH_CERT_CACHE_SIZE") or 16),
             log_level=env.get("GESPREKSCOACH_LOG_LEVEL") or None,
+            web_page=(env.get("GESPREKSCOACH_NO_WEB") or "").strip().lower() not in _TRUE,
         )
 
 
@@ -248,6 +251,11 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
             return _error(500, "internal_error", "the skill could not handle this request")
         g.log_fields["outcome"] = "ok"
         return _json(result, 200)
+
+    if settings.web_page:
+        from skill.web.page import register
+
+        register(app, skill, config.skill_id, settings.page)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
