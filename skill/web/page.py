@@ -219,11 +219,16 @@ def understand_and_answer(base_chat, send, text: str, session: Optional[Session]
     return reply, understood, chat.talk
 
 
-def _card(reply) -> Optional[Dict[str, str]]:
+def _card(reply) -> Optional[Dict[str, Any]]:
+    """The card; same_as_speech when it only writes out what is said (the page then shows its title)."""
+    from skill.nlu import normalize
+
     card = reply.card
     if not card:
         return None
-    return {"title": str(card.get("title") or ""), "content": str(card.get("content") or card.get("text") or "")}
+    content = str(card.get("content") or card.get("text") or "")
+    return {"title": str(card.get("title") or ""), "content": content,
+            "same_as_speech": normalize(content) == normalize(reply.speech)}
 
 
 def answer_payload(reply, understood: str) -> Dict[str, Any]:

@@ -25,6 +25,7 @@
     you: "Jij",
     coach: "Coach",
     understood: "begrepen: ",
+    sameCard: "Op de kaart staat dezelfde tekst als hierboven.",
     errors: {
       "not-allowed": "De browser mag de microfoon niet gebruiken. Sta de microfoon toe, of typ je vraag.",
       "service-not-allowed": "Spraakherkenning is in deze browser uitgeschakeld. Typ je vraag.",
@@ -137,7 +138,8 @@
       var card = el("section", "kaart");
       card.setAttribute("aria-label", "Kaart");
       card.appendChild(el("h3", "", data.card.title));
-      card.appendChild(el("p", "", data.card.content));
+      card.appendChild(data.card.same_as_speech ? el("p", "klein", MESSAGES.sameCard)
+                                                : el("p", "", data.card.content));
       li.appendChild(card);
     }
     log.appendChild(li);
