@@ -212,6 +212,13 @@ def test_a_forged_or_broken_cookie_is_replaced_not_trusted():
     resp = turn(client, "help")
     assert resp.status_code == 200
     assert set(set_cookies(resp)) == {USER_COOKIE, SESSION_COOKIE}
+    # a well-formed session key the server never handed out is not adopted either
+    planted = "A" * 32
+    client.set_cookie(SESSION_COOKIE, planted)
+    resp = turn(client, "start de quiz")
+    assert planted not in set_cookies(resp)[SESSION_COOKIE]
+    assert client.get_cookie(SESSION_COOKIE).value != planted
+    assert app.blueprints["page"].sessions.get(planted) is None
 
 
 # ---------------------------------------------------------------------------------- bad input

@@ -69,7 +69,7 @@ class PageSettings:
     rate_burst: int = 30
     rate_per_minute: int = 60
     max_clients: int = 10000
-    max_sessions: int = 2000
+    max_sessions: int = 2000          # with max_attributes_bytes: at most about 32 MB of state
     session_idle_seconds: int = 1800
     max_attributes_bytes: int = 16 * 1024
     clock: Callable[[], float] = field(default=time.monotonic)
@@ -236,7 +236,7 @@ def answer_payload(reply, understood: str) -> Dict[str, Any]:
     from skill.commands.chat import readable
 
     return {
-        "understood": understood,
+        "understood": str(understood),
         "text": readable(reply.ssml) if reply.ssml else "",
         "speech": speech_pieces(reply.ssml) if reply.ssml else [],
         "card": _card(reply),
@@ -330,9 +330,10 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
         new_user = user is None
         user = user or secrets.token_urlsafe(24)
         key = _token(SESSION_COOKIE)
-        new_key = key is None
-        key = key or secrets.token_urlsafe(24)
-        session = None if new_key else sessions.get(key)
+        session = sessions.get(key) if key else None
+        new_key = session is None  # a key the server did not hand out (or has forgotten) is replaced
+        if new_key:
+            key = secrets.token_urlsafe(24)
         reply, understood, session_id, attributes = coach.turn(text, session, USER_PREFIX + user)
         sessions.put(key, session_id, attributes)
         if hasattr(g, "log_fields"):

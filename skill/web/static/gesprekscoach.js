@@ -153,8 +153,9 @@
     scrollTo(li);
   }
 
+  /* Send what was typed or heard; false when an answer is still on its way (nothing is sent). */
   function send(text) {
-    if (busy) { say(MESSAGES.busy); return; }
+    if (busy) { say(MESSAGES.busy); return false; }
     busy = true;
     stopSpeaking();
     var you = addYou(text);
@@ -186,13 +187,13 @@
     }).then(function () {
       busy = false;
     });
+    return true;
   }
 
   /* ---- the microphone -------------------------------------------------------------------- */
 
   function setListening(on) {
-    mic.setAttribute("aria-pressed", on ? "true" : "false");
-    mic.textContent = on ? "Stop luisteren" : "Spreek";
+    mic.setAttribute("aria-pressed", on ? "true" : "false");  /* the label stays; the state is pressed */
   }
 
   function listen() {
@@ -215,8 +216,7 @@
       var heard = result ? String(result.transcript || "").trim() : "";
       if (heard) {
         say(MESSAGES.heard + heard);
-        input.value = "";
-        send(heard);
+        if (!send(heard)) { input.value = heard; }  /* still busy: keep it to send by hand */
       }
     };
     r.onerror = function (event) {
@@ -251,9 +251,7 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var text = input.value.trim();
-      input.value = "";
-      send(text);
+      if (send(input.value.trim())) { input.value = ""; }
       input.focus();
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-zeg]"), function (button) {
