@@ -276,6 +276,19 @@ def test_rate_limit_per_client_answers_429_with_json_and_retry_after():
     assert turn(client, "help").status_code == 429
 
 
+def test_forwarded_for_is_read_only_behind_a_trusted_proxy():
+    app, _ = page_app(rate_burst=1, rate_per_minute=1)
+    client = app.test_client()
+    assert turn(client, "help", headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 200
+    assert turn(client, "help", headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429  # not trusted
+    app, _ = page_app(rate_burst=1, rate_per_minute=1, proxy_hops=1)
+    client = app.test_client()
+    assert turn(client, "help", headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 200
+    assert turn(client, "help", headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 429
+    assert turn(client, "help", headers={"X-Forwarded-For": "9.9.9.9, 2.2.2.2"}).status_code == 200
+    assert turn(client, "help", headers={"X-Forwarded-For": "8.8.8.8, 2.2.2.2"}).status_code == 429  # the proxy's view
+
+
 def test_nothing_a_visitor_types_is_logged(caplog):
     app, _ = page_app()
     client = app.test_client()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 
-HELP = "Serve the skill as a webservice (POST /alexa, GET /health); put HTTPS in front for production."
+HELP = ("Serve the skill as a webservice (POST /alexa, GET /health, the browser page on GET /); put HTTPS "
+        "in front for production.")
 
 
 def _env_port() -> int:

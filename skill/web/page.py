@@ -69,6 +69,7 @@ class PageSettings:
     rate_burst: int = 30
     rate_per_minute: int = 60
     max_clients: int = 10000
+    proxy_hops: int = 0               # behind N trusted proxies: the client is X-Forwarded-For's Nth from the end
     max_sessions: int = 2000          # with max_attributes_bytes: at most about 32 MB of state
     session_idle_seconds: int = 1800
     max_attributes_bytes: int = 16 * 1024
@@ -81,7 +82,8 @@ class PageSettings:
                    rate_burst=_int_env(env, "GESPREKSCOACH_WEB_RATE_BURST", 30),
                    rate_per_minute=_int_env(env, "GESPREKSCOACH_WEB_RATE_PER_MINUTE", 60),
                    max_sessions=_int_env(env, "GESPREKSCOACH_WEB_MAX_SESSIONS", 2000),
-                   session_idle_seconds=_int_env(env, "GESPREKSCOACH_WEB_SESSION_IDLE", 1800))
+                   session_idle_seconds=_int_env(env, "GESPREKSCOACH_WEB_SESSION_IDLE", 1800),
+                   proxy_hops=_int_env(env, "GESPREKSCOACH_WEB_PROXY_HOPS", 0))
 
 
 # limits and sessions -----------------------------------------------------------------------------
@@ -273,7 +275,14 @@ def _set_cookie(resp: Response, name: str, value: str, max_age: Optional[int]) -
                     secure=_secure())
 
 
-def _client_key() -> str:
+def _client_key(proxy_hops: int) -> str:
+    """The client's address: the peer's, or behind proxy_hops trusted proxies the address the first
+    of them saw (X-Forwarded-For is only read then: a client cannot pick its own rate-limit key)."""
+    if proxy_hops > 0:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxy_hops:
+            return forwarded[-proxy_hops][:64]
     return request.remote_addr or "?"
 
 
@@ -302,7 +311,7 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
 
     @bp.post("/api/turn")
     def turn() -> Response:
-        allowed, wait = limiter.allow(_client_key())
+        allowed, wait = limiter.allow(_client_key(settings.proxy_hops))
         if not allowed:
             resp = _error(429, "rate_limited", "too many requests; try again shortly")
             resp.headers["Retry-After"] = str(wait)
