@@ -98,7 +98,7 @@ def test_page_is_dutch_html_with_a_strict_csp_and_no_inline_code():
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
         for key in ("src", "href"):
             if key in attrs:
-                assert attrs[key].startswith(("/assets/", "#")), attrs  # nothing from elsewhere
+                assert attrs[key].startswith(("/assets/", "#", "/privacy", "/terms")), attrs  # nothing from elsewhere
     ids = {attrs.get("id") for _, attrs in tags}
     assert {"gesprek", "invoer", "microfoon", "formulier", "status"} <= ids
     log = next(attrs for tag, attrs in tags if attrs.get("id") == "gesprek")
@@ -274,6 +274,20 @@ def test_rate_limit_per_client_answers_429_with_json_and_retry_after():
     for _ in range(3):
         assert client.post("/api/turn", data=b"{", headers={"Content-Type": "application/json"}).status_code == 400
     assert turn(client, "help").status_code == 429
+
+
+def test_rate_limiter_forgets_clients_once_their_budget_is_whole_again():
+    from skill.web.page import RateLimiter
+
+    clock = FakeClock()
+    limiter = RateLimiter(burst=2, per_minute=60, max_clients=3, clock=clock)
+    assert limiter.allow("a") == (True, 0) and limiter.allow("b") == (True, 0)
+    assert len(limiter) == 2
+    clock.now += 1  # a and b have their 2 tokens back
+    assert limiter.allow("c") == (True, 0) and len(limiter) == 1  # only c is remembered
+    for key in "defg":
+        limiter.allow(key)
+    assert len(limiter) == 3  # the cap
 
 
 def test_forwarded_for_is_read_only_behind_a_trusted_proxy():

@@ -90,13 +90,17 @@ class PageSettings:
 
 
 class RateLimiter:
-    """A token bucket per client key; at most max_clients buckets (the least recently seen go)."""
+    """A token bucket per client key; at most max_clients buckets (the least recently seen go), and a
+    client is forgotten once its bucket is full again (burst / rate: 30 s at the defaults)."""
 
     def __init__(self, burst: int, per_minute: int, max_clients: int, clock: Callable[[], float]):
         self.burst, self.per_second = max(1, burst), max(0.0, per_minute / 60.0)
         self.max_clients, self.clock = max(1, max_clients), clock
-        self._buckets: "OrderedDict[str, Tuple[float, float]]" = OrderedDict()
+        self._buckets: "OrderedDict[str, Tuple[float, float]]" = OrderedDict()  # key -> (tokens, when)
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def allow(self, key: str) -> Tuple[bool, int]:
         """(allowed, seconds until the next token when refused)."""
@@ -108,8 +112,14 @@ class RateLimiter:
             if allowed:
                 tokens -= 1.0
             self._buckets[key] = (tokens, now)
-            while len(self._buckets) > self.max_clients:
-                self._buckets.popitem(last=False)
+            # forget clients whose bucket is full again (they are as new), and the oldest beyond the cap
+            while self._buckets:
+                old_key, (old_tokens, old_last) = next(iter(self._buckets.items()))
+                full = old_tokens + (now - old_last) * self.per_second >= self.burst
+                if len(self._buckets) > self.max_clients or (full and old_key != key):
+                    del self._buckets[old_key]
+                else:
+                    break
         if allowed:
             return True, 0
         wait = (1.0 - tokens) / self.per_second if self.per_second else 3600
