@@ -111,7 +111,8 @@ def test_without_a_skill_id_any_skill_id_is_served(monkeypatch):
     assert out["response"]["outputSpeech"]["ssml"].startswith("<speak>")
 
 
-def test_requirements_list_only_the_core_sdk():
+def test_requirements_list_only_the_core_sdk_and_the_dynamodb_adapter():
     lines = [l.strip() for l in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
              if l.strip() and not l.startswith("#")]
-    assert len(lines) == 1 and lines[0].startswith("ask-sdk-core")
+    assert len(lines) == 2 and lines[0].startswith("ask-sdk-core")
+    assert lines[1].startswith("ask-sdk-dynamodb-persistence-adapter")

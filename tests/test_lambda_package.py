@@ -109,4 +109,6 @@ def test_full_zip_with_deps(tmp_path, capsys):
     names = set(zipfile.ZipFile(out).namelist())
     assert "ask_sdk_core/__init__.py" in names and "ask_sdk_model/__init__.py" in names
     assert not [n for n in names if n.startswith(("flask/", "werkzeug/", "cryptography/", "gunicorn/"))]
+    assert "ask_sdk_dynamodb/adapter.py" in names  # the DynamoDB store; boto3 comes with the runtime
+    assert not [n for n in names if n.startswith(("boto3/", "botocore/", "s3transfer/"))]
     assert out.stat().st_size < 10 * 1024 * 1024
