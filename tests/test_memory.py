@@ -418,3 +418,28 @@ def test_requests_without_a_user_id_or_session_do_not_crash(skill):
     assert response["response"]["outputSpeech"]["ssml"].startswith("<speak>")
     reply = dispatch(skill, for_user(envelopes.session_ended(), USER_A))
     assert "outputSpeech" not in reply["response"]
+
+
+def test_the_webservice_keeps_profiles_in_sqlite_under_the_data_directory_by_default(tmp_path, monkeypatch):
+    from skill.web import create_app
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("GESPREKSCOACH_DEV", "1")
+    monkeypatch.delenv("GESPREKSCOACH_STORE", raising=False)
+    monkeypatch.delenv("GESPREKSCOACH_SKILL_ID", raising=False)
+    client = create_app().test_client()
+    for _ in range(2):
+        resp = client.post("/alexa", json=envelopes.launch())
+        assert resp.status_code == 200
+    assert said(resp.get_json()["response"]["outputSpeech"]["ssml"], "memory_welcome_back")
+    assert len(rows(tmp_path / "gesprekscoach" / "profiles.sqlite3")) == 1
+    monkeypatch.setenv("GESPREKSCOACH_STORE", "none")
+    off = create_app().test_client().post("/alexa", json=envelopes.launch())
+    assert "mem" not in (off.get_json().get("sessionAttributes") or {})
+
+
+def test_serve_refuses_a_bad_store(capsys):
+    from skill.cli import main
+
+    assert main(["serve", "--store", "redis:localhost"]) == 2
+    assert "unknown store" in capsys.readouterr().err

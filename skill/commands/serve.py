@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="DEBUG, INFO (default), WARNING, ERROR (env GESPREKSCOACH_LOG_LEVEL)")
     parser.add_argument("--max-body-bytes", type=int, default=None,
                         help="larger requests get 413 (default 131072; env GESPREKSCOACH_MAX_BODY_BYTES)")
+    parser.add_argument("--store", default=None, metavar="STORE",
+                        help="where each person's progress is kept: sqlite (default, in the user's data "
+                             "directory), sqlite:PATH, dynamodb:TABLE or none (env GESPREKSCOACH_STORE)")
     parser.add_argument("--trust-roots", default=None, metavar="PEM",
                         help="CA bundle to validate Alexa's certificate chain against "
                              "(default: the system's; env GESPREKSCOACH_TRUST_ROOTS)")
@@ -58,7 +61,15 @@ def run(args: argparse.Namespace) -> int:
         settings.max_body_bytes = args.max_body_bytes
     if args.trust_roots:
         settings.trust_roots_path = args.trust_roots
-    config = SkillConfig.from_env()
+    config = SkillConfig.from_env(default_store="sqlite")
+    if args.store:
+        from skill.store import StoreConfigError, parse_store
+
+        try:
+            config.store = str(parse_store(args.store))
+        except StoreConfigError as exc:
+            print(f"gesprekscoach serve: --store: {exc}", file=sys.stderr)
+            return 2
     if args.skill_id:
         config.skill_id = args.skill_id
 
