@@ -111,9 +111,11 @@ class MemorySaveInterceptor(AbstractResponseInterceptor):
         turn = attributes.get(TURN_KEY)
         if mem is None or turn is None:
             return
+        session_ends = response is None or response.should_end_session is not False
         if not mem.forgotten:
             mem.observe(turn)
-            mem.save()
+            if mem.wants_save(session_ends):
+                mem.save()
         if response is None:
             return
         pace = memory.pace(handler_input)

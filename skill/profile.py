@@ -68,6 +68,11 @@ class Profile:
         profile.repaired = any(raw.get(k) != clean.get(k) for k in set(raw) | set(clean) if k != "_rev")
         return profile
 
+    def copy(self) -> "Profile":
+        """An independent copy (cheap: no validation again)."""
+        return Profile(self.visits, self.pace, list(self.tips), dict(self.last) if self.last else None,
+                       self.rounds, {p: list(v) for p, v in self.quiz.items()})
+
     def to_record(self) -> Dict[str, Any]:
         record: Dict[str, Any] = {"v": PROFILE_VERSION, "visits": self.visits}
         if self.pace != "normal":

@@ -72,13 +72,13 @@ def test_the_database_file_is_created_on_first_use_only(db):
 
     skill = store_skill(f"sqlite:{db}")
     assert not os.path.exists(db)
-    person(skill).launch()
+    visit(skill)
     assert os.path.exists(db)
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_another_person_is_a_first_visit(skill):
-    person(skill, USER_A).launch()
+    visit(skill, USER_A)
     other = person(skill, USER_B).launch()
     assert other.speech.startswith(text("welcome"))
 
@@ -210,9 +210,16 @@ def test_forget_me_as_a_one_shot_still_asks(skill, db):
     assert not reply.ended and len(rows(db)) == 1
 
 
+def visit(skill, user=USER_A):
+    talk = person(skill, user)
+    talk.launch()
+    talk.intent("AMAZON.StopIntent")  # saved when the session ends
+    return talk
+
+
 def test_the_skill_disabled_event_deletes_the_record(skill, db):
-    person(skill, USER_A).launch()
-    person(skill, USER_B).launch()
+    visit(skill, USER_A)
+    visit(skill, USER_B)
     assert len(rows(db)) == 2
     response = dispatch(skill, skill_disabled(USER_A))
     assert "outputSpeech" not in (response.get("response") or {})
@@ -232,6 +239,7 @@ def test_the_store_holds_a_hash_of_the_user_id_and_nothing_a_person_said(skill, 
     talk.intent("PrincipleIntent", principe=("iets over mijn moeder", None))
     talk.intent("QuizIntent")
     answer(talk, right=False)
+    talk.intent("AMAZON.StopIntent")
     raw = sqlite3.connect(db).execute("SELECT key, data FROM profiles").fetchall()
     dump = json.dumps(raw)
     assert USER_A not in dump and "PERSON" not in dump and "moeder" not in dump
@@ -258,6 +266,7 @@ def test_a_damaged_or_unknown_record_reads_as_fresh_is_logged_and_replaced(skill
     _write(db, key, rev, data)
     with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
         reply = talk.launch()
+        talk.intent("AMAZON.StopIntent")
     assert reply.speech.startswith(text("welcome"))  # fresh: a first visit
     assert "damaged or of an unknown version" in caplog.text
     _, new_rev, record = stored(db)
@@ -279,10 +288,11 @@ def test_a_locked_database_answers_in_time_and_keeps_the_good_record(db, caplog)
         with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
             reply = talk.launch()
             tip = talk.intent("TipIntent")
+            bye = talk.intent("AMAZON.StopIntent")
         assert said(reply.speech, "memory_welcome_back") and not reply.ended
         assert reply.ssml.startswith('<speak><prosody rate="80%">')
-        assert tip.speech and not tip.ended
-        assert "store unavailable, this turn is not saved" in caplog.text
+        assert tip.speech and not tip.ended and bye.ended
+        assert "store unavailable, changes not saved" in caplog.text
     finally:
         blocker.rollback()
         blocker.close()
@@ -326,6 +336,8 @@ def test_two_devices_at_once_lose_no_quiz_answer(skill, db):
     answer(kitchen, right=True)
     answer(bedroom, right=False)
     answer(kitchen, right=False)
+    kitchen.intent("AMAZON.StopIntent")
+    bedroom.intent("AMAZON.StopIntent")  # meets the kitchen's newer record: merges and retries
     _, _, record = stored(db)
     assert sum(v[0] for v in record["quiz"].values()) == 3
     assert sum(v[1] for v in record["quiz"].values()) == 1
@@ -344,12 +356,13 @@ def _worker(db, user, count, queue):
             talk.intent("QuizIntent")
         answer(talk, right=True)
         done += 1
+    talk.intent("AMAZON.StopIntent")
     queue.put(done)
 
 
 def test_several_processes_on_one_file_lose_no_update(db):
     """Like several gunicorn workers: separate processes, separate connections, one person."""
-    person(store_skill(f"sqlite:{db}")).launch()
+    visit(store_skill(f"sqlite:{db}"))
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     workers = [ctx.Process(target=_worker, args=(db, USER_A, 12, queue)) for _ in range(3)]
@@ -431,6 +444,8 @@ def test_the_webservice_keeps_profiles_in_sqlite_under_the_data_directory_by_def
     for _ in range(2):
         resp = client.post("/alexa", json=envelopes.launch())
         assert resp.status_code == 200
+        stop = envelopes.follow_up(envelopes.intent("AMAZON.StopIntent"), resp.get_json(), envelopes.launch())
+        assert client.post("/alexa", json=stop).status_code == 200
     assert said(resp.get_json()["response"]["outputSpeech"]["ssml"], "memory_welcome_back")
     assert len(rows(tmp_path / "gesprekscoach" / "profiles.sqlite3")) == 1
     monkeypatch.setenv("GESPREKSCOACH_STORE", "none")
@@ -443,3 +458,23 @@ def test_serve_refuses_a_bad_store(capsys):
 
     assert main(["serve", "--store", "redis:localhost"]) == 2
     assert "unknown store" in capsys.readouterr().err
+
+
+def test_a_session_that_times_out_is_saved_from_the_session_ended_request(skill, db):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("TipIntent")
+    assert rows(db) == []  # nothing written in the middle of a session
+    talk.end("EXCEEDED_MAX_REPROMPTS")
+    _, _, record = stored(db)
+    assert record["visits"] == 1 and len(record["tips"]) == 1
+
+
+def test_a_damaged_session_copy_reads_the_store_again(skill, db, caplog):
+    talk = visit(skill)
+    talk.launch()
+    talk.attributes["mem"] = "1|zz9|{}"
+    with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
+        reply = talk.intent("PaceIntent", tempo("slower"))
+    assert said(reply.speech, "memory_pace_slower") and "session copy was damaged" in caplog.text
+    assert stored(db)[2]["pace"] == "slower"

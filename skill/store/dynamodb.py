@@ -30,7 +30,9 @@ import boto3
 
 from skill.store import DEFAULT_REGION, DEFAULT_TIMEOUT, RETENTION_DAYS, REV, StoreConflict, user_key
 
-if boto3.DEFAULT_SESSION is None:  # the adapter module builds a resource at import: give it a region
+# The adapter module builds a resource from boto3's default session when it is imported: that session
+# needs a region (a default session made earlier without one, e.g. by a plain boto3.client(), too).
+if boto3.DEFAULT_SESSION is None or not boto3.DEFAULT_SESSION.region_name:
     import os
 
     boto3.setup_default_session(
