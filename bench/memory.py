@@ -173,6 +173,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cold-rounds", type=int, default=10, help="alternating cold starts per side")
     args = ap.parse_args(argv)
 
+    for name, value in AWS_ENV.items():  # moto accepts any credentials; boto3 wants some
+        os.environ.setdefault(name, value)
     with MotoServer() as moto:
         turn = per_turn(args, moto.url)
         cold, cold_samples = cold_start(args, moto.url)

@@ -2,8 +2,8 @@
 session ends (if it changed), both from interceptors (skill/interceptors.py), never from handlers.
 
 - First turn of a session: the record is read from the store through the attributes manager
-  (persistent_attributes), validated (skill.profile) and counted as a visit. The tips heard in
-  earlier sessions seed this session's tip rotation.
+  (persistent_attributes), validated (skill.profile) and counted as a visit. A new tip is one not
+  heard in this session nor in the current cycle of earlier ones (heard_tips, used by skill.answers).
 - During the session the profile travels in the session attributes under SESSION_KEY as one short
   string, "REV|OPS|RECORD": the revision read, the changes not saved yet (operations, see
   encode_ops) and the record as read (JSON). One string keeps every turn's cost small (ask-sdk
@@ -97,6 +97,8 @@ class Memory:
             self.change("tips_reset")
             new = after
         for index in new:
+            if len(self.profile.tips) >= self._tip_count:  # all had come by: a new cycle
+                self.change("tips_reset")
             self.change("tip", index)
         last = _where(turn)
         if last is not None and last != self.profile.last:
@@ -294,8 +296,6 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
     memory = Memory(handler_input, adapter, _dumps(profile.to_record()), rev, profile,
                     returning=profile.visits > 0, principle_ids=ids, tip_count=tip_count)
     memory.change("visit")
-    if not turn.state.seen and profile.tips:
-        turn.state.seen = list(profile.tips)
     memory.seen_before = list(turn.state.seen)
     return memory
 
@@ -340,6 +340,12 @@ def favoured(turn):
     """Hook for the quiz: the weak principles a new round asks about (see skill.profile)."""
     mem = of(turn)
     return mem.profile.weak(order=turn.content.ids) if mem is not None else []
+
+
+def heard_tips(turn):
+    """Hook for the tips: the tips heard in the current cycle of earlier sessions (empty without memory)."""
+    mem = of(turn)
+    return set(mem.profile.tips) if mem is not None else ()
 
 
 def pace(handler_input) -> str:
