@@ -45,9 +45,12 @@ def test_privacy_and_terms_are_plain_dutch_html_without_external_assets(page, ti
 def test_the_privacy_statement_states_the_current_truth():
     text = legal.source("privacy")
     assert "`sensitive`" in text  # the word the log holds instead of a crisis intent name
-    assert "Tussen gesprekken: niets." in text  # nothing is stored across sessions (yet)
-    for heading in ("## Wat er wordt gelogd", "## Wat de skill bewaart"):
+    for heading in ("## Wat er wordt gelogd", "## Wat de skill bewaart", "## Je gegevens wissen"):
         assert heading in text
+    # what the stored profile holds (skill/profile.py) and how it goes away
+    for fact in ("hoe vaak je de skill hebt geopend", "tempo", "tips", "waar je was gebleven", "quizrondes",
+                 "laatste vijf antwoorden", "SHA-256", "365 dagen", "wis mijn gegevens", "vergeet mij"):
+        assert fact in text, fact
 
 
 def test_the_pages_render_every_line_of_their_source():
