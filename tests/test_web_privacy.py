@@ -115,3 +115,15 @@ def test_other_intent_names_are_logged_but_never_their_slot_values(caplog):
         assert app.test_client().post("/alexa", data=body, headers=signed_headers(body)).status_code == 200
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert '"intent": "PrincipleIntent"' in text and "luisteren" not in text
+
+
+def test_the_browser_page_logs_no_crisis_intent_name_either(caplog):
+    from skill.web.page import PageSettings
+
+    app, *_ = make_app(skill=build_skill(SkillConfig(rng=random.Random(2))), page=PageSettings())
+    with caplog.at_level(logging.INFO):
+        resp = app.test_client().post("/api/turn", json={"text": "ik wil niet meer leven"})
+    assert resp.status_code == 200
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.getMessage().startswith("{")]
+    assert [line["intent"] for line in lines if line.get("path") == "/api/turn"] == ["sensitive"]
+    assert "CrisisIntent" not in "\n".join(r.getMessage() for r in caplog.records)

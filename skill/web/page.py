@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from flask import Blueprint, Flask, Response, g, request
 
+from skill.logsafe import loggable_intent
 from skill.ssml import speech_pieces
 
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
@@ -359,7 +360,7 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
             request_body = reply.request.get("request") or {}
             g.log_fields.update(request_type=str(request_body.get("type", ""))[:64], outcome="ok")
             if isinstance(request_body.get("intent"), dict):
-                g.log_fields["intent"] = str(request_body["intent"].get("name", ""))[:64]
+                g.log_fields["intent"] = loggable_intent(str(request_body["intent"].get("name", "")))
         resp = _json(answer_payload(reply, understood))
         if new_user:
             _set_cookie(resp, USER_COOKIE, user, 365 * 24 * 3600)
