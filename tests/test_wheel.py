@@ -109,6 +109,9 @@ def test_serve_answers_health(wheel_venv):
         with urllib.request.urlopen(url + "/health", timeout=10) as response:
             assert response.status == 200
             assert json.loads(response.read())["status"] == "ok"
+        for page, title in (("/privacy", "Privacyverklaring"), ("/terms", "Gebruiksvoorwaarden")):
+            with urllib.request.urlopen(url + page, timeout=10) as response:  # package data in the wheel
+                assert response.status == 200 and f"<h1>{title} van Gesprekscoach</h1>" in response.read().decode()
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)
