@@ -99,7 +99,8 @@ def main(argv=None) -> int:
     # As it is deployed: staged and precompiled for this interpreter (the Lambda's /var/task is
     # read-only, so shipped bytecode is all the bytecode it gets).
     proc = subprocess.run([common.venv_tool("gesprekscoach"), "package-lambda", "--stage-only", "--no-check",
-                           "--python-version", "%d.%d" % sys.version_info[:2], "--build-dir", str(build)], capture_output=True, text=True, timeout=120,
+                           "--python-version", "%d.%d" % sys.version_info[:2], "--build-dir", str(build)],
+                          capture_output=True, text=True, timeout=120,
                           cwd=str(common.ROOT))
     if proc.returncode != 0 or not (build / "lambda_function.py").exists():
         print(f"  (package-lambda --stage-only failed, importing lambda/ from the checkout: "
