@@ -38,11 +38,19 @@ def test_the_webservices_alexa_endpoint_imports_no_tooling_module():
     assert tooling_on_path(path) == []
 
 
-def test_the_browser_page_is_where_the_simulator_serves_requests():
+# The browser page (skill/web/page.py) understands typed text with the chat simulator's resolver, so
+# these tooling modules are on the webservice's path, but only through the page, and only these.
+PAGE_UNDERSTANDING = {"skill.commands", "skill.commands.chat", "skill.conversation", "skill.envelopes", "skill.nlu",
+                      "skill.response_check", "skill.runtime"}
+
+
+def test_the_browser_page_is_the_one_web_path_through_tooling():
     """The page takes typed text: it resolves it with the chat simulator, the one use of tooling modules
-    on a web path (not on Alexa's)."""
+    on a web path (not on Alexa's), and exactly these."""
     page = set(request_path(REPO, entries=("skill/web/page.py",)))
-    assert "skill.nlu" in page and "skill.commands.chat" in page
+    assert set(tooling_on_path(page)) == PAGE_UNDERSTANDING
+    web = set(request_path(REPO, entries=(WEB_ENTRY,)))
+    assert set(tooling_on_path(web)) == PAGE_UNDERSTANDING
 
 
 def test_the_request_path_is_the_import_graph_not_more():
