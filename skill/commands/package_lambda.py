@@ -420,7 +420,10 @@ def smoke(python: str, root: Path, *, isolated: bool, events: Optional[List[dict
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web")
+# Libraries of the webservice and of the tooling (the sentence grammar's hassil, rapidfuzz, PyYAML): never
+# on the Lambda's path.
+HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web", "hassil", "rapidfuzz",
+         "yaml")
 
 
 def problems_of(result: dict, *, isolated: bool) -> List[str]:
