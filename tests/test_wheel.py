@@ -36,6 +36,7 @@ class Venv:
                if not k.startswith(("GESPREKSCOACH_", "PYTHON", "VIRTUAL_ENV"))}
         env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONUNBUFFERED"] = "1"
+        env["XDG_DATA_HOME"] = str(self.work / "data")  # serve's profile store, not the user's
         return env
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
