@@ -34,8 +34,10 @@ from bench.coldstart import CHILD as _COLD_CHILD  # noqa: E402
 
 # The cold-start child, plus its own peak RSS from /proc (VmHWM belongs to the new process image; the
 # parent's ru_maxrss of a forked child also counts the parent's size before exec, which is large here).
-CHILD = _COLD_CHILD.replace("print(json.dumps({", "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
-                            "print(json.dumps({'hwm_mb': int(hwm[0].split()[1]) / 1024 if hwm else 0, ")
+CHILD = _COLD_CHILD.replace(
+    "print(json.dumps({",
+    "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')]\n"
+    "print(json.dumps({'hwm_mb': int(hwm[0].split()[1]) / 1024 if hwm else 0, ")
 
 TARGET = 1.15
 TABLE = "gesprekscoach-bench"

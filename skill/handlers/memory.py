@@ -7,7 +7,6 @@ and note changes through the turn's Memory. Every sentence is in skill/locale/nl
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 
