@@ -53,7 +53,9 @@ class Memory:
         self.adapter = adapter
         self.base = base                 # the record as read (JSON text)
         self.rev = rev
-        self.profile = profile           # the record with ops applied
+        self.profile = profile           # the record with ops applied (shared with the cache until changed)
+        self._shared = False
+        self.incoming: Optional[str] = None  # the session copy this turn came with
         self.returning = returning       # the person was here before this session
         self.ops: List[Tuple] = list(ops or [])
         self.urgent = False
@@ -64,6 +66,8 @@ class Memory:
 
     # what handlers call ---------------------------------------------------------------------------
     def change(self, *op) -> None:
+        if self._shared:  # copy on write: the parsed copy in _PARSED stays as it was
+            self.profile, self._shared = self.profile.copy(), False
         self.ops.append(op)
         self.profile.apply(op)
 
@@ -127,6 +131,7 @@ class Memory:
                     log.warning("memory: re-read after a conflict failed, changes not saved: %s", exc)
                     return False
                 self.rev, self.profile = _split(fresh, self._ids, self._tip_count)
+                self._shared, self.incoming = False, None
                 for op in self.ops:
                     self.profile.apply(op)
                 continue
@@ -136,16 +141,20 @@ class Memory:
             self.rev = record.pop(REV, None)
             self.base = _dumps(record)
             self.ops = []
+            self.incoming = None  # the session copy changes (new revision and record)
             self.urgent = False
             return True
         log.warning("memory: the record kept changing, changes not saved")
         return False
 
     def session_copy(self) -> str:
+        """The copy for the session attributes (the turn is over: this Memory changes no more)."""
+        if self._shared and self.incoming is not None:  # nothing changed this turn
+            return self.incoming
         text = f"{'' if self.rev is None else self.rev}|{encode_ops(self.ops)}|{self.base}"
         key = (text, self._ids, self._tip_count)
         if key not in _PARSED:
-            _remember(key, _Parsed(self.rev, list(self.ops), self.base, self.profile.copy()))
+            _remember(key, _Parsed(self.rev, list(self.ops), self.base, self.profile))
         return text
 
 
@@ -271,8 +280,10 @@ def _from_session(handler_input, adapter, turn, copy) -> Optional[Memory]:
         if parsed is None:
             return None
         _remember(key, parsed)
-    memory = Memory(handler_input, adapter, parsed.base, parsed.rev, parsed.profile.copy(),
+    memory = Memory(handler_input, adapter, parsed.base, parsed.rev, parsed.profile,
                     returning=False, principle_ids=ids, tip_count=tip_count, ops=parsed.ops)
+    memory._shared = True
+    memory.incoming = copy
     memory.seen_before = list(turn.state.seen)
     return memory
 
