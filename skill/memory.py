@@ -47,11 +47,11 @@ FLUSH_NOW = frozenset({"pace", "round"})
 class Memory:
     """The profile of the person in this turn, and what changed since it was read."""
 
-    def __init__(self, handler_input, adapter, base: str, rev: Optional[int], profile: Profile, *,
+    def __init__(self, handler_input, adapter, base, rev: Optional[int], profile: Profile, *,
                  returning: bool, principle_ids, tip_count: int, ops: Optional[List[Tuple]] = None):
         self.handler_input = handler_input
         self.adapter = adapter
-        self.base = base                 # the record as read (JSON text)
+        self._base = base                # the record as read: JSON text, or the record (dumped when needed)
         self.rev = rev
         self.profile = profile           # the record with ops applied (shared with the cache until changed)
         self._shared = False
@@ -139,13 +139,19 @@ class Memory:
                 log.warning("memory: store unavailable, changes not saved: %s", exc)
                 return False
             self.rev = record.pop(REV, None)
-            self.base = _dumps(record)
+            self._base = record
             self.ops = []
             self.incoming = None  # the session copy changes (new revision and record)
             self.urgent = False
             return True
         log.warning("memory: the record kept changing, changes not saved")
         return False
+
+    @property
+    def base(self) -> str:
+        if not isinstance(self._base, str):
+            self._base = _dumps(self._base)
+        return self._base
 
     def session_copy(self) -> str:
         """The copy for the session attributes (the turn is over: this Memory changes no more)."""
@@ -304,7 +310,7 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
         return None
     ids, tip_count = turn.content.ids, len(turn.content.tips)
     rev, profile = _split(stored, ids, tip_count)
-    memory = Memory(handler_input, adapter, _dumps(profile.to_record()), rev, profile,
+    memory = Memory(handler_input, adapter, profile.to_record(), rev, profile,
                     returning=profile.visits > 0, principle_ids=ids, tip_count=tip_count)
     memory.change("visit")
     memory.seen_before = list(turn.state.seen)
