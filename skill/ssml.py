@@ -13,12 +13,23 @@ Prompt strings (skill/locale/*/prompts.json) may hold two small markers:
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from functools import lru_cache
 from typing import List, Tuple
 
 RATE = "95%"            # the whole answer: calm, slightly slower than Alexa's default
 QUOTE_RATE = "90%"      # example phrases: slower still, so they can be repeated
-PAUSES = {"short": 350, "medium": 600, "long": 1000}
+
+
+class Pause(StrEnum):
+    """How long a pause is; the values are what content and handlers write ("short", ...)."""
+
+    SHORT = "short"
+    MEDIUM = "medium"
+    LONG = "long"
+
+
+PAUSES = {Pause.SHORT: 350, Pause.MEDIUM: 600, Pause.LONG: 1000}  # milliseconds
 MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
 
@@ -52,7 +63,7 @@ class Speech:
                 self._parts.append((kind, value))
         return self
 
-    def pause(self, length: str = "medium") -> "Speech":
+    def pause(self, length: Pause | str = Pause.MEDIUM) -> "Speech":
         ms = PAUSES[length]
         if self._parts and self._parts[-1][0] == "pause":  # two pauses in a row: keep the longer
             ms = max(ms, int(self._parts.pop()[1]))
@@ -102,7 +113,7 @@ def _join(chunks: List[str]) -> str:
     """Join with spaces, but none before punctuation that follows a number or quote."""
     out = ""
     for chunk in chunks:
-        if out and not chunk[:1] in ".,;:!?":
+        if out and chunk[:1] not in ".,;:!?":
             out += " "
         out += chunk
     return out

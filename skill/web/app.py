@@ -27,7 +27,6 @@ from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge
 
 from skill.config import SkillConfig
 from skill.logsafe import loggable_intent
-from skill.web.legal import legal_blueprint
 from skill.web.sdk_compat import VerificationException, WebserviceSkillHandler
 from skill.web.verifier import (Clock, Fetcher, RequestRejected, build_verifiers, default_trust_roots,
                                 load_pem_bundle)
@@ -244,6 +243,8 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
     register_request_log(app)
     register_error_handlers(app, settings)
     app.register_blueprint(alexa_blueprint(handler, settings))
+    from skill.web.legal import legal_blueprint  # (here, so ``python -m skill.web.legal`` runs cleanly)
+
     app.register_blueprint(legal_blueprint())
     if settings.web_page:
         from skill.web.page import register
