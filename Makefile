@@ -30,7 +30,7 @@ test: install e2e-deps speak-deps browser-deps lint
 # ruff (rules and line length in pyproject.toml) and cfn-lint on the SAM template
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml infrastructure/cfn-deployer/skill-stack.yaml
 
 check-model: install
 	$(BIN)/gesprekscoach check-model

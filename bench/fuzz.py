@@ -95,11 +95,13 @@ def page_request(rnd: random.Random):
         text = "".join(chr(rnd.choice([rnd.randint(32, 126), rnd.randint(0xA0, 0x2FFF), rnd.randint(0, 31)]))
                        for _ in range(rnd.randint(0, rnd.choice([20, 400]))))
     elif roll < 0.85:
-        junk = rnd.choice([b"", b"{", b"[]", b'{"text": 1}', b'{"text": null}', b"\xff", os.urandom(rnd.randint(1, 100)),
+        junk = rnd.choice([b"", b"{", b"[]", b'{"text": 1}', b'{"text": null}', b"\xff",
+                           os.urandom(rnd.randint(1, 100)),
                            b'{"text": "' + b"x" * rnd.randint(200, 4000) + b'"}'])
         return "POST", "/api/turn", junk, None, JSON
     elif roll < 0.95:
-        return "GET", rnd.choice(["/", "/assets/gesprekscoach.js", "/assets/gesprekscoach.css", "/assets/nope"]), b"", None, JSON
+        path = rnd.choice(["/", "/assets/gesprekscoach.js", "/assets/gesprekscoach.css", "/assets/nope"])
+        return "GET", path, b"", None, JSON
     else:
         return rnd.choice(["GET", "PUT"]), "/api/turn", b"", None, JSON
     return "POST", "/api/turn", json.dumps({"text": text}).encode(), None, JSON

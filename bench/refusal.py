@@ -177,9 +177,11 @@ def http_main(args) -> int:
     print(common.line("="))
     print(f"Refusal under load: gunicorn 2 workers x 4 threads, real skill; {common.machine_note()}")
     print(common.line())
-    print(f"  genuine alone:        {len(quiet)} requests, answers {sorted(map(str, quiet_status))}, p50 {ms(quiet, 50):.1f} ms, "
+    print(f"  genuine alone:        {len(quiet)} requests, answers {sorted(map(str, quiet_status))}, "
+          f"p50 {ms(quiet, 50):.1f} ms, "
           f"p99 {ms(quiet, 99):.1f} ms, max {max(quiet) * 1000:.1f} ms")
-    print(f"  genuine under attack: {len(loud)} requests, answers {sorted(map(str, loud_status))}, p50 {ms(loud, 50):.1f} ms, "
+    print(f"  genuine under attack: {len(loud)} requests, answers {sorted(map(str, loud_status))}, "
+          f"p50 {ms(loud, 50):.1f} ms, "
           f"p99 {ms(loud, 99):.1f} ms, max {max(loud) * 1000:.1f} ms")
     print(f"  attack: {args.attackers} connections, {sent[0]} crafted 128 KiB requests "
           f"({sent[0] / elapsed:.0f}/s while measured), answers {sorted(map(str, refused))}")

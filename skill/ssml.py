@@ -274,3 +274,19 @@ def speech_pieces(ssml: str) -> List[dict]:
     walk(root)
     flush()
     return pieces
+
+
+# Speaking rate per person (issue 9): (whole answer, example phrases) for each pace. Alexa accepts
+# prosody rates from 20%; these stay within what sounds natural.
+PACE_RATES = {"slower": ("80%", "75%"), "normal": (RATE, QUOTE_RATE), "faster": ("110%", "105%")}
+_OPEN = f'<speak><prosody rate="{RATE}">'
+_QUOTE = f'<prosody rate="{QUOTE_RATE}">'
+
+
+def with_pace(ssml: str, pace: str) -> str:
+    """SSML made by Speech.ssml() (or an earlier answer replayed) at a person's pace."""
+    if pace not in PACE_RATES or pace == "normal" or not ssml.startswith(_OPEN):
+        return ssml
+    rate, quote = PACE_RATES[pace]
+    body = ssml[len(_OPEN):].replace(_QUOTE, f'<prosody rate="{quote}">')
+    return f'<speak><prosody rate="{rate}">' + body

@@ -14,7 +14,6 @@ import pytest
 
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.ssml import speech_pieces
 from skill.web.page import CSP, SESSION_COOKIE, USER_COOKIE, USER_PREFIX, PageSettings, SessionStore
 from tests.web_fixtures import make_app
 

@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-web", action="store_true",
                         help="do not serve the browser page (GET /, POST /api/turn); only /alexa and "
                              "/health (env GESPREKSCOACH_NO_WEB=1)")
+    parser.add_argument("--store", default=None, metavar="STORE",
+                        help="where each person's progress is kept: sqlite (default, in the user's data "
+                             "directory), sqlite:PATH, dynamodb:TABLE or none (env GESPREKSCOACH_STORE)")
     parser.add_argument("--trust-roots", default=None, metavar="PEM",
                         help="CA bundle to validate Alexa's certificate chain against "
                              "(default: the system's; env GESPREKSCOACH_TRUST_ROOTS)")
@@ -77,7 +80,15 @@ def run(args: argparse.Namespace) -> int:
         settings.trust_roots_path = args.trust_roots
     if args.no_web:
         settings.web_page = False
-    config = SkillConfig.from_env()
+    config = SkillConfig.from_env(default_store="sqlite")
+    if args.store:
+        from skill.store import StoreConfigError, parse_store
+
+        try:
+            config.store = str(parse_store(args.store))
+        except StoreConfigError as exc:
+            print(f"gesprekscoach serve: --store: {exc}", file=sys.stderr)
+            return 2
     if args.skill_id:
         config.skill_id = args.skill_id
 

@@ -215,7 +215,7 @@ def _trust_roots(settings: WebSettings):
 def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSettings] = None, *,
                skill: Optional[CustomSkill] = None) -> Flask:
     """The Flask app. With no arguments everything comes from the environment (for gunicorn)."""
-    config = config if config is not None else SkillConfig.from_env()
+    config = config if config is not None else SkillConfig.from_env(default_store="sqlite")  # issue 9
     settings = settings if settings is not None else WebSettings.from_env()
     configure_logging(settings.log_level)
     if skill is None:
