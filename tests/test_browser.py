@@ -80,10 +80,11 @@ Object.defineProperty(window, "webkitSpeechRecognition", {value: undefined, conf
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     from werkzeug.serving import make_server
 
-    config = SkillConfig(rng=random.Random(11))
+    # with memory (issue 9) in a throw-away SQLite file: each browser context is a new person
+    config = SkillConfig(rng=random.Random(11), store=f"sqlite:{tmp_path_factory.mktemp('store') / 'profiles.db'}")
     # dev: /alexa is not used here, and no trust roots need loading; the page is the same either way
     app = create_app(config, WebSettings(dev=True, page=PageSettings(rate_burst=1000)), skill=build_skill(config))
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
@@ -226,6 +227,24 @@ def test_help_and_stop_and_going_on_after_stop(visit):
     assert v.page.locator("#gesprek li.einde").last.inner_text().startswith("Gesprek beëindigd.")
     answer = v.type("wat is lichaamstaal")  # a new session, straight into the answer
     assert answer.startswith("Let op non-verbale signalen.")
+
+
+def test_memory_per_browser_and_wis_mijn_gegevens(visit):
+    """The browser's anonymous user id carries its progress; "wis mijn gegevens" wipes it."""
+    from tests.quiz_helpers import said
+
+    v = visit()
+    v.type(quiz_reply(v.type("start de quiz")))
+    v.type("stop")
+    progress = v.type("hoe sta ik ervoor")
+    assert v.understood() == "begrepen: ProgressIntent"
+    assert any(said(progress, "memory_progress_no_round", right=right, answered=1) for right in (0, 1)), progress
+    assert said(visit().type("hoe sta ik ervoor"), "memory_progress_none")  # another browser: no score
+    v.type("wis mijn gegevens")
+    assert v.understood() == "begrepen: ForgetMeIntent"
+    v.type("ja")
+    assert v.page.locator("#gesprek li.einde").count() == 2  # after stop, and the goodbye after wiping
+    assert said(v.type("hoe sta ik ervoor"), "memory_progress_none")
 
 
 def test_answers_are_spoken_piece_by_piece_in_a_dutch_voice_at_the_ssml_pace(visit):

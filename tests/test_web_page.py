@@ -392,3 +392,31 @@ def test_speech_pieces_follow_the_ssml_of_a_real_answer():
     quotes = [p for p in data["speech"] if p["rate"] == 0.9]
     assert quotes and all(p["pause_ms"] >= 600 for p in quotes)
     assert {q["text"] for q in quotes} <= {m for m in re.findall(r"‘([^’]+)’", data["text"])}
+
+
+# ------------------------------------------------------------------- memory (issue 9) per browser
+
+def test_each_browser_has_its_own_memory_and_can_wipe_it(tmp_path):
+    """With a store, the anonymous user id of a browser carries its progress across conversations;
+    another browser has none; "wis mijn gegevens" wipes it."""
+    from tests.memory_helpers import rows, store_skill
+
+    db = tmp_path / "profiles.db"
+    app, _ = page_app(skill=store_skill(f"sqlite:{db}"))
+    mine, other = app.test_client(), app.test_client()
+    turn(mine, "praat wat langzamer")
+    slow = turn(mine, "geef me een tip").get_json()
+    assert max(p["rate"] for p in slow["speech"]) < 0.95  # the pace reaches the page's speech pieces
+    turn(mine, "stop")
+    user = mine.get_cookie(USER_COOKIE).value
+    assert rows(db) and all(user not in key for key, _, _ in rows(db))  # stored, not under the raw cookie
+    again = turn(mine, "geef me een tip").get_json()
+    assert max(p["rate"] for p in again["speech"]) < 0.95  # remembered in a new conversation
+    fresh = turn(other, "geef me een tip").get_json()
+    assert max(p["rate"] for p in fresh["speech"]) == 0.95  # another browser, another person
+    asked = turn(mine, "wis mijn gegevens").get_json()
+    assert asked["understood"] == "ForgetMeIntent" and asked["ended"] is False
+    done = turn(mine, "ja").get_json()
+    assert done["ended"] is True
+    after = turn(mine, "geef me een tip").get_json()
+    assert max(p["rate"] for p in after["speech"]) == 0.95  # the pace is forgotten
