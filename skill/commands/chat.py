@@ -46,7 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with or without --speak: write each answer as a WAV file into DIR")
     parser.add_argument("--model", default=None, metavar="DIR",
                         help="skill package folder whose interaction model resolves what you say "
-                             "(default: the project's interaction_model/)")
+                             "(its samples only); default: the project's sentence grammar, with near "
+                             "matches marked as such")
     parser.add_argument("--skill-id", default=None,
                         help="application id in the requests (default: env GESPREKSCOACH_SKILL_ID, "
                              "else a test id)")
@@ -186,7 +187,13 @@ class Chat:
             if skill_id:
                 config.skill_id = skill_id
             send = build_skill(config)
-        self.resolver = nlu.Resolver(nlu.load_model(model_dir or nlu.DEFAULT_PACKAGE))
+        if model_dir is None:
+            # the project's own model: understand with the sentence grammar it is built from
+            from skill.resolver import GrammarResolver
+
+            self.resolver = GrammarResolver()
+        else:
+            self.resolver = nlu.Resolver(nlu.load_model(model_dir))
         self.talk = Conversation(send, skill_id=skill_id or envelopes.DEFAULT_SKILL_ID)
 
     def say(self, text: str):

@@ -82,7 +82,8 @@ sys.path.insert(0, sys.argv[1])
 import lambda_function, skill
 from skill import envelopes
 out = lambda_function.lambda_handler(envelopes.launch(), None)
-heavy = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web", "skill.commands")
+heavy = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web", "skill.commands",
+         "hassil", "rapidfuzz", "yaml", "skill.grammar", "skill.resolver")
 print(json.dumps({"skill": skill.__file__, "speech": bool(out["response"].get("outputSpeech")),
                   "heavy": sorted(m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy))}))
 """
