@@ -12,7 +12,8 @@ The grammar files are home-assistant/intents style YAML, in hassil's template sy
 - our own keys, which hassil never sees:
   ``slot_types: {TYPE: {list: name, values: [{id, name, synonyms}]}}`` (the Alexa slot types; a type with
   ``content: principles`` takes its values from skill/data/principles.json),
-  ``open_values: true`` on a type whose unlisted values the chat resolver accepts (as ER_SUCCESS_NO_MATCH),
+  ``open_values: {carriers: [...]}`` on a type whose unlisted values the chat resolver accepts (as
+  ER_SUCCESS_NO_MATCH) in a sample that has one of those words,
   ``model: {max_samples, max_builtin_samples}`` (caps per intent), and
   ``pending_handlers: [Intent, ...]``: intents whose handler is being written on another branch; the
   handler cross-check tolerates them only while no handler declares them (remove the entry when it lands).
@@ -74,6 +75,7 @@ class SlotType:
     list_name: str
     values: List[nlu.SlotValue]
     open_values: bool = False  # people say values we do not list (the chat resolver's model step)
+    carriers: FrozenSet[str] = frozenset()  # ... after one of these words ("help me met koken")
 
 
 @dataclass
@@ -136,7 +138,9 @@ def load_grammar(locale: str = DEFAULT_LOCALE, directory: Optional[Path] = None)
         else:
             values = [nlu.SlotValue(str(v["id"]), str(v["name"]), [str(s) for s in v.get("synonyms") or []])
                       for v in spec.get("values") or []]
-        slot_types[type_name] = SlotType(type_name, spec["list"], values, bool(spec.get("open_values")))
+        open_values = spec.get("open_values") or False
+        carriers = frozenset(open_values.get("carriers") or ()) if isinstance(open_values, dict) else frozenset()
+        slot_types[type_name] = SlotType(type_name, spec["list"], values, bool(open_values), carriers)
     list_types = {t.list_name: t.name for t in slot_types.values()}
     hassil_dict = {k: v for k, v in raw.items() if k not in OWN_KEYS}
     hassil_dict.setdefault("language", locale.split("-")[0])

@@ -13,9 +13,10 @@ never on the Lambda path (it needs hassil and rapidfuzz). The steps, in order:
    resolves to that expansion's intent, marked ``near`` (the transcript shows "near match NN%").
    Built-in intents (stop, yes, no, ...) take no near matches: a near "ja" is not a yes.
 4. a model sample whose slot takes words that are not a listed value (ER_SUCCESS_NO_MATCH: "help me met
-   koken"), as Alexa does, in a sample with at least WILDCARD_MIN_WORDS words of its own, and only for
+   koken"), as Alexa does, in a sample with at least WILDCARD_MIN_WORDS words of its own, only for
    slot types marked ``open_values`` in the grammar (PRINCIPE: people name topics we do not have; a
-   closed list like RANGNUMMER does not turn "ik wil een taxi" into a pick);
+   closed list like RANGNUMMER does not turn "ik wil een taxi" into a pick), and only in a sample with
+   one of the type's carrier words ("help me met koken", not "wat is de snelste auto");
 5. anything else: AMAZON.FallbackIntent.
 
 The invocation ("open empathisch gesprek", "vraag empathisch gesprek hoe ik beter kan luisteren") is
@@ -32,7 +33,7 @@ from skill import nlu
 
 NEAR_THRESHOLD = 80.0
 NEAR_MIN_WORDS = 2          # a one-word sentence is never a near match
-WILDCARD_MIN_WORDS = 2      # unlisted slot words only in a sample with this many words of its own
+WILDCARD_MIN_WORDS = 3      # unlisted slot words only in a sample with this many words of its own
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
 
@@ -73,7 +74,7 @@ class GrammarResolver:
             table.pop("", None)
             self._values[slot_type.name] = table
         self._order = {name: i for i, name in enumerate(self.grammar.intent_order)}
-        self._open = {t.name for t in self.grammar.slot_types.values() if t.open_values}
+        self._open = {t.name: t for t in self.grammar.slot_types.values() if t.open_values}
         self._skip = {w for w in (nlu.normalize(s) for s in self.grammar.intents.skip_words) if " " not in w}
 
     # exact, on the grammar ---------------------------------------------------------------------
@@ -168,14 +169,26 @@ class GrammarResolver:
         """A sample of the generated model; wildcard: also a slot filled with unlisted words, in a
         sample with at least WILDCARD_MIN_WORDS words of its own ("help me met {principe}")."""
         for kind, template, words in self.model_resolver.matches(text, wildcard=wildcard):
-            if kind == nlu.WILDCARD and (template.literal_words < WILDCARD_MIN_WORDS or not all(
-                    t in self._open for t, name in zip(template.slot_types, template.slot_names)
-                    if self._values.get(t) is not None and words[name] not in self._values[t])):
+            if kind == nlu.WILDCARD and not self._open_slot(template, words):
                 continue
             intent = self.model.intents[template.intent]
             slots = [self.model_resolver._slot(intent, name, value) for name, value in words.items()]
             return nlu.Resolution(intent.name, slots, template.sample, text, how="model")
         return None
+
+    def _open_slot(self, template, words: Dict[str, str]) -> bool:
+        """May this sample take these unlisted words? Only for a type with open_values, in a sample
+        of WILDCARD_MIN_WORDS words or more that has one of the type's carrier words."""
+        if template.literal_words < WILDCARD_MIN_WORDS:
+            return False
+        for type_name, name in zip(template.slot_types, template.slot_names):
+            table = self._values.get(type_name)
+            if table is None or words[name] in table:
+                continue
+            slot_type = self._open.get(type_name)
+            if slot_type is None or (slot_type.carriers and not slot_type.carriers & template.words):
+                return False
+        return True
 
     # the pipeline --------------------------------------------------------------------------------
     def resolve(self, text: str) -> nlu.Resolution:
