@@ -41,7 +41,7 @@ def test_the_webservices_alexa_endpoint_imports_no_tooling_module():
 # The browser page (skill/web/page.py) understands typed text with the chat simulator's resolver, so
 # these tooling modules are on the webservice's path, but only through the page, and only these.
 PAGE_UNDERSTANDING = {"skill.commands", "skill.commands.chat", "skill.conversation", "skill.envelopes", "skill.nlu",
-                      "skill.response_check", "skill.runtime"}
+                      "skill.response_check", "skill.runtime", "skill.resolver", "skill.grammar"}
 
 
 def test_the_browser_page_is_the_one_web_path_through_tooling():

@@ -48,8 +48,10 @@ TOOLING_MODULES = (
     "skill.commands",
     "skill.conversation",
     "skill.envelopes",
+    "skill.grammar",
     "skill.model_check",
     "skill.nlu",
+    "skill.resolver",
     "skill.response_check",
     "skill.runtime",
 )
