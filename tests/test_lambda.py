@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 LAMBDA = REPO / "lambda" / "lambda_function.py"
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "certvalidator", "oscrypto",
-         "gunicorn", "skill.web", "skill.commands", "skill.cli")
+         "gunicorn", "skill.web", "skill.commands", "skill.cli",
+         "hassil", "rapidfuzz", "yaml", "skill.grammar", "skill.resolver")
 
 
 def _load_lambda_module(monkeypatch, skill_id=None):
