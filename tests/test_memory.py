@@ -75,6 +75,7 @@ def test_the_database_file_is_created_on_first_use_only(db):
     visit(skill)
     assert os.path.exists(db)
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert os.stat(db).st_mode & 0o777 == 0o600
 
 
 def test_another_person_is_a_first_visit(skill):
