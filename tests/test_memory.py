@@ -516,3 +516,15 @@ def test_a_session_that_ended_without_memory_does_not_count_a_visit(skill, db):
     talk.attributes.pop("mem")  # as if the store had been down for the whole session
     talk.end("EXCEEDED_MAX_REPROMPTS")
     assert stored(db)[2]["visits"] == 1
+
+
+def test_welcome_back_after_a_quiz_offers_a_new_round(skill):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("QuizIntent")
+    answer(talk, right=False)
+    talk.intent("AMAZON.StopIntent")
+    back = talk.launch()
+    assert said(back.speech, "memory_last_quiz") and said(back.speech, "memory_resume_quiz_question")
+    round_ = talk.intent("AMAZON.YesIntent")
+    assert "Vraag 1 van" in round_.speech and "q" in talk.attributes["quiz"]
