@@ -15,20 +15,27 @@ from skill.turn import Turn
 
 
 def tip(turn: Turn, index: Optional[int] = None, intro: Optional[Speech] = None):
-    """A tip the user has not heard yet in this session (or the one at index, for Previous)."""
+    """A tip the user has not heard yet in this session, never from the same principle as the tip
+    just before it; or the tip at index (Previous / Next through the tips heard), without "Een tip
+    voor je": that one is not new."""
     tips = turn.content.tips
     speech = Speech().extend(intro or Speech())
-    if index is None:
+    new = index is None
+    if new:
         unheard = [t.index for t in tips if t.index not in turn.state.seen]
         if not unheard:
             speech.say(turn.line("tips_all_heard"))
             turn.state.seen = []
             unheard = [t.index for t in tips]
-        index = turn.rng.choice(unheard)
+        ctx = turn.state.ctx or {}
+        before = ctx.get("p") if ctx.get("k") == "tip" else None
+        other = [i for i in unheard if tips[i].principle.id != before]
+        index = turn.rng.choice(other or unheard)
         turn.state.seen.append(index)
     chosen = tips[index]
     principle = chosen.principle
-    speech.say(turn.line("tip_intro")).pause("short")
+    if new:
+        speech.say(turn.line("tip_intro")).pause("short")
     speech.say(principle.title + ".").say(chosen.advice.text)
     speech.pause(chosen.advice.pause).say(turn.line("example_lead")).quote(chosen.example)
     turn.state.set_context("tip", principle.id, index)
@@ -71,10 +78,10 @@ def _example_phrases(turn: Turn, item: Principle) -> Speech:
     return speech
 
 
-def listing(turn: Turn):
-    """The ten topics, then an invitation to pick one."""
+def listing(turn: Turn, intro: Optional[Speech] = None):
+    """The ten topics, then an invitation to pick one (by name, or "de derde")."""
     names = [p.name for p in turn.content]
-    speech = Speech().say(turn.line("list_intro"))
+    speech = Speech().extend(intro or Speech()).say(turn.line("list_intro"))
     for name in names[:-2]:
         speech.say(name + ",").pause("short")
     speech.say(f"{names[-2]} en {names[-1]}.") if len(names) > 1 else speech.say(names[-1] + ".")

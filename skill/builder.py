@@ -18,6 +18,7 @@ from skill.config import SkillConfig
 def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.content import load_content
     from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
+    from skill.helplines import check_prompts, load_helplines
     from skill.interceptors import request_interceptors, response_interceptors
     from skill.prompts import load_prompts
     from skill.routing import IndexedSkillBuilder
@@ -25,6 +26,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     config = config or SkillConfig()
     content = load_content(config.content_path)
     prompts = load_prompts(config.prompts_path)
+    check_prompts(prompts, load_helplines())  # every helpline a prompt names exists, numbers valid
 
     sb = IndexedSkillBuilder()
     sb.skill_id = config.skill_id

@@ -51,7 +51,7 @@ def test_the_whole_list_numbered_with_pauses_then_the_offer_to_go_step_by_step(t
     assert quoted(reply.ssml) == [s.example for s in CHECKLIST.steps]
     assert reply.ssml.count('<break time="1000ms"/>') >= 3
     assert reply.speech.endswith(text("chk_whole_question")) and reply.reprompt and not reply.ended
-    assert reply.attributes["offer"] == "checklist"
+    assert reply.attributes["offer"] == "chk_steps"
     yes = talk.intent("AMAZON.YesIntent")
     assert yes.speech.startswith(step_text(1)) and yes.attributes["chk"] == {"v": 1, "s": 0}
 

@@ -138,7 +138,8 @@ def test_yes_to_a_multiple_choice_question_is_re_asked_with_the_options(talk):
     section = section_with(question)
     talk.attributes = {**talk.attributes, "offer": "quiz", "quiz": section}
     reply = talk.intent("AMAZON.YesIntent")
-    assert said(reply.speech, "quiz_unmatched") and said(reply.speech, "quiz_options_again")
+    assert said(reply.speech, "quiz_yes_no_to_choice") and said(reply.speech, "quiz_options_again")
+    assert not said(reply.speech, "quiz_unmatched")
     for key in section["o"]:
         assert BANK.option_text(key) in reply.speech
     assert reply.attributes["quiz"] == section

@@ -15,7 +15,7 @@ from skill.config import SkillConfig
 from skill.content import load_content
 from skill.prompts import load_prompts
 from skill.runtime import dispatch
-from skill.ssml import plain_text
+from skill.ssml import plain_text, speech
 
 P = load_prompts()
 C = load_content()
@@ -23,8 +23,7 @@ C = load_content()
 
 def text(key: str, variant: int = 0, **fields) -> str:
     """A prompt variant as plain text (as Reply.speech shows it)."""
-    raw = P.variants(key)[variant].format(**fields)
-    return plain_text("<speak>" + re.sub(r"\[\[(pauze|cijfers:([0-9 -]+))\]\]", lambda m: (m.group(2) or "").replace("-", "").replace(" ", ""), raw) + "</speak>")
+    return plain_text(speech(P.variants(key)[variant].format(**fields)).ssml())
 
 
 def quoted(ssml: str):
@@ -160,12 +159,12 @@ def test_principle_by_name_gives_title_advice_and_offers_example_phrases(talk):
     assert not yes.ended and yes.attributes["offer"] == "next"
 
 
-def test_no_to_the_offer_keeps_the_conversation_going(talk):
+def test_no_to_the_offer_ends_with_a_short_goodbye(talk):
     talk.launch()
     talk.intent("PrincipleIntent", principe="gevoelens")
     reply = talk.intent("AMAZON.NoIntent")
-    assert reply.speech == f"{text('declined')} {text('anything_else')}"
-    assert not reply.ended and "offer" not in reply.attributes
+    assert reply.speech == text("goodbye_short")
+    assert reply.ended and not reply.reprompt
 
 
 def test_one_shot_principle_gives_the_example_phrases_too_and_ends(talk):
@@ -293,23 +292,24 @@ def test_yes_and_no_without_an_open_offer(talk):
     reply = talk.intent("AMAZON.YesIntent")
     assert reply.speech.startswith(text("no_offer")) and not reply.ended
     reply = talk.intent("AMAZON.NoIntent")
-    assert reply.speech.startswith(text("no_offer", 1)) and not reply.ended
+    assert reply.speech == text("goodbye_short") and reply.ended
 
 
 # --- safety ----------------------------------------------------------------------------------------
 
 
-def test_distress_is_answered_with_care_and_points_to_113_and_112(talk):
+def test_distress_is_answered_with_care_and_points_to_113_1813_and_112(talk):
     reply = talk.intent("CrisisIntent")
-    assert "113 Zelfmoordpreventie" in reply.speech
-    assert '<say-as interpret-as="digits">08000113</say-as>' in reply.ssml
+    assert reply.speech == f"{text('care_crisis_self')} {text('care_question_numbers')}"
+    assert '<say-as interpret-as="digits">113</say-as>' in reply.ssml
     assert '<say-as interpret-as="digits">112</say-as>' in reply.ssml
-    assert "0800-0113" in reply.card["content"]
-    assert not reply.ended and reply.speech.endswith(text("crisis_question"))
+    assert "1813" in reply.card["content"]
+    assert not reply.ended and reply.reprompt == text("care_reprompt_numbers")
     again = talk.intent("AMAZON.YesIntent")
-    assert again.speech.startswith("Bel 113 Zelfmoordpreventie") and not again.ended
+    assert again.speech.startswith(text("care_numbers_crisis")) and not again.ended
+    assert "0800-0113" in again.card["content"]
     bye = talk.intent("AMAZON.NoIntent")
-    assert bye.ended and bye.speech.endswith(text("crisis_goodbye"))
+    assert bye.ended and bye.speech.endswith(text("care_goodbye"))
 
 
 # --- robustness ----------------------------------------------------------------------------------

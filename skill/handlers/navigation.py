@@ -126,7 +126,11 @@ class YesHandler(IntentHandler):
 
 
 class NoHandler(IntentHandler):
+    """"nee", "nee dank je" outside a mode (a mode or a care answer takes its own No first): to "Wil
+    je nog een tip?", to "Wat wil je nu doen?" or to nothing at all, the person is done: a short
+    goodbye and the session ends (no endless "Wat wil je nu doen?")."""
+
     INTENTS = ("AMAZON.NoIntent",)
 
     def respond(self, turn):
-        return answers.anything_else(turn, "declined" if turn.state.offer else "no_offer")
+        return turn.tell(turn.speech("goodbye_short"), card=False)
