@@ -17,6 +17,7 @@ from skill.config import SkillConfig
 
 def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.content import load_content
+    from skill.budgets import load_budgets
     from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
     from skill.helplines import check_prompts, load_helplines
     from skill.interceptors import request_interceptors, response_interceptors
@@ -27,6 +28,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     content = load_content(config.content_path)
     prompts = load_prompts(config.prompts_path)
     check_prompts(prompts, load_helplines())  # every helpline a prompt names exists, numbers valid
+    load_budgets()
 
     sb = IndexedSkillBuilder()
     sb.skill_id = config.skill_id

@@ -40,7 +40,7 @@ def test_launch_welcomes_says_what_you_can_ask_and_asks(talk):
     assert reply.speech.endswith("?")
     assert not reply.ended
     assert reply.reprompt == text("welcome_reprompt")
-    assert reply.card["title"] == "Gesprekscoach"
+    assert reply.card["title"] == "Empathisch gesprek"
 
 
 def test_help_says_more_than_the_welcome_keeps_the_session_and_ends_in_a_question(talk):
@@ -147,8 +147,8 @@ def test_every_tip_comes_by_once_before_any_repeats(talk):
 
 def test_principle_by_name_gives_title_advice_and_offers_example_phrases(talk):
     talk.launch()
-    reply = talk.intent("PrincipleIntent", principe=("in je eigen woorden", "parafraseren"))
-    item = C.get("parafraseren")
+    reply = talk.intent("PrincipleIntent", principe=("in je eigen woorden", "gevoelens"))
+    item = C.get("gevoelens")
     assert reply.speech.startswith(item.title + ".")
     for advice in item.advice:
         assert advice.text in reply.speech
@@ -167,11 +167,26 @@ def test_no_to_the_offer_ends_with_a_short_goodbye(talk):
     assert reply.ended and not reply.reprompt
 
 
-def test_one_shot_principle_gives_the_example_phrases_too_and_ends(talk):
+def test_a_long_principle_gives_what_fits_in_one_breath_and_the_rest_on_meer(talk):
+    talk.launch()
+    item = C.get("parafraseren")
+    first = talk.intent("PrincipleIntent", principe=("in je eigen woorden", "parafraseren"))
+    assert item.advice[0].text in first.speech and item.advice[-1].text not in first.speech
+    assert first.speech.endswith(text("principle_more_question")) and first.attributes["offer"] == "more"
+    assert first.reprompt == text("principle_more_reprompt") and not first.ended
+    rest = talk.intent("AMAZON.MoreIntent")
+    assert item.advice[-1].text in rest.speech and item.advice[0].text not in rest.speech
+    assert rest.speech.endswith(text("principle_question", 0)) and rest.attributes["offer"] == "examples"
+    assert quoted(talk.intent("AMAZON.YesIntent").ssml) == list(item.examples)
+
+
+def test_one_shot_principle_gives_what_fits_in_one_breath_and_ends(talk):
     reply = talk.intent("PrincipleIntent", principe=("hoe ik een gesprek moet afsluiten", "afsluiten"))
     item = C.get("afsluiten")
     assert reply.ended and reply.speech.startswith(item.title)
-    assert quoted(reply.ssml) == list(item.examples)
+    assert item.advice[0].text in reply.speech and len(reply.speech.split()) <= 60
+    reply = talk.intent("PrincipleIntent", principe="gevoelens")
+    assert reply.ended and quoted(reply.ssml) == [C.get("gevoelens").examples[0]]
 
 
 def test_geef_een_open_vraag_reads_the_open_questions_aloud_with_pauses(talk):
@@ -223,7 +238,7 @@ def test_repeat_says_exactly_the_same_again(talk):
     said = talk.intent("PrincipleIntent", principe="cultuur")
     again = talk.intent("AMAZON.RepeatIntent")
     assert again.ssml == said.ssml and again.reprompt == said.reprompt and not again.ended
-    assert talk.intent("AMAZON.YesIntent").attributes["ctx"] == {"k": "examples", "p": "cultuur", "i": 8}
+    assert talk.intent("AMAZON.YesIntent").attributes["ctx"] == {"k": "principle", "p": "cultuur", "i": 8}
 
 
 def test_repeat_with_nothing_said_yet(talk):
@@ -391,5 +406,7 @@ def test_text_that_cannot_be_encoded_is_never_echoed(run):
 
 def test_help_names_every_feature_so_each_can_be_found_by_voice():
     for variant in P.variants("help"):
-        for words in ("tip", "voorbeeldzin", "welke tips heb je", "start de quiz", "afsluitchecklist", "herhaal"):
+        for words in ("tip", "voorbeeldzin", "onderwerp", "welke onderwerpen zijn er", "start de quiz",
+                      "hoe sluit ik een gesprek af", "professione"):
             assert words in variant, (words, variant[:40])
+        assert "afsluitchecklist" not in variant and "principe" not in variant

@@ -9,7 +9,7 @@ from skill.handlers.checklist import ChecklistHandler, StartStepsHandler
 from skill.handlers.content import ExamplesHandler, ListHandler, PrincipleHandler, TipHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.modes import LeaveHandler, ModeHandler, PickHandler, ResumeHandler, YesResumeHandler
-from skill.handlers.navigation import (NextHandler, NoHandler, PreviousHandler, RepeatHandler,
+from skill.handlers.navigation import (MoreHandler, NextHandler, NoHandler, PreviousHandler, RepeatHandler,
                                        StartOverHandler, YesExamplesHandler, YesHandler,
                                        YesNextHandler, YesTipHandler)
 from skill.handlers.quiz import QuizAnswerOutsideHandler, QuizHandler, YesQuizAgainHandler, YesQuizStartHandler
@@ -38,6 +38,7 @@ HANDLERS = [
     PrincipleHandler,
     ExamplesHandler,
     ListHandler,
+    MoreHandler,
     YesTipHandler,
     YesExamplesHandler,
     YesNextHandler,

@@ -40,11 +40,12 @@ def _step(turn, step) -> Speech:
 
 
 def whole(turn):
-    """Every step, numbered, with a pause after each; then the offer to go through them one by one."""
+    """Every step, numbered, one breath each (without its example phrase), a pause after each; then
+    the offer to go through them one by one, with the example phrases."""
     checklist = load_checklist(turn.content)
     speech = turn.speech("chk_whole_intro", count=str(len(checklist))).pause("medium")
-    for n, step in enumerate(checklist.steps, start=1):
-        speech.say(turn.line("chk_step_label", n=str(n))).extend(_step(turn, step)).pause("long")
+    for n, step in enumerate(checklist.steps, start=1):  # one breath per step: the example phrases
+        speech.say(turn.line("chk_step_label", n=str(n))).say(step.text).pause("long")  # come step by step
     turn.state.sections.pop(SECTION, None)
     return turn.answer(speech, question="chk_whole_question", reprompt="chk_whole_reprompt",
                        offer=WHOLE_OFFER, card_title=_card(turn))
