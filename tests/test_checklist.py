@@ -103,7 +103,8 @@ def test_repeat_start_over_help_and_no_in_step_mode(talk):
     assert repeat.speech.startswith(step_text(3)) and repeat.attributes["chk"]["s"] == 2
     assert CHECKLIST.steps[2].text in repeat.speech and quoted(repeat.ssml) == quoted(third.ssml)
     help_ = talk.intent("AMAZON.HelpIntent")
-    assert help_.speech.startswith(text("chk_help")) and step_text(3) in help_.speech
+    assert help_.speech.startswith(text("chk_help")) and step_text(3) not in help_.speech  # short: help only
+    assert help_.attributes["chk"]["s"] == 2 and help_.attributes["offer"] == "chk_step" and not help_.ended
     over = talk.intent("AMAZON.StartOverIntent")
     assert said(over.speech, "start_over") and step_text(1) in over.speech and over.attributes["chk"]["s"] == 0
     no = talk.intent("AMAZON.NoIntent")

@@ -156,12 +156,12 @@ def test_repeat_mid_quiz_says_the_question_and_its_options_again(talk):
     assert reply.attributes["quiz"] == first.attributes["quiz"] and not reply.ended
 
 
-def test_help_mid_quiz_explains_how_to_answer_then_repeats_the_question(talk):
+def test_help_mid_quiz_explains_how_to_answer_then_asks_for_the_answer(talk):
     first = start(talk)
     reply = talk.intent("AMAZON.HelpIntent")
     question, _ = current(reply.attributes)
-    assert reply.speech.startswith(text("quiz_help"))
-    assert question.text in reply.speech and reply.reprompt and not reply.ended
+    assert reply.speech.startswith(text("quiz_help")) and len(reply.speech.split()) <= 50
+    assert question.text not in reply.speech and reply.speech.endswith("?") and reply.reprompt and not reply.ended
     assert reply.attributes["quiz"] == first.attributes["quiz"] and reply.attributes["offer"] == "quiz"
 
 

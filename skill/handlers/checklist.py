@@ -124,7 +124,9 @@ _PLAY = {
     "AMAZON.PreviousIntent": _previous,
     "AMAZON.RepeatIntent": lambda turn, checklist, index: show_step(turn, index),
     "AMAZON.StartOverIntent": lambda turn, checklist, index: show_step(turn, 0, intro=turn.speech("start_over")),
-    "AMAZON.HelpIntent": lambda turn, checklist, index: show_step(turn, index, intro=turn.speech("chk_help")),
+    "AMAZON.HelpIntent": lambda turn, checklist, index: turn.ask(
+        turn.speech("chk_help"), question="chk_step_question", reprompt="chk_step_reprompt", offer=STEP_OFFER,
+        card_title=_card(turn)),
     "PickIntent": _pick,
 }
 

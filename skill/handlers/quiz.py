@@ -235,7 +235,9 @@ def _answer(turn, bank, game):
 
 
 def _help(turn, bank, game):
-    return _ask(turn, bank, game, turn.speech("quiz_help", "quiz_here_again").extend(_numbered(turn, bank, game)))
+    """How to answer, what "stop de quiz" and "stop" do; then the question's closing line (short:
+    "herhaal de vraag" says the whole question again)."""
+    return _ask(turn, bank, game, turn.speech("quiz_help"))
 
 
 def _stop(turn):
