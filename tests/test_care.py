@@ -339,3 +339,43 @@ def test_a_repeated_tip_is_not_announced_as_a_new_one(talk):
     reply = say(talk, "vorige")
     assert not any(reply.speech.startswith(v) for v in variants("tip_intro"))
     assert not any(v in reply.speech for v in variants("tip_intro"))
+
+
+# --- one name, one word, and the certification paperwork ----------------------------------------------
+
+MANIFEST = json.loads((ROOT / "interaction_model/skill.json").read_text(encoding="utf-8"))["manifest"]
+LOCALE = MANIFEST["publishingInformation"]["locales"]["nl-NL"]
+
+
+def test_the_spoken_name_is_the_invocation_name_everywhere(talk):
+    invocation = nlu.load_model().invocation_name
+    assert LOCALE["name"].lower() == invocation == "empathisch gesprek"
+    reply = talk.launch()
+    assert reply.card["title"] == LOCALE["name"]
+    for variant in P.variants("welcome"):
+        assert LOCALE["name"] in variant and "Gesprekscoach" not in variant
+    assert all(LOCALE["name"] in v for v in P.variants("card_title"))
+
+
+def test_one_word_for_the_ten_topics_and_no_made_up_words_to_say():
+    every = " ".join(v for key in P.keys() for v in P.variants(key)).lower()
+    assert "principe" not in every and "afsluitchecklist" not in every
+    assert "principe" not in LOCALE["description"].lower()
+
+
+def test_description_and_help_say_no_substitute_for_professional_advice():
+    assert "geen vervanging van professioneel advies" in LOCALE["description"]
+    for variant in P.variants("help"):
+        assert "professione" in variant
+    for number in ("113", "0800-0113", "1813", "0800-2000", "1712", "112"):
+        assert number in LOCALE["description"]
+
+
+def test_privacy_and_terms_point_at_the_webservice_and_reviewers_learn_the_crisis_flow():
+    urls = MANIFEST["privacyAndCompliance"]["locales"]["nl-NL"]
+    assert urls["privacyPolicyUrl"].startswith("https://") and urls["privacyPolicyUrl"].endswith("/privacy")
+    assert urls["termsOfUseUrl"].startswith("https://") and urls["termsOfUseUrl"].endswith("/terms")
+    instructions = MANIFEST["publishingInformation"]["testingInstructions"]
+    for words in ("ik wil niet meer leven", "mijn zoon wil niet meer leven", "wat kan ik tegen hem zeggen",
+                  "1813", "112"):
+        assert words in instructions
