@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from skill import memory
 from skill.budgets import load_budgets, words
 from skill.checklist import load_checklist
 from skill.content import Principle
@@ -16,14 +17,15 @@ from skill.turn import Turn
 
 
 def tip(turn: Turn, index: Optional[int] = None, intro: Optional[Speech] = None):
-    """A tip the user has not heard yet in this session, never from the same principle as the tip
-    just before it; or the tip at index (Previous / Next through the tips heard), without "Een tip
-    voor je": that one is not new."""
+    """A tip the user has not heard yet, in this session or (with memory) before, never from the same
+    principle as the tip just before it; or the tip at index (Previous / Next through the tips
+    heard), without "Een tip voor je": that one is not new."""
     tips = turn.content.tips
     speech = Speech().extend(intro or Speech())
     new = index is None
     if new:
-        unheard = [t.index for t in tips if t.index not in turn.state.seen]
+        heard = memory.heard_tips(turn)  # in earlier sessions (issue 9)
+        unheard = [t.index for t in tips if t.index not in turn.state.seen and t.index not in heard]
         if not unheard:
             speech.say(turn.line("tips_all_heard"))
             turn.state.seen = []

@@ -2,7 +2,8 @@
 call it, so both run exactly the same skill.
 
 Handlers are registered in one explicit, ordered list (skill.handlers.HANDLERS): the first handler
-whose can_handle matches wins (skill.routing only skips handlers that cannot take the intent). Cross-cutting work lives in interceptors (skill.interceptors).
+whose can_handle matches wins (skill.routing only skips handlers that cannot take the intent).
+Cross-cutting work lives in interceptors (skill.interceptors).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.interceptors import request_interceptors, response_interceptors
     from skill.prompts import load_prompts
     from skill.routing import IndexedSkillBuilder
+    from skill.store import make_adapter
 
     config = config or SkillConfig()
     content = load_content(config.content_path)
@@ -30,19 +32,29 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     check_prompts(prompts, load_helplines())  # every helpline a prompt names exists, numbers valid
     load_budgets()
 
-    sb = IndexedSkillBuilder()
+    adapter = make_adapter(config)  # None without a store; boto3 is imported only for DynamoDB
+    sb = IndexedSkillBuilder(persistence_adapter=adapter)
     sb.skill_id = config.skill_id
     for handler_class in HANDLERS:
         sb.add_request_handler(handler_class())
     for handler_class in EXCEPTION_HANDLERS:
         sb.add_exception_handler(handler_class(content, prompts, config.rng))
-    for interceptor in request_interceptors(content, prompts, config):
+    for interceptor in request_interceptors(content, prompts, config, adapter):
         sb.add_global_request_interceptor(interceptor)
-    for interceptor in response_interceptors():
+    for interceptor in response_interceptors(adapter):
         sb.add_global_response_interceptor(interceptor)
     return sb
 
 
 def build_skill(config: Optional[SkillConfig] = None) -> CustomSkill:
-    """A ready CustomSkill; call skill.invoke(...) or use skill.runtime.dispatch(skill, envelope)."""
-    return build_skill_builder(config).create()
+    """A ready CustomSkill; call skill.invoke(...) or use skill.runtime.dispatch(skill, envelope).
+    The webservice, the Lambda handler, the tests and the benches all build it here."""
+    return use_fast_serializer(build_skill_builder(config).create())
+
+
+def use_fast_serializer(skill: CustomSkill) -> CustomSkill:
+    """Give the skill skill.serializer.FastSerializer: DefaultSerializer's objects and JSON, faster."""
+    from skill.serializer import FastSerializer
+
+    skill.serializer = FastSerializer()
+    return skill

@@ -15,9 +15,29 @@ def test_ask_resources_points_at_the_lambda_folder_and_its_handler():
     assert (REPO / profile["skillMetadata"]["src"] / "skill.json").is_file()
     assert profile["code"]["default"]["src"] == "./lambda"  # the ASK CLI convention; hooks/build.sh zips it
     infra = profile["skillInfrastructure"]
-    assert infra["type"] == "@ask-cli/lambda-deployer"
+    assert infra["type"] == "@ask-cli/cfn-deployer"  # it also makes the profiles table (issue 9)
     assert infra["userConfig"]["handler"] == "lambda_function.lambda_handler"
     assert re.fullmatch(r"python3\.\d+", infra["userConfig"]["runtime"])
+    assert (REPO / infra["userConfig"]["templatePath"]).is_file()
+
+
+def _profiles_table(text):
+    table = text[text.index("ProfilesTable:\n"):]
+    table = table[:table.index("\n\n")]
+    assert "Type: AWS::DynamoDB::Table" in table and "BillingMode: PAY_PER_REQUEST" in table
+    assert "AttributeName: id" in table and "KeyType: HASH" in table  # the adapter's partition key
+    assert "AttributeName: expires" in table  # TTL: records nobody used expire
+    assert 'GESPREKSCOACH_STORE: !Sub "dynamodb:${ProfilesTable}"' in text
+    assert "dynamodb:GetItem, dynamodb:PutItem, dynamodb:DeleteItem" in text
+
+
+def test_both_deploy_templates_make_the_profiles_table_and_point_the_skill_at_it():
+    config = json.loads((REPO / "ask-resources.json").read_text())
+    stack = REPO / config["profiles"]["default"]["skillInfrastructure"]["userConfig"]["templatePath"]
+    _profiles_table((REPO / "template.yaml").read_text())
+    text = stack.read_text()
+    _profiles_table(text)
+    assert "SkillEndpoint:" in text and "EventSourceToken: !Ref SkillId" in text
 
 
 def test_sam_template_has_an_alexa_trigger_restricted_to_the_skill_id():
@@ -30,38 +50,18 @@ def test_sam_template_has_an_alexa_trigger_restricted_to_the_skill_id():
     assert "GESPREKSCOACH_SKILL_ID: !Ref SkillId" in text
 
 
-def test_runtimes_agree():
+def test_runtimes_agree_and_are_lambda_runtimes():
+    from skill.commands import package_lambda
+
+    found = package_lambda.configured_runtimes(REPO)
+    assert set(found) == {"ask-resources.json", "template.yaml"}
+    assert len(set(found.values())) == 1 and set(found.values()) <= set(package_lambda.SUPPORTED_RUNTIMES)
     config = json.loads((REPO / "ask-resources.json").read_text())
     runtime = config["profiles"]["default"]["skillInfrastructure"]["userConfig"]["runtime"]
+    assert runtime == "python" + found["ask-resources.json"]
     assert f"Runtime: {runtime}" in (REPO / "template.yaml").read_text()
-    from skill.commands import package_lambda
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    package_lambda.add_arguments(parser)
-    assert "python" + parser.parse_args([]).python_version == runtime
 
 
 def test_handler_module_exists():
     assert (REPO / "lambda" / "lambda_function.py").is_file()
     assert "lambda_handler = " in (REPO / "lambda" / "lambda_function.py").read_text()
-
-
-def test_the_ask_cli_build_hook_builds_the_lambda_zip(tmp_path):
-    """`ask deploy` runs hooks/build.sh <OUT_FILE> <DO_DEBUG> from a copy of the code root."""
-    import os
-    import subprocess
-    import zipfile
-
-    hook = REPO / "hooks" / "build.sh"
-    assert os.access(hook, os.X_OK)
-    out = tmp_path / "upload.zip"
-    workdir = tmp_path / "build-copy"
-    workdir.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
-    proc = subprocess.run([str(hook), str(out), "false"], cwd=workdir, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    names = set(zipfile.ZipFile(out).namelist())
-    assert {"lambda_function.py", "skill/builder.py", "ask_sdk_core/__init__.py"} <= names
-    assert not [n for n in names if n.startswith(("skill/web/", "flask/"))]

@@ -8,7 +8,9 @@ mode; handlers bound to an open offer before the general ones for the same inten
 from skill.handlers.checklist import ChecklistHandler, StartStepsHandler
 from skill.handlers.content import ExamplesHandler, ListHandler, PrincipleHandler, TipHandler
 from skill.handlers.errors import CatchAllExceptionHandler
-from skill.handlers.modes import LeaveHandler, ModeHandler, PickHandler, ResumeHandler, YesResumeHandler
+from skill.handlers.memory import (ForgetMeHandler, NoForgetHandler, PaceHandler, ProgressHandler,
+                                   SkillDisabledHandler, YesForgetHandler, YesResumeHandler)
+from skill.handlers.modes import LeaveHandler, ModeHandler, PickHandler, ResumeHandler, YesResumeModeHandler
 from skill.handlers.navigation import (MoreHandler, NextHandler, NoHandler, PreviousHandler, RepeatHandler,
                                        StartOverHandler, YesExamplesHandler, YesHandler,
                                        YesNextHandler, YesTipHandler)
@@ -25,7 +27,7 @@ HANDLERS = [
     CareNoHandler,
     ModeHandler,
     ResumeHandler,
-    YesResumeHandler,
+    YesResumeModeHandler,
     LeaveHandler,
     PickHandler,
     QuizHandler,
@@ -39,6 +41,13 @@ HANDLERS = [
     ExamplesHandler,
     ListHandler,
     MoreHandler,
+    # memory across sessions (issue 9)
+    ProgressHandler,
+    PaceHandler,
+    ForgetMeHandler,
+    YesForgetHandler,
+    NoForgetHandler,
+    YesResumeHandler,
     YesTipHandler,
     YesExamplesHandler,
     YesNextHandler,
@@ -53,6 +62,7 @@ HANDLERS = [
     NavigateHomeHandler,
     FallbackHandler,
     SessionEndedHandler,
+    SkillDisabledHandler,
     UnhandledHandler,
 ]
 

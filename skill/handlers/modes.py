@@ -66,7 +66,7 @@ class ResumeHandler(IntentHandler):
         return mode.offer_start(turn)
 
 
-class YesResumeHandler(IntentHandler):
+class YesResumeModeHandler(IntentHandler):
     """Yes to "Zullen we verdergaan met de quiz?" (after a tip or a principle mid-quiz)."""
 
     INTENTS = ("AMAZON.YesIntent",)
