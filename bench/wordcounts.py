@@ -32,7 +32,7 @@ def main(argv=None) -> None:
     counts = defaultdict(list)
     for seed in range(args.seeds):
         skill = build_skill(SkillConfig(rng=random.Random(seed)))
-        for kind, reply in answers(lambda: Conversation(skill)):
+        for kind, reply in answers(lambda skill=skill: Conversation(skill)):
             counts[kind].append(words(reply.speech))
     budgets = load_budgets()
     width = max(map(len, counts))

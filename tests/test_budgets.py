@@ -93,7 +93,7 @@ def test_every_answer_within_its_budget(monkeypatch):
     for choose in policies:
         _pick_policy(monkeypatch, choose)
         skill = build_skill(SkillConfig(rng=random.Random(3)))
-        for kind, reply in answers(lambda: Conversation(skill)):
+        for kind, reply in answers(lambda skill=skill: Conversation(skill)):
             count = words(reply.speech)
             seen[kind] = max(seen[kind], count)
             if count > BUDGETS[kind]:

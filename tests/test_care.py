@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz_helpers import BANK, C, a_question, section_with, text, variants
+from quiz_helpers import C, a_question, section_with, text, variants
 from skill import nlu
 from skill.helplines import TEL_MARKER, HelplineError, load_helplines, parse_helplines
 from skill.prompts import load_prompts
