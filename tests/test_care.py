@@ -1,6 +1,6 @@
 """Issue 15, conversation care: every example of the issue, said the way a person says it (resolved
-against the real interaction model by skill.nlu, as `gesprekscoach chat` does) and sent through the
-skill. Each asserts speech, shouldEndSession, reprompt and state."""
+by the sentence grammar, as `gesprekscoach chat` does: skill.resolver.GrammarResolver) and sent through
+the skill. Each asserts speech, shouldEndSession, reprompt and state."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from quiz_helpers import C, a_question, section_with, text, variants
 from skill import nlu
 from skill.helplines import TEL_MARKER, HelplineError, load_helplines, parse_helplines
 from skill.prompts import load_prompts
+from skill.resolver import GrammarResolver
 from skill.ssml import Speech, validate
 
 ROOT = Path(__file__).parent.parent
-RESOLVER = nlu.Resolver(nlu.load_model())
+RESOLVER = GrammarResolver()
 P = load_prompts()
 
 
