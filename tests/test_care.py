@@ -76,7 +76,7 @@ def test_wat_kan_ik_tegen_hem_zeggen_after_a_care_answer_gives_the_guidance_that
     talk.launch()
     say(talk, words)
     reply = say(talk, "wat kan ik tegen hem zeggen")
-    assert reply.speech == f"{text('care_talk_' + kind)} {text('care_question_numbers')}"
+    assert reply.speech == f"{text('care_talk_' + kind)} {text('care_question_after_talk')}"
     assert not reply.ended and reply.attributes["offer"] == f"care_{kind}_talked"
     numbers = say(talk, "ja")
     assert numbers.speech.startswith(text(f"care_numbers_{kind}")) and not numbers.ended

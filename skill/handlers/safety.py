@@ -66,7 +66,7 @@ def numbers(turn, care: Care):
 
 def talk(turn, care: Care):
     """What you can say to the person you worry about (listen, acknowledge, no promise of secrecy)."""
-    return turn.ask(turn.speech(care.talk), question="care_question_numbers",
+    return turn.ask(turn.speech(care.talk), question="care_question_after_talk",
                     reprompt="care_reprompt_numbers", offer=_offer(care, "talked"))
 
 
