@@ -507,3 +507,11 @@ def test_changes_left_pending_by_a_failed_save_are_written_once_later(db):
     talk.intent("AMAZON.StopIntent")
     record = stored(db)[2]
     assert record["rounds"] == 1 and sum(v[0] for v in record["quiz"].values()) == 5 and record["visits"] == 2
+
+
+def test_a_session_that_ended_without_memory_does_not_count_a_visit(skill, db):
+    talk = visit(skill)
+    talk.launch()
+    talk.attributes.pop("mem")  # as if the store had been down for the whole session
+    talk.end("EXCEEDED_MAX_REPROMPTS")
+    assert stored(db)[2]["visits"] == 1
