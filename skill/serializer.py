@@ -423,3 +423,13 @@ class FastSerializer(DefaultSerializer):
             return self._code.write(obj)
         except Exception:
             return super().serialize(obj)
+
+
+def read_request(serializer, data, text, obj_type):
+    """``obj_type`` from a body already parsed (``data`` = ``json.loads(text)``, untouched): a
+    FastSerializer reads ``data`` as it is instead of parsing ``text`` again; any other serializer
+    (the SDK's) deserializes ``text``. The webservice's one call."""
+    from_data = getattr(serializer, "from_data", None)
+    if from_data is None:
+        return serializer.deserialize(payload=text, obj_type=obj_type)
+    return from_data(data, obj_type, text)

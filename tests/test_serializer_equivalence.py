@@ -77,7 +77,9 @@ def request_differences(serializer, envelopes, *, first_only=False):
         payload = json.dumps(env)
         want = corpus.outcome(SDK.deserialize, payload, RequestEnvelope)
         for how, got in (("deserialize", corpus.outcome(serializer.deserialize, payload, RequestEnvelope)),
-                         ("from_data", corpus.outcome(serializer.from_data, json.loads(payload), RequestEnvelope))):
+                         ("from_data", corpus.outcome(serializer.from_data, json.loads(payload), RequestEnvelope)),
+                         ("read_request (the webservice)", corpus.outcome(
+                             fast.read_request, serializer, json.loads(payload), payload, RequestEnvelope))):
             diff = corpus.difference(want, got)
             if diff:
                 found.append(f"{how}: {diff}  (request: {json.dumps(env.get('request'))[:300]})")
