@@ -19,12 +19,14 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.content import load_content
     from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
     from skill.interceptors import request_interceptors, response_interceptors
+    from skill.practice.scenarios import load_practice
     from skill.prompts import load_prompts
     from skill.routing import IndexedSkillBuilder
 
     config = config or SkillConfig()
     content = load_content(config.content_path)
     prompts = load_prompts(config.prompts_path)
+    load_practice(content)  # the practice scenarios and reply markers, validated at start-up
 
     sb = IndexedSkillBuilder()
     sb.skill_id = config.skill_id

@@ -41,10 +41,22 @@ class Sentence(NamedTuple):
     question: bool  # it ended with a question mark
 
 
-class Rule(NamedTuple):
-    source: str
-    regex: "re.Pattern[str]"
-    question_only: bool
+class Rule:
+    """One marker; its regex is compiled on first use (the Lambda cold start pays nothing for it)."""
+
+    __slots__ = ("source", "pattern", "question_only", "_regex")
+
+    def __init__(self, source: str, pattern: str, question_only: bool):
+        self.source = source
+        self.pattern = pattern
+        self.question_only = question_only
+        self._regex = None
+
+    @property
+    def regex(self) -> "re.Pattern[str]":
+        if self._regex is None:
+            self._regex = re.compile(self.pattern)
+        return self._regex
 
 
 class Classification(NamedTuple):
@@ -145,7 +157,7 @@ def compile_pattern(source: str, words: Dict[str, str], fillers: str, where: str
             parts.append(f"(?:{group})?" if optional else group)
     if all(p.startswith("(?=") or p.startswith("(?!") or p.startswith("(?:^") for p in parts):
         raise MarkerError(f"{where}: {source!r} matches no word")
-    return Rule(source, re.compile("".join(parts)), question_only)
+    return Rule(source, "".join(parts), question_only)
 
 
 def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
