@@ -12,6 +12,8 @@ from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.navigation import (NextHandler, NoHandler, PreviousHandler, RepeatHandler,
                                        StartOverHandler, YesExamplesHandler, YesHandler,
                                        YesNextHandler, YesTipHandler)
+from skill.handlers.practice import (NoPracticeHandler, PracticeHandler, PracticeModeHandler,
+                                     PracticeOutsideHandler, YesPracticeHandler)
 from skill.handlers.quiz import (QuizAnswerHandler, QuizAnswerOutsideHandler, QuizDontKnowHandler,
                                  QuizHandler, QuizHelpHandler, QuizPreviousHandler, QuizRepeatHandler,
                                  QuizSkipHandler, QuizStartOverHandler, QuizStopHandler, YesQuizAgainHandler,
@@ -25,6 +27,12 @@ HANDLERS = [
     CrisisHandler,
     YesCrisisHandler,
     NoCrisisHandler,
+    # practice (offer "practice"): replies, hints and the built-ins go to the role play
+    PracticeModeHandler,
+    PracticeHandler,
+    YesPracticeHandler,
+    NoPracticeHandler,
+    PracticeOutsideHandler,
     # quiz mode (offer "quiz"): answers, PrincipleIntent and the built-ins go to the open question
     QuizAnswerHandler,
     QuizDontKnowHandler,
