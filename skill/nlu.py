@@ -190,6 +190,9 @@ class Resolution:
         return " ".join(parts)
 
 
+# Intents an utterance reaches even while a slot is elicited, with slots or not (see resolve_elicited).
+ALWAYS_HEARD = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "LowMoodIntent"})
+
 # precedence classes
 EXACT, LISTED, WILDCARD = 0, 1, 2
 
@@ -312,6 +315,21 @@ class Resolver:
         intent = self.model.intents[template.intent]
         slots = [self._slot(intent, name, value) for name, value in words.items()]
         return Resolution(intent.name, slots, template.sample, text)
+
+    def resolve_elicited(self, text: str, intent_name: str, slot_name: str) -> Resolution:
+        """What Alexa does while the skill elicits a slot (Dialog.ElicitSlot): the utterance fills
+        that slot, whole, unless it is one of the elicited intent's own samples (a carrier phrase),
+        a literal sample of another intent (no slot: "herhaal", "geef een hint", "stop"), or a
+        statement of distress (ALWAYS_HEARD), which reach their intents as usual."""
+        found = self.matches(text)
+        if found:
+            kind, template, _ = found[0]
+            if template.intent == intent_name or kind == EXACT or template.intent in ALWAYS_HEARD:
+                return self.resolve(text)
+        intent = self.model.intents.get(intent_name)
+        if intent is None or slot_name not in intent.slots or not normalize(text):
+            return self.resolve(text)
+        return Resolution(intent_name, [self._slot(intent, slot_name, normalize(text))], "{%s}" % slot_name, text)
 
     def _slot(self, intent: Intent, name: str, words: str) -> SlotResult:
         type_name = intent.slots.get(name) or "AMAZON.SearchQuery"

@@ -86,6 +86,8 @@ def _text(obj: Dict[str, Any], key: str, where: str) -> str:
         raise ScenarioError(f"{where}.{key}: must be a non-empty string")
     if value != value.strip() or "  " in value or "{" in value or "}" in value:
         raise ScenarioError(f"{where}.{key}: stray white space or braces in {value!r}")
+    if not any(char.isalpha() for char in value):
+        raise ScenarioError(f"{where}.{key}: {value!r} has nothing to say")
     return value
 
 
