@@ -8,18 +8,12 @@ import pytest
 
 from skill import nlu
 from skill.commands.chat import Chat
-from skill.response_check import problems
-from skill.runtime import dispatch
+from tests.conftest import checked
 
 
 @pytest.fixture
 def chat(skill):
-    def send(envelope):
-        response = dispatch(skill, envelope)
-        assert not problems(response)
-        return response
-
-    return Chat(send)
+    return Chat(checked(skill))
 
 
 def practising(chat):

@@ -69,9 +69,12 @@ def test_every_label_says_which_marker_decided_it():
     assert result.evidence["validation"] in MARKERS["labels"]["validation"]["markers"]
 
 
-def test_sentences_keep_question_marks_and_commas():
-    assert sentences("Ja, ben je moe? Ik snap het.") == [("ja , ben je moe ", True), ("ik snap het ", False)]
+def test_sentences_keep_question_marks_and_commas_and_mark_where_they_start():
+    fillers = frozenset({"ja", "nou"})
+    assert sentences("Ja, ben je moe? Ik snap het, nou, echt.", fillers) == [
+        ("ja , ¶ ben je moe ", True), ("¶ ik snap het , nou , § echt ", False)]
     assert sentences(" ... ?! ") == []
+    assert sentences("¶ § wat") == [("¶ wat ", False)]  # the marks cannot be typed in
 
 
 @pytest.mark.parametrize("text", ["\u0000", "?" * 1000, "wat " * 2000, "’’’", "ÄÖÜ ß ø", 12])

@@ -72,8 +72,15 @@ _NOT_WORD = re.compile(r"[^\w',\- ]+")
 _WORD = re.compile(r"^[\w'\-]+$")
 
 
-def sentences(text: str) -> List[Sentence]:
+SENTENCE_START = "¶"  # marks where a sentence starts, after its filler words
+CLAUSE_START = "§"    # marks where a clause after a comma starts, after its filler words
+
+
+def sentences(text: str, fillers=frozenset()) -> List[Sentence]:
+    """The sentences of a reply, as lower-case words with a start mark after the leading filler words
+    of the sentence and of each clause after a comma ("nou , ¶ wat is er ")."""
     text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = text.replace(SENTENCE_START, " ").replace(CLAUSE_START, " ")
     parts = _SPLIT.split(text)
     out: List[Sentence] = []
     for i in range(0, len(parts), 2):
@@ -84,18 +91,28 @@ def sentences(text: str) -> List[Sentence]:
             words.pop(0)
         if not words:
             continue
-        mark = parts[i + 1] if i + 1 < len(parts) else ""
-        out.append(Sentence(" ".join(words) + " ", "?" in mark))
+        marked: List[str] = []
+        mark = SENTENCE_START
+        for word in words:
+            if mark and word not in fillers and word != ",":
+                marked.append(mark)
+                mark = ""
+            marked.append(word)
+            if word == ",":
+                mark = mark or CLAUSE_START
+        end = parts[i + 1] if i + 1 < len(parts) else ""
+        out.append(Sentence(" ".join(marked) + " ", "?" in end))
     return out
 
 
 class Classifier:
-    def __init__(self, rules: Dict[str, Tuple[Tuple[Rule, ...], Tuple[Rule, ...]]]):
+    def __init__(self, rules: Dict[str, Tuple[Tuple[Rule, ...], Tuple[Rule, ...]]], fillers=frozenset()):
         self._rules = rules
+        self._fillers = frozenset(fillers)
 
     def classify(self, text: str) -> Classification:
         found: Dict[str, str] = {}
-        for sentence in sentences(text if isinstance(text, str) else ""):
+        for sentence in sentences(text if isinstance(text, str) else "", self._fillers):
             for label in LABELS:
                 if label in found:
                     continue
@@ -127,7 +144,7 @@ def _first_hit(markers, vetoes, sentence: Sentence) -> Optional[str]:
 # --- the pattern language -------------------------------------------------------------------
 
 
-def compile_pattern(source: str, words: Dict[str, str], fillers: str, where: str) -> Rule:
+def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
     if not isinstance(source, str) or not source.strip() or source != source.strip():
         raise MarkerError(f"{where}: must be a non-empty string without stray white space")
     tokens = source.split()
@@ -140,8 +157,7 @@ def compile_pattern(source: str, words: Dict[str, str], fillers: str, where: str
         if token in ("^", "^^"):
             if parts:
                 raise MarkerError(f"{where}: {token} may only open a pattern")
-            start = "^" if token == "^^" else "(?:^|, )"
-            parts.append(rf"{start}(?:(?:{fillers}) (?:, )?)*")
+            parts.append(f"{SENTENCE_START} " if token == "^^" else f"[{SENTENCE_START}{CLAUSE_START}] ")
         elif token == "$":
             parts.append(r"(?=$|, )")
         elif token == "*":
@@ -155,7 +171,8 @@ def compile_pattern(source: str, words: Dict[str, str], fillers: str, where: str
             body = token[:-1] if optional else token
             group = rf"(?:{_alternatives(body, words, where)}) "
             parts.append(f"(?:{group})?" if optional else group)
-    if all(p.startswith("(?=") or p.startswith("(?!") or p.startswith("(?:^") for p in parts):
+    if all(p.startswith("(?=") or p.startswith("(?!") or p.startswith(SENTENCE_START) or p.startswith("[")
+           for p in parts):
         raise MarkerError(f"{where}: {source!r} matches no word")
     return Rule(source, "".join(parts), question_only)
 
@@ -190,7 +207,7 @@ def parse_markers(data, origin: str = "markers") -> Classifier:
     if not isinstance(raw_words, dict):
         raise MarkerError(f"{origin}.words: must be an object")
     words = {name: _word_list(value, f"{origin}.words.{name}") for name, value in raw_words.items()}
-    fillers = "|".join(re.escape(w) for w in _word_list(data.get("fillers"), f"{origin}.fillers").split("|"))
+    fillers = frozenset(_word_list(data.get("fillers"), f"{origin}.fillers").split("|"))
     labels = data.get("labels")
     if not isinstance(labels, dict) or set(labels) != set(LABELS):
         raise MarkerError(f"{origin}.labels: must have exactly {', '.join(LABELS)}")
@@ -204,10 +221,10 @@ def parse_markers(data, origin: str = "markers") -> Classifier:
         if not isinstance(vetoes, list):
             raise MarkerError(f"{where}.not: must be a list")
         rules[label] = (
-            tuple(compile_pattern(p, words, fillers, f"{where}.markers[{i}]") for i, p in enumerate(entry["markers"])),
-            tuple(compile_pattern(p, words, fillers, f"{where}.not[{i}]") for i, p in enumerate(vetoes)),
+            tuple(compile_pattern(p, words, f"{where}.markers[{i}]") for i, p in enumerate(entry["markers"])),
+            tuple(compile_pattern(p, words, f"{where}.not[{i}]") for i, p in enumerate(vetoes)),
         )
-    return Classifier(rules)
+    return Classifier(rules, fillers)
 
 
 @lru_cache(maxsize=4)
