@@ -4,8 +4,13 @@ methods and paths, for N seconds; counts by status and error reason.
 
     .venv/bin/python bench/fuzz.py --seconds 30 [--threads 4] [--seed 1] [--port P]
 
+Besides the envelopes, a share of the requests are built to cost the server work (issue 13): bodies
+nested 100,000 deep, ``"timestamp": "1.1.1.…"`` and other timestamps Amazon never sends, thousands of
+session keys, headers over 64 KiB or over 100 of them, and odd certificate URLs and signatures.
+
 Without --port it starts ``gesprekscoach serve --dev`` on a free loopback port (signature check off,
-timestamp check on: envelopes are stamped now) and stops it at the end; with --port it fuzzes the
+timestamp check on: envelopes are stamped now; with --verify the signature check is on and every
+request is refused on the unauthenticated path) and stops it at the end; with --port it fuzzes the
 server already listening on 127.0.0.1:P. Every answer is checked: never a 500 (or any 5xx), every 200
 a valid Alexa response within the limits (skill.response_check), every 4xx a short JSON error.
 Failures are written, with their request body, to --failures (JSONL). Exit status 1 on any failure.
@@ -31,25 +36,75 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import common  # noqa: E402
 
 
+CAP = 128 * 1024
+JSON = {"Content-Type": "application/json"}
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-13.pem"
+
+
+def crafted_body(rnd: random.Random, env) -> bytes:
+    """Bodies built to cost the server work (issue 13), within the size cap."""
+    kind = rnd.randrange(6)
+    if kind == 0:
+        return b"[" * rnd.randint(1000, CAP - 1)
+    if kind == 1:
+        return b'{"a":' * rnd.randint(1000, CAP // 5 - 1)
+    env = env if isinstance(env, dict) and isinstance(env.get("request"), dict) else {"request": {}}
+    if kind == 2:
+        env["request"]["timestamp"] = ("1." * rnd.randint(10, 60_000))[:-1]
+    elif kind == 3:
+        env["request"]["timestamp"] = rnd.choice(["2030-06-15T12:00:00+25:00", "2030-02-30T12:00:00Z",
+                                                  "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
+                                                  "2030-06-15T12:00:00" + " " * 1000 + "Z"])
+    elif kind == 4:
+        env["session"] = {"attributes": {f"k{i}": i for i in range(rnd.randint(100, 9000))}}
+    else:
+        env["session"] = {"attributes": {"x": "[" * 900 + "]" * 900}}
+    body = json.dumps(env).encode("utf-8")
+    return body[:CAP]
+
+
+def crafted_headers(rnd: random.Random):
+    """Headers an outsider might send: oversized, too many, odd certificate URLs and signatures."""
+    kind = rnd.randrange(5)
+    if kind == 0:
+        return dict(JSON, **{"X-Big": "a" * rnd.randint(60_000, 80_000)})
+    if kind == 1:
+        return dict(JSON, **{f"X-Pad-{i}": "b" * 8000 for i in range(9)})
+    if kind == 2:
+        return dict(JSON, **{f"X-H{i}": "1" for i in range(rnd.randint(90, 130))})
+    url = rnd.choice([CERT_URL + "%3fx=1", CERT_URL + "%23" + str(rnd.randrange(99)), CERT_URL + "#x",
+                      "https://s3.amazonaws.com/echo.api/%252e%252e/evil/cert.pem",
+                      "https://s3.amazonaws.com/echo.api%2f..%2fevil/cert.pem",
+                      "https://s3.amazonaws.com/echo.api/\u00e9.pem", "http://127.0.0.1:1/echo.api/c.pem",
+                      CERT_URL])
+    signature = rnd.choice(["", "!!", "A" * 344, "=" * 4, "QUJD" * 20_000])
+    return dict(JSON, **{"SignatureCertChainUrl": url, "Signature-256": signature})
+
+
 def make_request(rnd: random.Random, draw):
-    """(method, path, body bytes, envelope or None)."""
+    """(method, path, body bytes, envelope or None, headers)."""
     from tests import fuzzing
 
     roll = rnd.random()
-    if roll < 0.85:
+    if roll < 0.78:
         env = fuzzing.envelope(draw)
-        return "POST", "/alexa", fuzzing.to_body(env), env
+        return "POST", "/alexa", fuzzing.to_body(env), env, JSON
+    if roll < 0.83:
+        return "POST", "/alexa", crafted_body(rnd, fuzzing.envelope(draw)), None, JSON
+    if roll < 0.86:
+        env = fuzzing.envelope(draw)
+        return "POST", "/alexa", fuzzing.to_body(env), None, crafted_headers(rnd)
     if roll < 0.90:
         junk = rnd.choice([b"", b"{", b"[]", b"null", b"\xff\xfe\x00", b"NaN", b'{"version": "1.0"}',
                            os.urandom(rnd.randint(1, 300))])
-        return "POST", "/alexa", junk, None
+        return "POST", "/alexa", junk, None, JSON
     if roll < 0.93:
-        return "POST", "/alexa", b"{" + b" " * (128 * 1024 + rnd.randint(1, 5000)) + b"}", None
+        return "POST", "/alexa", b"{" + b" " * (CAP + rnd.randint(1, 5000)) + b"}", None, JSON
     if roll < 0.96:
-        return rnd.choice(["GET", "PUT", "DELETE", "PATCH"]), "/alexa", b"", None
+        return rnd.choice(["GET", "PUT", "DELETE", "PATCH"]), "/alexa", b"", None, JSON
     if roll < 0.98:
-        return "GET", "/health", b"", None
-    return "POST", rnd.choice(["/", "/alexa/", "/admin", "/alexa?x=1", "/%00"]), b"{}", None
+        return "GET", rnd.choice(["/health", "/privacy", "/terms"]), b"", None, JSON
+    return "POST", rnd.choice(["/", "/alexa/", "/admin", "/alexa?x=1", "/%00"]), b"{}", None, JSON
 
 
 def judge(method, path, status, data, env):
@@ -57,6 +112,8 @@ def judge(method, path, status, data, env):
     from skill.response_check import problems
     if status >= 500:
         return f"{status} from the server"
+    if status == 200 and path in ("/privacy", "/terms"):
+        return "" if data.startswith(b"<!DOCTYPE html>") else "legal page is not HTML"
     try:
         payload = json.loads(data) if data else None
     except ValueError:
@@ -79,6 +136,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=None, help="default: random (printed)")
     ap.add_argument("--port", type=int, default=None, help="fuzz a server already on 127.0.0.1:PORT")
     ap.add_argument("--max-requests", type=int, default=2_000_000)
+    ap.add_argument("--verify", action="store_true",
+                    help="start the server with the signature check ON (production mode): every request is "
+                         "unsigned, so this fuzzes the refusal path; the default (--dev) reaches the skill")
     ap.add_argument("--failures", default=os.path.join(tempfile.gettempdir(), "gesprekscoach-fuzz-failures.jsonl"),
                     help="where failing requests are written (JSONL)")
     args = ap.parse_args(argv)
@@ -95,8 +155,8 @@ def main(argv=None) -> int:
         port = common.free_port()
         log = tempfile.NamedTemporaryFile(prefix="gesprekscoach-fuzz-", suffix=".log", delete=False)
         env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
-        server = subprocess.Popen([common.venv_tool("gesprekscoach"), "serve", "--dev", "--host", "127.0.0.1",
-                                   "--port", str(port), "--log-level", "WARNING"],
+        server = subprocess.Popen([common.venv_tool("gesprekscoach"), "serve"] + ([] if args.verify else ["--dev"])
+                                  + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
                                   stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(common.ROOT))
     statuses, reasons = Counter(), Counter()
     failures = []
@@ -115,11 +175,11 @@ def main(argv=None) -> int:
                     if budget[0] <= 0:
                         return
                     budget[0] -= 1
-                method, path, body, env = make_request(rnd, draw)
+                method, path, body, env, headers = make_request(rnd, draw)
                 try:
                     if conn is None:
                         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-                    conn.request(method, path, body=body or None, headers={"Content-Type": "application/json"})
+                    conn.request(method, path, body=body or None, headers=headers)
                     resp = conn.getresponse()
                     data = resp.read()
                     status = resp.status
@@ -130,9 +190,13 @@ def main(argv=None) -> int:
                     if conn is not None:
                         conn.close()
                     conn = None
-                    if len(body) > 128 * 1024:  # the server may close on an oversized body
+                    if len(body) > CAP:  # the server may close on an oversized body
                         with lock:
                             statuses["closed (oversized body)"] += 1
+                        continue
+                    if sum(len(k) + len(v) for k, v in headers.items()) > 60_000 or len(headers) > 100:
+                        with lock:  # the server answers 431 and closes while the client still writes
+                            statuses["closed (oversized headers)"] += 1
                         continue
                     status, data = -1, repr(exc).encode()
                 problem = judge(method, path, status, data, env) if status > 0 else f"no answer: {data!r}"
@@ -173,7 +237,8 @@ def main(argv=None) -> int:
     total = sum(statuses.values())
     print(common.line("="))
     print(f"Fuzz: {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s), {args.threads} threads, "
-          f"seed {seed}, server {'gesprekscoach serve --dev' if server else f'127.0.0.1:{port}'}")
+          f"seed {seed}, server "
+          f"{('gesprekscoach serve' + ('' if args.verify else ' --dev')) if server else f'127.0.0.1:{port}'}")
     print(common.line())
     print("  by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))))
     print("  4xx by reason: " + ", ".join(f"{k}: {v}" for k, v in reasons.most_common()))

@@ -13,6 +13,7 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_model import IntentRequest
 
+from skill.logsafe import loggable_intent
 from skill.state import MAX_TEXT, State
 from skill.turn import TURN_KEY, Turn
 
@@ -22,7 +23,7 @@ log = logging.getLogger("gesprekscoach.skill")
 def request_name(handler_input) -> str:
     request = handler_input.request_envelope.request
     if isinstance(request, IntentRequest) and request.intent is not None:
-        return f"IntentRequest:{request.intent.name}"
+        return f"IntentRequest:{loggable_intent(request.intent.name)}"
     return getattr(request, "object_type", None) or type(request).__name__
 
 

@@ -40,7 +40,7 @@ def dev_server():
 
 def test_serve_dev_talks_alexa_over_http(dev_server):
     status, health = dev_server.request("GET", "/health")
-    assert status == 200 and health["signature_check"] is False and health["skill_id_check"] is True
+    assert status == 200 and health == {"status": "ok", "skill": "gesprekscoach"}  # no configuration
 
     launch = envelopes.launch(skill_id=SKILL_ID)
     status, first = dev_server.post(launch)
@@ -72,8 +72,7 @@ def test_serve_without_dev_refuses_unsigned_requests():
     try:
         status, body = server.post(envelopes.launch(skill_id=SKILL_ID))
         assert status == 400 and body["error"] == "cert_url_missing"
-        status, health = server.request("GET", "/health")
-        assert health["signature_check"] is True
+        assert server.request("GET", "/health")[0] == 200
     finally:
         code, _, err = server.stop()
     assert code == 0

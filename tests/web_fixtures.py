@@ -222,3 +222,123 @@ def make_app(*, chains: Optional[Dict[str, bytes]] = None, dev: bool = False, sk
         ws.max_body_bytes = max_body_bytes
     app = create_app(SkillConfig(skill_id=skill_id), ws, skill=skill)
     return app, fetcher, clock, stub
+
+
+# ------------------------------------------------ a local HTTPS server standing in for s3.amazonaws.com
+
+@functools.lru_cache(maxsize=None)
+def tls_pki():
+    """(root certificate, server certificate, server key) for a local TLS server that answers as
+    s3.amazonaws.com. Valid around the real clock (TLS checks dates against it), unlike pki()."""
+    now = dt.datetime.now(dt.timezone.utc)
+    root_key, key = _key("tls-root"), _key("tls-server")
+    root = _ca("Test TLS Root", root_key, None, root_key, path_length=0,
+               not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30))
+    server = _leaf(key, root, root_key, sans=["s3.amazonaws.com"], not_before=now - dt.timedelta(days=1),
+                   not_after=now + dt.timedelta(days=30))
+    return root, server, key
+
+
+def tls_client_context():
+    """An ssl context for the fetcher that trusts only the local server's test root."""
+    import ssl
+
+    ctx = ssl.create_default_context(cadata=pem(tls_pki()[0]).decode("ascii"))
+    return ctx
+
+
+class CertHost:
+    """A local HTTPS (and a plain HTTP) server for the certificate fetcher, in threads.
+
+    ``routes`` maps a path to a behaviour: ("chain", pem bytes), ("redirect", location),
+    ("status", code), ("drip", pem bytes, seconds between bytes). ``hits`` lists (scheme, path) for
+    every request; ``dripped`` counts the bytes the drip managed to send before the client gave up.
+    Use as a context manager; ``url(path)`` is the https://s3.amazonaws.com URL to ask for, and
+    ``connect_to`` the address the fetcher must connect to instead.
+    """
+
+    def __init__(self, routes):
+        import http.server
+        import os
+        import ssl
+        import tempfile
+        import threading
+        import time
+
+        self.routes = dict(routes)
+        self.hits: List[tuple] = []
+        self.dripped = 0
+        host = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
+                host.hits.append((scheme, self.path))
+                kind, *rest = host.routes.get(self.path, ("status", 404))
+                if kind == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", rest[0].replace("{plain}", str(host.plain_port)))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif kind == "status":
+                    self.send_response(rest[0])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif kind == "chain":
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(rest[0])))
+                    self.end_headers()
+                    self.wfile.write(rest[0])
+                elif kind == "drip":
+                    data, pause = rest
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.flush()
+                    try:
+                        for i in range(len(data)):
+                            self.wfile.write(data[i:i + 1])
+                            self.wfile.flush()
+                            host.dripped += 1
+                            time.sleep(pause)
+                    except OSError:
+                        pass
+
+        root, server_cert, key = tls_pki()
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        with tempfile.TemporaryDirectory() as tmp:
+            cert_file, key_file = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+            with open(cert_file, "wb") as fh:
+                fh.write(pem(server_cert))
+            with open(key_file, "wb") as fh:
+                fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+            ctx.load_cert_chain(cert_file, key_file)
+        self.tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.tls.daemon_threads = True
+        self.tls.socket = ctx.wrap_socket(self.tls.socket, server_side=True)
+        self.plain = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.plain.daemon_threads = True
+        self.port, self.plain_port = self.tls.server_address[1], self.plain.server_address[1]
+        self.connect_to = ("127.0.0.1", self.port)
+        self._threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+                         for s in (self.tls, self.plain)]
+
+    @staticmethod
+    def url(path: str) -> str:
+        return "https://s3.amazonaws.com" + path
+
+    def __enter__(self):
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        for s in (self.tls, self.plain):
+            s.shutdown()
+            s.server_close()

@@ -1,4 +1,5 @@
-"""``gesprekscoach serve``: run the webservice (POST /alexa, GET /health) on a threaded WSGI server.
+"""``gesprekscoach serve``: run the webservice (POST /alexa, GET /health, GET /privacy, GET /terms) on
+a bounded WSGI server (skill.web.server: a fixed worker pool, a wait queue, a deadline per connection).
 
 For production run the same app under gunicorn behind an HTTPS reverse proxy
 (``gunicorn 'skill.web:create_app()'``); see docs/deploy.md. Flask is imported only when this runs.
@@ -12,11 +13,15 @@ import os
 HELP = "Serve the skill as a webservice (POST /alexa, GET /health); put HTTPS in front for production."
 
 
-def _env_port() -> int:
+def _env_number(name: str, default, kind=int):
     try:
-        return int(os.environ.get("GESPREKSCOACH_PORT") or 8080)
+        return kind(os.environ.get(name) or default)
     except ValueError:
-        return 8080
+        return default
+
+
+def _env_port() -> int:
+    return _env_number("GESPREKSCOACH_PORT", 8080)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trust-roots", default=None, metavar="PEM",
                         help="CA bundle to validate Alexa's certificate chain against "
                              "(default: the system's; env GESPREKSCOACH_TRUST_ROOTS)")
+    parser.add_argument("--workers", type=int, default=_env_number("GESPREKSCOACH_WORKERS", 8),
+                        help="requests handled at once (default 8; env GESPREKSCOACH_WORKERS)")
+    parser.add_argument("--max-pending", type=int, default=_env_number("GESPREKSCOACH_MAX_PENDING", 32),
+                        help="connections that may wait for a worker; more get 503 "
+                             "(default 32; env GESPREKSCOACH_MAX_PENDING)")
+    parser.add_argument("--request-timeout", type=float,
+                        default=_env_number("GESPREKSCOACH_REQUEST_TIMEOUT", 30.0, float),
+                        help="seconds from accepting a connection to the end of its answer; then it is "
+                             "closed (default 30; env GESPREKSCOACH_REQUEST_TIMEOUT)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,10 +58,9 @@ def run(args: argparse.Namespace) -> int:
     import sys
     import threading
 
-    from werkzeug.serving import make_server
-
     from skill.config import SkillConfig
     from skill.web.app import WebSettings, create_app
+    from skill.web.server import BoundedWSGIServer
 
     settings = WebSettings.from_env()
     if args.dev:
@@ -68,9 +81,12 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our own line per request is enough
 
     app = create_app(config, settings)
-    server = make_server(args.host, args.port, app, threaded=True)
+    server = BoundedWSGIServer(args.host, args.port, app, workers=args.workers, max_pending=args.max_pending,
+                               request_timeout=args.request_timeout)
     print(f"Gesprekscoach listening on http://{args.host}:{server.port} (POST /alexa, GET /health)"
           f"{'  [DEV: signature check OFF]' if settings.dev else ''}", flush=True)
+    print(f"  {server.workers} workers, {server.max_pending} waiting at most, {args.request_timeout:g} s per "
+          "connection. In production: gunicorn behind an HTTPS proxy (docs/deploy.md).", flush=True)
 
     def _stop(signum, frame):  # shutdown() waits for serve_forever, so call it from another thread
         threading.Thread(target=server.shutdown, daemon=True).start()

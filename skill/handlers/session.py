@@ -8,6 +8,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model import IntentRequest
 
 from skill.handlers.base import IntentHandler, RequestTypeHandler
+from skill.logsafe import loggable_intent
 from skill.turn import Turn
 
 log = logging.getLogger("gesprekscoach.skill")
@@ -79,6 +80,6 @@ class UnhandledHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = Turn.of(handler_input)
         if isinstance(turn.request, IntentRequest):
-            log.info("no handler for intent %s", getattr(turn.request.intent, "name", None))
+            log.info("no handler for intent %s", loggable_intent(getattr(turn.request.intent, "name", None)))
             return FallbackHandler().respond(turn)
         return handler_input.response_builder.response

@@ -1,4 +1,5 @@
-"""The Flask webservice: ``POST /alexa`` (verified Alexa requests) and ``GET /health``.
+"""The Flask webservice: ``POST /alexa`` (verified Alexa requests), ``GET /health``, and the privacy
+statement and terms of use (``GET /privacy``, ``GET /terms``, skill.web.legal).
 
 Run it with ``gesprekscoach serve`` (development, or a small deployment) or under gunicorn:
 ``gunicorn 'skill.web:create_app()'`` behind an HTTPS reverse proxy (see docs/deploy.md).
@@ -21,10 +22,12 @@ from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_runtime.exceptions import DispatchException
-from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Flask, Response, g, request
+from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge
 
 from skill.config import SkillConfig
+from skill.logsafe import loggable_intent
+from skill.web.legal import legal_blueprint
 from skill.web.sdk_compat import VerificationException, WebserviceSkillHandler
 from skill.web.verifier import (Clock, Fetcher, RequestRejected, build_verifiers, default_trust_roots,
                                 load_pem_bundle)
@@ -35,6 +38,8 @@ DEFAULT_MAX_BODY_BYTES = 128 * 1024
 DEV_WARNING = ("DEV MODE: the Alexa request SIGNATURE CHECK IS OFF (--dev / GESPREKSCOACH_DEV=1). "
                "Timestamp and skill id checks stay on. Never expose this server to the internet.")
 _TRUE = {"1", "true", "yes", "on"}
+QUIET_PATHS = frozenset({"/health"})  # logged at DEBUG when they answer 200
+MAX_HEADER_BYTES = 64 * 1024  # all request headers together; more is a 431 JSON error
 
 
 @dataclass
@@ -69,38 +74,51 @@ class WebSettings:
 
 
 class _Rejected(Exception):
-    def __init__(self, status: int, reason: str, message: str):
+    def __init__(self, status: int, reason: str, message: str, detail: Optional[str] = None):
         super().__init__(message)
-        self.status, self.reason, self.message = status, reason, message
+        self.status, self.reason, self.message, self.detail = status, reason, message, detail
 
 
 class SkillHandler(WebserviceSkillHandler):
     """The SDK's handler, given our verifiers instead of its own (verify_signature/verify_timestamp
     are off because ours replace them, not because nothing is checked).
 
-    verify_request_and_dispatch does what the SDK's does, step for step (deserialize, run every
-    verifier, invoke, serialize); it only labels which step failed, so that a bad envelope or a
-    failed check is a 400 and a fault of our own is told apart from it.
+    verify_request_and_dispatch does what the SDK's does, in the order an unauthenticated request
+    costs least: the signature over the raw bytes first (verifiers with ``needs_raw_body``), then
+    parse the JSON and check its shape, then the timestamp (Amazon's form only) and skill id on the
+    parsed JSON, and only then let the SDK deserialize and invoke. Each failed step is labelled, so
+    that a bad envelope or a failed check is a 400 and a fault of our own is told apart from it.
     """
 
     def __init__(self, skill: CustomSkill, verifiers):
         super().__init__(skill, verify_signature=False, verify_timestamp=False, verifiers=verifiers)
 
-    def verify_request_and_dispatch(self, http_request_headers, http_request_body):
+    def verify_request_and_dispatch(self, http_request_headers, http_request_body,
+                                    log_fields: Optional[Dict[str, Any]] = None):
+        raw = http_request_body.encode("utf-8") if isinstance(http_request_body, str) else http_request_body
+        # (split per request: a verifier added to self._verifiers later, as bench/verification.py does, runs too)
+        on_raw = [v for v in self._verifiers if getattr(v, "needs_raw_body", False)]
+        self._run(on_raw, http_request_headers, raw, None)
         try:
-            envelope = self._skill.serializer.deserialize(payload=http_request_body, obj_type=RequestEnvelope)
-        except Exception:
-            raise _Rejected(400, "not_an_envelope", "body is not an Alexa request envelope")
+            text = raw.decode("utf-8")
+            data = json.loads(text)
+        except (UnicodeDecodeError, ValueError):
+            raise _Rejected(400, "invalid_json", "body is not valid UTF-8 JSON")
+        except RecursionError:
+            raise _Rejected(400, "invalid_json", "body is nested too deeply", "RecursionError in json.loads")
+        problem, fields = _envelope_summary(data)
+        if log_fields is not None:
+            log_fields.update(fields)
+        if problem:
+            raise _Rejected(400, problem["reason"], problem["message"])
+        self._run([v for v in self._verifiers if not getattr(v, "needs_raw_body", False)],
+                  http_request_headers, text, data)
+        try:
+            envelope = self._skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+        except Exception as exc:
+            raise _Rejected(400, "not_an_envelope", "body is not an Alexa request envelope", type(exc).__name__)
         if envelope is None or envelope.request is None:
             raise _Rejected(400, "not_an_envelope", "body is not an Alexa request envelope")
-        for verifier in self._verifiers:
-            try:
-                verifier.verify(headers=http_request_headers, serialized_request_env=http_request_body,
-                                deserialized_request_env=envelope)
-            except RequestRejected as exc:
-                raise _Rejected(400, exc.reason, str(exc))
-            except VerificationException as exc:
-                raise _Rejected(400, "verification_failed", str(exc) or "request verification failed")
         try:
             response_envelope = self._skill.invoke(request_envelope=envelope, context=None)
         except DispatchException as exc:
@@ -109,9 +127,20 @@ class SkillHandler(WebserviceSkillHandler):
             raise
         return self._skill.serializer.serialize(response_envelope)
 
+    @staticmethod
+    def _run(verifiers, headers, body, envelope) -> None:
+        for verifier in verifiers:
+            try:
+                verifier.verify(headers=headers, serialized_request_env=body, deserialized_request_env=envelope)
+            except RequestRejected as exc:
+                raise _Rejected(400, exc.reason, exc.message, exc.detail)
+            except VerificationException as exc:
+                raise _Rejected(400, "verification_failed", "request verification failed", str(exc))
+
 
 def _envelope_summary(data: Any) -> Tuple[Optional[Dict[str, Any]], Dict[str, Any]]:
-    """Check the envelope's shape; return (problem or None, loggable fields: never ids or words)."""
+    """Check the envelope's shape; return (problem or None, loggable fields: never ids or words,
+    and no intent name that says what someone confided, see skill.logsafe)."""
     fields: Dict[str, Any] = {}
     if not isinstance(data, dict):
         return {"reason": "not_an_envelope", "message": "body is not a JSON object"}, fields
@@ -121,7 +150,7 @@ def _envelope_summary(data: Any) -> Tuple[Optional[Dict[str, Any]], Dict[str, An
             fields["request_type"] = req["type"][:64]
         intent = req.get("intent")
         if isinstance(intent, dict) and isinstance(intent.get("name"), str):
-            fields["intent"] = intent["name"][:64]
+            fields["intent"] = loggable_intent(intent["name"])
         if isinstance(req.get("requestId"), str):
             fields["request_id"] = ".." + req["requestId"][-6:]  # a short suffix, enough to correlate
     session = data.get("session")
@@ -146,8 +175,13 @@ def _json(payload: Dict[str, Any], status: int, headers: Optional[Dict[str, str]
     return resp
 
 
-def _error(status: int, reason: str, message: str) -> Response:
+def _error(status: int, reason: str, message: str, detail: Optional[str] = None) -> Response:
+    """A short JSON error; ``detail`` (the library's own words) goes only into the log line."""
+    if not hasattr(g, "log_fields"):
+        g.log_fields = {}
     g.log_fields.update(outcome="rejected" if status < 500 else "error", reason=reason)
+    if detail:
+        g.log_fields["detail"] = detail[:300]
     return _json({"error": reason, "message": message}, status)
 
 
@@ -164,6 +198,18 @@ def configure_logging(level: Optional[str]) -> None:
         logger.addHandler(handler)
 
 
+def _trust_roots(settings: WebSettings):
+    trust_roots = settings.trust_roots
+    if trust_roots is None and settings.trust_roots_path:
+        with open(settings.trust_roots_path, "rb") as fh:
+            trust_roots = load_pem_bundle(fh.read())
+        if not trust_roots:
+            raise RuntimeError(f"no certificates in trust roots file {settings.trust_roots_path}")
+    if trust_roots is None and not settings.dev:
+        trust_roots = default_trust_roots()  # load at start-up: a missing CA bundle fails fast
+    return trust_roots
+
+
 def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSettings] = None, *,
                skill: Optional[CustomSkill] = None) -> Flask:
     """The Flask app. With no arguments everything comes from the environment (for gunicorn)."""
@@ -174,17 +220,10 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
         from skill.builder import build_skill
 
         skill = build_skill(config)
-    trust_roots = settings.trust_roots
-    if trust_roots is None and settings.trust_roots_path:
-        with open(settings.trust_roots_path, "rb") as fh:
-            trust_roots = load_pem_bundle(fh.read())
-        if not trust_roots:
-            raise RuntimeError(f"no certificates in trust roots file {settings.trust_roots_path}")
-    if trust_roots is None and not settings.dev:
-        trust_roots = default_trust_roots()  # load at start-up: a missing CA bundle fails fast
     verifiers = build_verifiers(skill_id=config.skill_id, verify_signature=not settings.dev,
-                                trust_roots=trust_roots, fetcher=settings.fetcher, clock=settings.clock,
-                                fetch_timeout=settings.fetch_timeout, cache_size=settings.cert_cache_size)
+                                trust_roots=_trust_roots(settings), fetcher=settings.fetcher,
+                                clock=settings.clock, fetch_timeout=settings.fetch_timeout,
+                                cache_size=settings.cert_cache_size)
     handler = SkillHandler(skill, verifiers)
 
     if settings.dev:
@@ -199,11 +238,25 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes + 1
     app.extensions["gesprekscoach"] = {"handler": handler, "settings": settings, "config": config,
                                        "verifiers": verifiers}
+    register_request_log(app)
+    register_error_handlers(app, settings)
+    app.register_blueprint(alexa_blueprint(handler, settings))
+    app.register_blueprint(legal_blueprint())
+    return app
+
+
+def register_request_log(app: Flask) -> None:
+    """One JSON line per request on the gesprekscoach.web logger (never ids or the person's words)."""
 
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
         g.log_fields = {}
+        size = 0
+        for key, value in request.headers.items():
+            size += len(key) + len(value) + 4
+        if size > MAX_HEADER_BYTES:
+            raise RequestHeaderFieldsTooLarge(f"request headers larger than {MAX_HEADER_BYTES} bytes")
 
     @app.after_request
     def _log_line(resp: Response) -> Response:
@@ -215,46 +268,47 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
         line.setdefault("outcome", "ok" if resp.status_code < 400 else "rejected")
         if started is not None:
             line["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
-        level = logging.DEBUG if request.path == "/health" and resp.status_code == 200 else logging.INFO
-        log.log(level, json.dumps(line, ensure_ascii=False, sort_keys=True))
+        quiet = request.path in QUIET_PATHS and resp.status_code == 200
+        log.log(logging.DEBUG if quiet else logging.INFO, json.dumps(line, ensure_ascii=False, sort_keys=True))
         return resp
 
-    @app.get("/health")
-    def health() -> Response:
-        return _json({"status": "ok", "skill": "gesprekscoach", "signature_check": not settings.dev,
-                      "skill_id_check": bool(config.skill_id)}, 200)
 
-    @app.post("/alexa")
+def alexa_blueprint(handler: SkillHandler, settings: WebSettings) -> Blueprint:
+    """``POST /alexa`` (Alexa's requests) and ``GET /health``."""
+    bp = Blueprint("alexa", __name__)
+
+    @bp.get("/health")
+    def health() -> Response:
+        # Says only that the process answers: which checks are on is in the start-up log, never here
+        # (a server that tells the world its signature check is off invites forged requests).
+        return _json({"status": "ok", "skill": "gesprekscoach"}, 200)
+
+    @bp.post("/alexa")
     def alexa() -> Response:
         raw = request.get_data(cache=True)  # 413 from here when Content-Length is over the limit
         if len(raw) > settings.max_body_bytes:
             return _error(413, "too_large", f"request body larger than {settings.max_body_bytes} bytes")
         try:
-            text = raw.decode("utf-8")
-            data = json.loads(text)
-        except (UnicodeDecodeError, ValueError):
-            return _error(400, "invalid_json", "body is not valid UTF-8 JSON")
-        problem, fields = _envelope_summary(data)
-        g.log_fields.update(fields)
-        if problem:
-            return _error(400, problem["reason"], problem["message"])
-        try:
-            result = handler.verify_request_and_dispatch(request.headers, text)
+            result = handler.verify_request_and_dispatch(request.headers, raw, log_fields=g.log_fields)
         except _Rejected as exc:
-            return _error(exc.status, exc.reason, exc.message)
+            return _error(exc.status, exc.reason, exc.message, exc.detail)
         except Exception as exc:  # a fault of ours: log it, answer without a traceback
-            log.error("skill failed on %s: %s", fields.get("request_type", "?"), type(exc).__name__,
+            log.error("skill failed on %s: %s", g.log_fields.get("request_type", "?"), type(exc).__name__,
                       exc_info=True)
             return _error(500, "internal_error", "the skill could not handle this request")
         g.log_fields["outcome"] = "ok"
         return _json(result, 200)
 
+    return bp
+
+
+def register_error_handlers(app: Flask, settings: WebSettings) -> None:
+    """Every error is a short JSON answer; a fault of ours is logged with its traceback, never sent."""
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        reason = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.code or 400,
-                                                                                    "bad_request")
-        if not hasattr(g, "log_fields"):
-            g.log_fields = {}
+        reason = {404: "not_found", 405: "method_not_allowed", 413: "too_large",
+                  431: "headers_too_large"}.get(exc.code or 400, "bad_request")
         resp = _error(exc.code or 400, reason, exc.description if exc.code != 413 else
                       f"request body larger than {settings.max_body_bytes} bytes")
         if exc.code == 405 and getattr(exc, "valid_methods", None):
@@ -264,8 +318,4 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.error("unexpected error: %s", type(exc).__name__, exc_info=True)
-        if not hasattr(g, "log_fields"):
-            g.log_fields = {}
         return _error(500, "internal_error", "internal error")
-
-    return app
