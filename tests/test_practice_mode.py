@@ -239,3 +239,16 @@ def test_a_tampered_section_starts_afresh_and_never_crashes(talk):
         reply = say(talk, "wat is er")
         assert not reply.ended and SANNE.opening[0] in reply.speech
         assert section(talk)["t"] == 0
+
+
+def test_the_session_ending_mid_practice_gets_an_empty_answer(talk):
+    start(talk)
+    reply = talk.end()
+    assert reply.speech == "" and reply.response.get("directives") is None
+
+
+def test_naar_het_begin_mid_practice_goes_back_to_the_welcome_and_leaves_the_role_play(talk):
+    start(talk)
+    reply = talk.intent("AMAZON.NavigateHomeIntent")
+    assert not reply.ended and talk.attributes.get("offer") != "practice" and not elicits_the_reply(reply)
+    assert "Sanne" not in reply.speech
