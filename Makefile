@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: install run test check-model e2e-deps speak-deps bench clean
+.PHONY: install run test lint check-model e2e-deps speak-deps bench clean
 
 install: $(VENV)/.installed
 
@@ -23,9 +23,14 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/gesprekscoach serve --dev --host $(HOST) --port $(PORT)
 
-test: install e2e-deps speak-deps
+test: install e2e-deps speak-deps lint
 	$(BIN)/gesprekscoach check-model
 	$(BIN)/python -m pytest -q
+
+# ruff (rules and line length in pyproject.toml) and cfn-lint on the SAM template
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/cfn-lint template.yaml
 
 check-model: install
 	$(BIN)/gesprekscoach check-model
@@ -41,10 +46,11 @@ tests/e2e/node_modules/.installed: tests/e2e/package-lock.json
 speak-deps:
 	@command -v espeak-ng >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null; }
 
-# Benchmarks (issue 6; not part of `make test`): the four benchmarks against the bare baseline. The HTTP
+# Benchmarks (issues 6 and 16; not part of `make test`): the five benchmarks against the bare baseline. The HTTP
 # one uses wrk when installed (apt-get install wrk), else a Python client. Fuzz and load: see bench/RESULTS.md.
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/lambda_warm.py
 	$(BIN)/python bench/verification.py
 	$(BIN)/python bench/coldstart.py
 	$(BIN)/python bench/http_bench.py

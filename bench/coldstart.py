@@ -10,7 +10,7 @@ bench/baseline_skill.py (staged alone and precompiled the same way), whose modul
 ``lambda_handler`` is built at import exactly like a hello-world Lambda. Both children run with the
 same interpreter and flags; the parent times each from spawn to exit and takes its peak RSS from
 os.wait4 (that child's own rusage). Rounds alternate; medians and the ratio are printed.
-Target (issue 6): at most 1.25 times the baseline. Also builds the Lambda zip with
+Target (issue 16): at most 1.1 times the baseline (issue 6 had 1.25). Also builds the Lambda zip with
 ``gesprekscoach package-lambda`` into a temporary directory and reports its size (--no-zip skips).
 """
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import common  # noqa: E402
 
-TARGET = 1.25
+TARGET = 1.1
 
 CHILD = r"""
 import json, sys, time
@@ -97,7 +97,8 @@ def main(argv=None) -> int:
     # As it is deployed: staged and precompiled for this interpreter (the Lambda's /var/task is
     # read-only, so shipped bytecode is all the bytecode it gets).
     proc = subprocess.run([common.venv_tool("gesprekscoach"), "package-lambda", "--stage-only", "--no-check",
-                           "--python-version", "%d.%d" % sys.version_info[:2], "--build-dir", str(build)], capture_output=True, text=True, timeout=120,
+                           "--python-version", "%d.%d" % sys.version_info[:2], "--build-dir", str(build)],
+                          capture_output=True, text=True, timeout=120,
                           cwd=str(common.ROOT))
     if proc.returncode != 0 or not (build / "lambda_function.py").exists():
         print(f"  (package-lambda --stage-only failed, importing lambda/ from the checkout: "

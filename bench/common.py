@@ -66,6 +66,17 @@ def alternate(sides: Dict[str, Callable[[], float]], *, rounds: int, warmup: int
     return out
 
 
+def per_item(call: Callable[[object], object], batch: Sequence[object], passes: int) -> Callable[[], float]:
+    """A sample function for alternate(): ``passes`` times call(item) for each item; seconds per call."""
+    def sample() -> float:
+        t0 = time.perf_counter()
+        for _ in range(passes):
+            for item in batch:
+                call(item)
+        return (time.perf_counter() - t0) / (passes * len(batch))
+    return sample
+
+
 def paired_ratio(a: Sequence[float], b: Sequence[float]) -> float:
     """Median of the per-round ratios a[i]/b[i]: each pair ran back to back (alternate()), so load
     from elsewhere on the machine hits both alike; steadier than a ratio of medians on a busy box."""

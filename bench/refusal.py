@@ -60,7 +60,8 @@ def crafted_bodies(launch) -> dict:
 
     bodies = {
         "timestamp 1.1.1...": _pad(launch(), ("request", "timestamp"), dots),
-        "timestamp +25:00": _pad(launch(), ("request", "timestamp"), lambda n: "2030-06-15T12:00:00" + " " * n + "+25:00"),
+        "timestamp +25:00": _pad(launch(), ("request", "timestamp"),
+                                 lambda n: "2030-06-15T12:00:00" + " " * n + "+25:00"),
         "many keys": _pad(launch(), ("session", "attributes"), lambda n: {f"k{i}": i for i in range(n // 12)}),
         "long escaped strings": _pad(launch(), ("session", "attributes"),
                                      lambda n: {"s": "\u00e9\\\"\n" * (n // 14)}),

@@ -1,19 +1,37 @@
 """AWS Lambda entry point: ``lambda_function.lambda_handler`` (what the ASK CLI and SAM configure).
 
-The same skill builder as the webservice (skill.builder), through ask-sdk-core's own Lambda handler.
+The same skill as the webservice (skill.builder.build_skill, with its FastSerializer), built ONCE per
+container at cold start and reused by every invocation. (ask-sdk-core's ``SkillBuilder.lambda_handler()``
+makes a new CustomSkill, with a new DefaultSerializer and our intent index, on every call.) Otherwise
+it does what the SDK's handler does: event -> RequestEnvelope -> skill.invoke -> response dict. The
+event is already parsed JSON, so the serializer reads it as it is instead of dumping and re-parsing it
+(``FastSerializer.from_data``; same objects, see tests/test_serializer_equivalence.py).
+
 Lambda requests come from the Alexa trigger, which AWS already restricts to the skill id; we also
 check it (GESPREKSCOACH_SKILL_ID, done by ask-sdk-core) when it is set. This module imports neither
 Flask nor skill.web nor cryptography, so a cold start costs what a bare ask-sdk-core skill costs.
 The ``skill`` package sits next to this file in the deployed zip (see docs/deploy.md).
 """
 
-from skill.builder import build_skill_builder
+from ask_sdk_model import RequestEnvelope
+
+from skill.builder import build_skill
 from skill.config import SkillConfig
 
 
 def make_handler(config=None):
-    """A Lambda handler for the given config (default: from the environment). Tests use this."""
-    return build_skill_builder(config or SkillConfig.from_env()).lambda_handler()
+    """A Lambda handler around one skill built now for the given config (default: from the
+    environment). Tests use this."""
+    skill = build_skill(config or SkillConfig.from_env())
+    serializer = skill.serializer
+    invoke = skill.invoke
+
+    def handler(event, context):
+        request_envelope = serializer.from_data(event, RequestEnvelope)
+        return serializer.serialize(invoke(request_envelope=request_envelope, context=context))
+
+    handler.skill = skill
+    return handler
 
 
 # Built once per container (at cold start), reused by every invocation.

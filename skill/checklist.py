@@ -17,12 +17,13 @@ from typing import Any, Dict, Optional, Tuple
 
 from skill import datafiles
 from skill.content import Content, load_content
+from skill.errors import DataError
 
 SECTION = "chk"
 SECTION_VERSION = 1
 
 
-class ChecklistError(ValueError):
+class ChecklistError(DataError):
     """skill/data/checklist.json is malformed or does not fit the content."""
 
 

@@ -11,6 +11,8 @@ import importlib
 import sys
 from typing import List, Optional
 
+from skill.errors import GesprekscoachError
+
 # sub-command name -> module in skill.commands (ordered as shown in --help)
 COMMANDS = {
     "serve": "serve",
@@ -42,7 +44,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not getattr(args, "_module", None):
         parser.print_help()
         return 2
-    return int(args._module.run(args) or 0)
+    try:
+        return int(args._module.run(args) or 0)
+    except GesprekscoachError as exc:  # ours, with a message that says what is wrong: no traceback
+        print(f"gesprekscoach {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,12 +11,13 @@ from functools import lru_cache
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from skill import datafiles
+from skill.errors import DataError
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 _PAUSES = {"short", "medium", "long"}
 
 
-class ContentError(ValueError):
+class ContentError(DataError):
     """The content file is malformed; the message names the place."""
 
 

@@ -113,3 +113,49 @@ def follow_up(envelope: Dict[str, Any], response: Mapping[str, Any], request_env
     envelope["session"]["new"] = False
     envelope["session"]["attributes"] = copy.deepcopy(response.get("sessionAttributes") or {})
     return envelope
+
+
+def on_device(envelope: Dict[str, Any], *, kind: str = "hub", with_person: bool = True) -> Dict[str, Any]:
+    """The envelope as a real device sends it: a copy with the full context of an Echo Show
+    (kind="hub": viewport, APL, display, video, extensions, audio player; about 3.5 KB in all) or of
+    a smart speaker (kind="speaker": audio player only), a long api access token and the user's
+    consent token. For the serializer's equivalence test and the benchmarks."""
+    env = copy.deepcopy(envelope)
+    token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ." + "Q" * 520 + ".sig" + "x" * 200
+    system = env["context"]["System"]
+    system["apiAccessToken"] = token
+    system["user"] = dict(system["user"], permissions={"consentToken": token[:400]})
+    system["unit"] = {"unitId": "amzn1.ask.unit.TESTUNIT", "persistentUnitId": "amzn1.alexa.unit.did.TESTUNIT"}
+    if with_person:
+        system["person"] = {"personId": "amzn1.ask.person.TESTPERSON", "accessToken": token[:300]}
+    interfaces: Dict[str, Any] = {"AudioPlayer": {}}
+    env["context"]["AudioPlayer"] = {"playerActivity": "IDLE"}
+    if kind == "hub":
+        interfaces.update({
+            "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}},
+            "Alexa.Presentation.APLT": {"runtime": {"maxVersion": "1.0"}},
+            "Display": {"templateVersion": "1.0", "markupVersion": "1.0"},
+            "VideoApp": {}, "Geolocation": {}, "Navigation": {},
+        })
+        env["context"]["Viewport"] = {
+            "experiences": [{"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False,
+                             "canResize": False}],
+            "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 160,
+            "currentPixelWidth": 1280, "currentPixelHeight": 800, "touch": ["SINGLE"],
+            "keyboard": ["DIRECTION"],
+            "video": {"codecs": ["H_264_42", "H_264_41"]},
+        }
+        env["context"]["Viewports"] = [{
+            "type": "APL", "id": "main", "shape": "RECTANGLE", "dpi": 160, "presentationType": "STANDARD",
+            "canRotate": False,
+            "configuration": {"current": {"mode": "HUB", "video": {"codecs": ["H_264_42", "H_264_41"]},
+                                          "size": {"type": "DISCRETE", "pixelWidth": 1280, "pixelHeight": 800}}},
+        }]
+        env["context"]["Extensions"] = {"available": {"aplext:backstack:10": {}}}
+        env["context"]["Alexa.Presentation.APL"] = {
+            "token": "gesprekscoach", "version": "AriaRuntimeLibrary-2023.3",
+            "componentsVisibleOnScreen": [{"uid": ":1000", "position": "1280x800+0+0:0", "type": "mixed",
+                                           "tags": {"viewport": {}}, "children": [], "entities": []}],
+        }
+    system["device"] = {"deviceId": system["device"]["deviceId"], "supportedInterfaces": interfaces}
+    return env

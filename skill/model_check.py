@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
@@ -48,9 +49,17 @@ SAMPLE_PUNCTUATION = " .'’-"
 _SLOT = re.compile(r"\{([^{}]*)\}")
 
 
+class Severity(StrEnum):
+    ERROR = "error"  # the developer console would refuse the model, or the skill would misunderstand
+    WARNING = "warning"  # allowed, but worth a look (check-model --strict counts these too)
+
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
 @dataclass(frozen=True)
 class Problem:
-    severity: str  # "error" or "warning"
+    severity: Severity
     where: str
     message: str
 
@@ -59,7 +68,7 @@ class Problem:
 
 
 def errors(problems: Iterable[Problem]) -> List[Problem]:
-    return [p for p in problems if p.severity == "error"]
+    return [p for p in problems if p.severity is ERROR]
 
 
 def handler_intents(handlers: Optional[Sequence[type]] = None) -> Dict[str, List[str]]:
@@ -80,11 +89,11 @@ def check(package: Path | str = nlu.DEFAULT_PACKAGE, *, locale: str = nlu.DEFAUL
     problems: List[Problem] = []
     path = nlu.model_file(package, locale)
     if not path.exists():
-        return [Problem("error", str(path), "interaction model file not found")]
+        return [Problem(ERROR, str(path), "interaction model file not found")]
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return [Problem("error", str(path), f"not readable JSON: {exc}")]
+        return [Problem(ERROR, str(path), f"not readable JSON: {exc}")]
     model = nlu.model_from_json(raw, path)
     problems += check_invocation(model.invocation_name)
     problems += check_types(model)
@@ -104,22 +113,22 @@ def check_invocation(name: str) -> List[Problem]:
     where = "invocationName"
     out: List[Problem] = []
     if not name or not name.strip():
-        return [Problem("error", where, "missing")]
+        return [Problem(ERROR, where, "missing")]
     if name != name.lower():
-        out.append(Problem("error", where, f"{name!r} must be lower case"))
+        out.append(Problem(ERROR, where, f"{name!r} must be lower case"))
     if not re.fullmatch(r"[^\W\d_]+(?:[ .'][^\W\d_]*)*", name.strip()):
-        out.append(Problem("error", where, f"{name!r} may hold only letters, spaces, periods and "
+        out.append(Problem(ERROR, where, f"{name!r} may hold only letters, spaces, periods and "
                                            "apostrophes (no digits or other punctuation)"))
     words = nlu.normalize(name).split()
     if len(words) < 2:
-        out.append(Problem("error", where, f"{name!r} must have two or more words"))
+        out.append(Problem(ERROR, where, f"{name!r} must have two or more words"))
     for word in words:
         if word in INVOCATION_LAUNCH_WORDS:
-            out.append(Problem("error", where, f"{name!r} contains the launch word {word!r}"))
+            out.append(Problem(ERROR, where, f"{name!r} contains the launch word {word!r}"))
         if word in nlu.WAKE_WORDS:
-            out.append(Problem("error", where, f"{name!r} contains the wake word {word!r}"))
+            out.append(Problem(ERROR, where, f"{name!r} contains the wake word {word!r}"))
     if words and (words[0] in INVOCATION_EDGE_WORDS or words[-1] in INVOCATION_EDGE_WORDS):
-        out.append(Problem("error", where, f"{name!r} starts or ends with a connecting word"))
+        out.append(Problem(ERROR, where, f"{name!r} starts or ends with a connecting word"))
     return out
 
 
@@ -132,30 +141,30 @@ def check_types(model: nlu.Model) -> List[Problem]:
     for type_name, values in model.types.items():
         where = f"slot type {type_name}"
         if not values:
-            out.append(Problem("error", where, "has no values"))
+            out.append(Problem(ERROR, where, "has no values"))
         if type_name not in used:
-            out.append(Problem("warning", where, "is not used by any slot"))
+            out.append(Problem(WARNING, where, "is not used by any slot"))
         ids: Dict[str, int] = {}
         owner: Dict[str, str] = {}
         for value in values:
             if not value.id:
-                out.append(Problem("error", where, f"value {value.name!r} has no id"))
+                out.append(Problem(ERROR, where, f"value {value.name!r} has no id"))
             elif value.id in ids:
-                out.append(Problem("error", where, f"id {value.id!r} is used by more than one value"))
+                out.append(Problem(ERROR, where, f"id {value.id!r} is used by more than one value"))
             ids[value.id] = 1
             if not nlu.normalize(value.name):
-                out.append(Problem("error", where, f"value {value.id!r} has no name"))
+                out.append(Problem(ERROR, where, f"value {value.id!r} has no name"))
             seen_here = set()
             for phrase in value.phrases():
                 key = nlu.normalize(phrase)
                 if not key:
                     continue
                 if phrase.strip().lower() in seen_here:
-                    out.append(Problem("warning", where, f"{phrase!r} is listed twice for value {value.id!r}"))
+                    out.append(Problem(WARNING, where, f"{phrase!r} is listed twice for value {value.id!r}"))
                     continue
                 seen_here.add(phrase.strip().lower())
                 if key in owner and owner[key] != value.id:
-                    out.append(Problem("error", where, f"{phrase!r} belongs to both {owner[key]!r} and "
+                    out.append(Problem(ERROR, where, f"{phrase!r} belongs to both {owner[key]!r} and "
                                                        f"{value.id!r}: entity resolution cannot choose"))
                 owner.setdefault(key, value.id)
     return out
@@ -168,18 +177,18 @@ def check_intents(model: nlu.Model) -> List[Problem]:
     out: List[Problem] = []
     for name in REQUIRED_BUILTINS:
         if name not in model.intents:
-            out.append(Problem("error", "intents", f"the required built-in {name} is missing"))
+            out.append(Problem(ERROR, "intents", f"the required built-in {name} is missing"))
     for name in RECOMMENDED_BUILTINS:
         if name not in model.intents:
-            out.append(Problem("warning", "intents", f"{name} is missing: unmatched requests will go "
+            out.append(Problem(WARNING, "intents", f"{name} is missing: unmatched requests will go "
                                                      "to some other intent"))
     for intent in model.intents.values():
         where = f"intent {intent.name}"
         for slot_name, type_name in intent.slots.items():
             if not type_name:
-                out.append(Problem("error", where, f"slot {slot_name!r} has no type"))
+                out.append(Problem(ERROR, where, f"slot {slot_name!r} has no type"))
             elif not type_name.startswith("AMAZON.") and type_name not in model.types:
-                out.append(Problem("error", where, f"slot {slot_name!r} has the undefined type {type_name!r}"))
+                out.append(Problem(ERROR, where, f"slot {slot_name!r} has the undefined type {type_name!r}"))
         referenced = set()
         seen: Dict[str, str] = {}
         for sample in intent.samples:
@@ -188,34 +197,34 @@ def check_intents(model: nlu.Model) -> List[Problem]:
             referenced.update(refs)
             for ref in refs:
                 if ref not in intent.slots:
-                    out.append(Problem("error", swhere, f"refers to slot {{{ref}}} that the intent does not define"))
+                    out.append(Problem(ERROR, swhere, f"refers to slot {{{ref}}} that the intent does not define"))
             literal = _SLOT.sub(" x ", sample).strip()
             if not sample.strip():
-                out.append(Problem("error", swhere, "is empty"))
+                out.append(Problem(ERROR, swhere, "is empty"))
             elif "{" in literal or "}" in literal:
-                out.append(Problem("error", swhere, "has an unbalanced brace"))
+                out.append(Problem(ERROR, swhere, "has an unbalanced brace"))
             elif re.search(r"\d", literal):
-                out.append(Problem("error", swhere, "has digits: write numbers as words"))
+                out.append(Problem(ERROR, swhere, "has digits: write numbers as words"))
             else:
                 bad = sorted({ch for ch in literal if not (ch.isalpha() or ch in SAMPLE_PUNCTUATION)})
                 if bad:
-                    out.append(Problem("error", swhere, f"has characters Alexa rejects: {' '.join(bad)}"))
+                    out.append(Problem(ERROR, swhere, f"has characters Alexa rejects: {' '.join(bad)}"))
             if len(sample) > MAX_SAMPLE_CHARS:
-                out.append(Problem("error", swhere, f"is longer than {MAX_SAMPLE_CHARS} characters"))
+                out.append(Problem(ERROR, swhere, f"is longer than {MAX_SAMPLE_CHARS} characters"))
             key = _SLOT.sub(lambda m: "{" + m.group(1) + "}", nlu.normalize(sample))
             if key in seen:
-                out.append(Problem("error", swhere, f"duplicates sample {seen[key]!r}"))
+                out.append(Problem(ERROR, swhere, f"duplicates sample {seen[key]!r}"))
             seen.setdefault(key, sample)
         for slot_name in intent.slots:
             if slot_name not in referenced and intent.samples:
-                out.append(Problem("warning", where, f"slot {slot_name!r} is not used in any sample"))
+                out.append(Problem(WARNING, where, f"slot {slot_name!r} is not used in any sample"))
         if not intent.builtin:
             count = len(intent.samples)
             if count < MIN_SAMPLES:
-                out.append(Problem("error", where, f"has {count} samples; a custom intent needs at least "
+                out.append(Problem(ERROR, where, f"has {count} samples; a custom intent needs at least "
                                                    f"{MIN_SAMPLES} (better {RECOMMENDED_SAMPLES} or more)"))
             elif count < RECOMMENDED_SAMPLES:
-                out.append(Problem("warning", where, f"has only {count} samples; "
+                out.append(Problem(WARNING, where, f"has only {count} samples; "
                                                      f"{RECOMMENDED_SAMPLES} or more recommended"))
     return out
 
@@ -238,7 +247,7 @@ def _concrete(model: nlu.Model, intent: nlu.Intent, sample: str) -> List[str]:
     for ref in dict.fromkeys(refs):
         for phrase in options(ref):
             fill = dict(firsts, **{ref: phrase})
-            out.append(_SLOT.sub(lambda m: fill.get(m.group(1), "iets"), sample))
+            out.append(_SLOT.sub(lambda m, fill=fill: fill.get(m.group(1), "iets"), sample))
     return out
 
 
@@ -261,7 +270,7 @@ def check_conflicts(model: nlu.Model) -> List[Problem]:
                 reported.add(key)
                 what = "built-in phrase" if template.builtin_phrase else "sample"
                 said = "" if sentence == sample else f" (said as {sentence!r})"
-                out.append(Problem("error", f"intent {intent.name} sample {sample!r}",
+                out.append(Problem(ERROR, f"intent {intent.name} sample {sample!r}",
                                    f"is also matched by {template.intent}'s {what} {template.sample!r}{said}"))
     return out
 
@@ -272,42 +281,42 @@ def check_conflicts(model: nlu.Model) -> List[Problem]:
 def check_manifest(package: Path, model: nlu.Model, locale: str) -> List[Problem]:
     path = package / "skill.json"
     if not path.exists():
-        return [Problem("error", str(path), "skill manifest not found")]
+        return [Problem(ERROR, str(path), "skill manifest not found")]
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return [Problem("error", str(path), f"not readable JSON: {exc}")]
+        return [Problem(ERROR, str(path), f"not readable JSON: {exc}")]
     info = (((manifest.get("manifest") or {}).get("publishingInformation") or {}).get("locales") or {}).get(locale)
     if info is None:
-        return [Problem("error", "skill.json", f"no publishing information for {locale}")]
+        return [Problem(ERROR, "skill.json", f"no publishing information for {locale}")]
     phrases = info.get("examplePhrases") or []
     out: List[Problem] = []
     if not phrases:
-        out.append(Problem("error", "skill.json examplePhrases", "none given"))
+        out.append(Problem(ERROR, "skill.json examplePhrases", "none given"))
     if len(phrases) > MAX_EXAMPLE_PHRASES:
-        out.append(Problem("error", "skill.json examplePhrases", f"more than {MAX_EXAMPLE_PHRASES}"))
+        out.append(Problem(ERROR, "skill.json examplePhrases", f"more than {MAX_EXAMPLE_PHRASES}"))
     resolver = nlu.Resolver(model)
     for index, phrase in enumerate(phrases):
         where = f"skill.json example phrase {phrase!r}"
         if not re.match(r"^Alexa, \S", phrase):
-            out.append(Problem("error", where, "must start with 'Alexa, '"))
+            out.append(Problem(ERROR, where, "must start with 'Alexa, '"))
         if re.search(r"\d", phrase):
-            out.append(Problem("error", where, "has digits: write numbers as words"))
+            out.append(Problem(ERROR, where, "has digits: write numbers as words"))
         parsed = resolver.parse_invocation(phrase)
         if parsed is None:
-            out.append(Problem("error", where, f"does not open the skill by its invocation name "
+            out.append(Problem(ERROR, where, f"does not open the skill by its invocation name "
                                                f"{model.invocation_name!r} with a launch phrase"))
             continue
         kind, rest = parsed
         if kind == "launch":
             if index != 0:
-                out.append(Problem("warning", where, "only the first example phrase should be a plain launch"))
+                out.append(Problem(WARNING, where, "only the first example phrase should be a plain launch"))
             continue
         resolution = resolver.resolve_one_shot(rest)
         if resolution.fallback:
-            out.append(Problem("error", where, f"{rest!r} does not resolve to any intent"))
+            out.append(Problem(ERROR, where, f"{rest!r} does not resolve to any intent"))
         elif any(s.custom and s.id is None for s in resolution.slots):
-            out.append(Problem("error", where, f"{rest!r} resolves to {resolution.describe()}, "
+            out.append(Problem(ERROR, where, f"{rest!r} resolves to {resolution.describe()}, "
                                                "with a slot value that is not listed"))
     return out
 
@@ -319,11 +328,11 @@ def check_handler_coverage(model: nlu.Model, handled: Dict[str, List[str]]) -> L
     out: List[Problem] = []
     for name in model.intents:
         if name not in handled:
-            out.append(Problem("error", f"intent {name}", "no handler declares it (only the catch-all "
+            out.append(Problem(ERROR, f"intent {name}", "no handler declares it (only the catch-all "
                                                           "would answer it)"))
     for name, owners in sorted(handled.items()):
         if name not in model.intents:
-            out.append(Problem("error", f"handler {', '.join(owners)}",
+            out.append(Problem(ERROR, f"handler {', '.join(owners)}",
                                f"handles {name}, which the interaction model does not declare"))
     return out
 

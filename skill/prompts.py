@@ -13,9 +13,10 @@ from functools import lru_cache
 from typing import Dict, Optional, Tuple
 
 from skill import LOCALE, datafiles
+from skill.errors import DataError
 
 
-class PromptError(ValueError):
+class PromptError(DataError):
     """The prompts file is malformed; the message names the place."""
 
 

@@ -1,7 +1,9 @@
 """Run one request envelope (a dict, as Alexa sends it) through a skill and get the response dict.
 
 The webservice uses ask-sdk-webservice-support for this; tests, the chat simulator and the benchmarks
-use this function so they take exactly the same (de)serialisation path as Lambda does.
+use this function so they take the same (de)serialisation path, with the skill's own serializer (the
+FastSerializer from skill.builder; Lambda reads the event dict with its ``from_data``, proven the same
+in tests/test_serializer_equivalence.py).
 """
 
 from __future__ import annotations

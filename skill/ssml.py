@@ -102,7 +102,7 @@ def _join(chunks: List[str]) -> str:
     """Join with spaces, but none before punctuation that follows a number or quote."""
     out = ""
     for chunk in chunks:
-        if out and not chunk[:1] in ".,;:!?":
+        if out and chunk[:1] not in ".,;:!?":
             out += " "
         out += chunk
     return out

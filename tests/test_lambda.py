@@ -111,7 +111,34 @@ def test_without_a_skill_id_any_skill_id_is_served(monkeypatch):
     assert out["response"]["outputSpeech"]["ssml"].startswith("<speak>")
 
 
-def test_requirements_list_only_the_core_sdk():
+def test_requirements_list_only_the_core_sdk_pinned_as_in_pyproject():
     lines = [l.strip() for l in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
              if l.strip() and not l.startswith("#")]
-    assert len(lines) == 1 and lines[0].startswith("ask-sdk-core")
+    assert sorted(l.split("==")[0] for l in lines) == ["ask-sdk-core", "ask-sdk-model"]
+    pyproject = (REPO / "pyproject.toml").read_text()
+    for line in lines:  # exact pins, the same in both places (the serializer mirrors these versions)
+        assert "==" in line and f'"{line}"' in pyproject
+
+
+def test_the_skill_is_built_once_per_container_and_uses_the_fast_serializer(monkeypatch):
+    from ask_sdk_core.skill import CustomSkill
+
+    from skill.serializer import FastSerializer
+
+    module = _load_lambda_module(monkeypatch, None)
+    made = []
+    original = CustomSkill.__init__
+    monkeypatch.setattr(CustomSkill, "__init__", lambda self, *a, **kw: (made.append(self), original(self, *a, **kw))[1])
+    first = module.lambda_handler(envelopes.launch(), None)
+    second = module.lambda_handler(envelopes.intent("TipIntent", new=True), None)
+    assert made == []  # no CustomSkill per call (ask-sdk-core's lambda_handler() makes one each time)
+    assert first["response"]["shouldEndSession"] is False and second["response"]["shouldEndSession"] is True
+    assert isinstance(module.lambda_handler.skill.serializer, FastSerializer)
+
+
+def test_the_webservice_uses_the_fast_serializer():
+    from skill.serializer import FastSerializer
+    from skill.web import WebSettings, create_app
+
+    app = create_app(SkillConfig(), WebSettings(dev=True))
+    assert isinstance(app.extensions["gesprekscoach"]["handler"]._skill.serializer, FastSerializer)

@@ -59,9 +59,9 @@ def test_serve_dev_talks_alexa_over_http(dev_server):
     code, out, err = dev_server.stop()
     assert code == 0
     assert "SIGNATURE CHECK IS OFF" in err  # the clear dev warning
-    lines = [json.loads(l.split(" gesprekscoach.web ", 1)[1]) for l in err.splitlines()
-             if " gesprekscoach.web {" in l]
-    assert [l["status"] for l in lines if l["path"] == "/alexa"] == [200, 200, 400, 405, 400]
+    lines = [json.loads(line.split(" gesprekscoach.web ", 1)[1]) for line in err.splitlines()
+             if " gesprekscoach.web {" in line]
+    assert [entry["status"] for entry in lines if entry["path"] == "/alexa"] == [200, 200, 400, 405, 400]
     assert lines[0]["request_type"] == "LaunchRequest"
     assert "Traceback" not in err
     assert envelopes.DEFAULT_USER_ID not in err

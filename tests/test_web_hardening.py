@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
 
 import pytest
 
 try:
-    from tests.web_fixtures import (CERT_URL, NOW, CertHost, Clock, FakeFetcher, StubSkill, body_of, make_app,
+    from tests.web_fixtures import (CERT_URL, CertHost, Clock, FakeFetcher, StubSkill, body_of, make_app,
                                     pki, sign, signed_headers, stamp, tls_client_context)
 except ImportError:  # tests/ on sys.path instead of the repo root
-    from web_fixtures import (CERT_URL, NOW, CertHost, Clock, FakeFetcher, StubSkill, body_of,  # type: ignore
+    from web_fixtures import (CERT_URL, CertHost, Clock, FakeFetcher, StubSkill, body_of,  # type: ignore
                               make_app, pki, sign, signed_headers, stamp, tls_client_context)
 
 from skill import envelopes

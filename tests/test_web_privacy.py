@@ -63,7 +63,7 @@ def test_the_pages_render_every_line_of_their_source():
 def test_the_docs_copies_are_generated_from_the_same_source():
     for page in legal.PAGES:
         with open(os.path.join(ROOT, "docs", f"{page}.md"), encoding="utf-8") as fh:
-            assert fh.read() == legal.docs_copy(page), f"run: .venv/bin/python -m skill.web.legal"
+            assert fh.read() == legal.docs_copy(page), "run: .venv/bin/python -m skill.web.legal"
 
 
 def test_the_texts_ship_as_package_data():

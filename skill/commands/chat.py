@@ -44,9 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="read the answers aloud with espeak-ng's Dutch voice (fed the SSML)")
     parser.add_argument("--wav-dir", default=None, metavar="DIR",
                         help="with or without --speak: write each answer as a WAV file into DIR")
-    parser.add_argument("--model", default=None, metavar="DIR",
+    parser.add_argument("--model", "--package", dest="model", metavar="DIR",
+                        default=os.environ.get("GESPREKSCOACH_MODEL_PACKAGE") or None,
                         help="skill package folder whose interaction model resolves what you say "
-                             "(default: the project's interaction_model/)")
+                             "(default: the project's interaction_model/; env GESPREKSCOACH_MODEL_PACKAGE)")
     parser.add_argument("--skill-id", default=None,
                         help="application id in the requests (default: env GESPREKSCOACH_SKILL_ID, "
                              "else a test id)")
@@ -159,7 +160,8 @@ def http_sender(url: str, timeout: float = 15.0) -> Callable[[Dict[str, Any]], D
                 return json.loads(response.read())
         except urllib.error.HTTPError as err:
             detail = err.read().decode("utf-8", "replace")[:500]
-            hint = " (is the server running with --dev? chat cannot sign requests)" if err.code in (400, 401, 403) else ""
+            hint = (" (is the server running with --dev? chat cannot sign requests)"
+                    if err.code in (400, 401, 403) else "")
             raise ChatError(f"{url} answered HTTP {err.code}{hint}: {detail}") from None
         except (urllib.error.URLError, OSError) as err:
             raise ChatError(f"cannot reach {url}: {getattr(err, 'reason', err)}") from None
@@ -298,7 +300,9 @@ def run(args: argparse.Namespace, out: TextIO = None, inp: TextIO = None) -> int
     try:
         chat = Chat(send, model_dir=args.model, skill_id=skill_id)
     except (OSError, ValueError) as exc:
-        print(f"chat: cannot load the interaction model: {exc}", file=sys.stderr)
+        print(f"chat: cannot load the interaction model ({exc}). chat needs the skill package folder with "
+              "interactionModels/custom/nl-NL.json (the project's interaction_model/): pass --package DIR or "
+              "set GESPREKSCOACH_MODEL_PACKAGE", file=sys.stderr)
         return 1
     color = not args.json and out.isatty() and not os.environ.get("NO_COLOR")
 
