@@ -196,7 +196,8 @@ class PracticeMode:
             principle = turn.content.get(info.principle)
             example = principle.examples[info.example]
         else:
-            principle = turn.content.get(progress.scenario.principles[progress.turns % len(progress.scenario.principles)])
+            ids = progress.scenario.principles
+            principle = turn.content.get(ids[progress.turns % len(ids)])
             example = principle.examples[0]
         speech = turn.speech("practice_hint", title=_lower_first(principle.title), example=example)
         return self._ask(turn, progress, speech)
