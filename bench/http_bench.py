@@ -11,8 +11,8 @@ Sides (all with the signature check off and the timestamp check on: a load gener
 - adapter:  the hello-world skill behind flask-ask-sdk's SkillAdapter (``bench.baseline_app:adapter()``,
   needs ``pip install -e '.[bench]'``; skipped with a note when missing).
 All three servers run at once; the load runs go round-robin, order flipped each round; medians are
-printed. Bodies: the dispatch mix (half of it full-size device envelopes), timestamps stamped when sent. Target (issue 16): ours at least 1.1
-times the baseline's throughput.
+printed. Bodies: the dispatch mix (half of it full-size device envelopes), timestamps stamped when sent.
+Target (issue 16): ours at least 1.1 times the baseline's throughput.
 """
 
 from __future__ import annotations

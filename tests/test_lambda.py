@@ -112,9 +112,9 @@ def test_without_a_skill_id_any_skill_id_is_served(monkeypatch):
 
 
 def test_requirements_list_only_the_core_sdk_pinned_as_in_pyproject():
-    lines = [l.strip() for l in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
-             if l.strip() and not l.startswith("#")]
-    assert sorted(l.split("==")[0] for l in lines) == ["ask-sdk-core", "ask-sdk-model"]
+    lines = [ln.strip() for ln in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    assert sorted(ln.split("==")[0] for ln in lines) == ["ask-sdk-core", "ask-sdk-model"]
     pyproject = (REPO / "pyproject.toml").read_text()
     for line in lines:  # exact pins, the same in both places (the serializer mirrors these versions)
         assert "==" in line and f'"{line}"' in pyproject
