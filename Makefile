@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: install run test lint check-model e2e-deps speak-deps bench clean
+.PHONY: install run test lint check-model e2e-deps speak-deps browser-deps screenshot bench clean
 
 install: $(VENV)/.installed
 
@@ -23,14 +23,14 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/gesprekscoach serve --dev --host $(HOST) --port $(PORT)
 
-test: install e2e-deps speak-deps lint
+test: install e2e-deps speak-deps browser-deps lint
 	$(BIN)/gesprekscoach check-model
 	$(BIN)/python -m pytest -q
 
 # ruff (rules and line length in pyproject.toml) and cfn-lint on the SAM template
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml infrastructure/cfn-deployer/skill-stack.yaml
 
 check-model: install
 	$(BIN)/gesprekscoach check-model
@@ -45,6 +45,19 @@ tests/e2e/node_modules/.installed: tests/e2e/package-lock.json
 # espeak-ng for `gesprekscoach chat --speak` and its test (Debian package; needs root, as CI has)
 speak-deps:
 	@command -v espeak-ng >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null; }
+
+# The browser page's tests (tests/test_browser.py): Playwright for Python (pip extra "browser") driving
+# Debian's chromium (apt-get; needs root, as CI has). Playwright's own browser download is never used.
+browser-deps: $(VENV)/.browser-installed
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+$(VENV)/.browser-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[dev,browser]'
+	touch $@
+
+# Refresh docs/browser.png (the README's picture of the page) with the browser tests' own browser.
+screenshot: install browser-deps
+	GESPREKSCOACH_SCREENSHOT=docs/browser.png $(BIN)/python -m pytest -q tests/test_browser.py -k screenshot
 
 # Benchmarks (issues 6 and 16; not part of `make test`): the five benchmarks against the bare baseline. The HTTP
 # one uses wrk when installed (apt-get install wrk), else a Python client. Fuzz and load: see bench/RESULTS.md.

@@ -1,6 +1,7 @@
 """Fuzz a live server: random and mutated Alexa request envelopes (tests/fuzzing.py, the same mutator
 as the property tests, driven by plain seeded randomness), plus garbage and oversized bodies, wrong
-methods and paths, for N seconds; counts by status and error reason.
+methods and paths, and the browser page (POST /api/turn with phrases, random text and junk; GET / and
+its files), for N seconds; counts by status and error reason.
 
     .venv/bin/python bench/fuzz.py --seconds 30 [--threads 4] [--seed 1] [--port P]
 
@@ -81,10 +82,37 @@ def crafted_headers(rnd: random.Random):
     return dict(JSON, **{"SignatureCertChainUrl": url, "Signature-256": signature})
 
 
+PAGE_PHRASES = ["", "help", "stop", "start de quiz", "a", "waar", "volgende", "geef me een tip",
+                "wat is lichaamstaal", "de checklist stap voor stap", "open empathisch gesprek", "blabla"]
+
+
+def page_request(rnd: random.Random):
+    """The browser page: its endpoint with real phrases, random text and junk; the page and its files."""
+    roll = rnd.random()
+    if roll < 0.45:
+        text = rnd.choice(PAGE_PHRASES)
+    elif roll < 0.75:
+        text = "".join(chr(rnd.choice([rnd.randint(32, 126), rnd.randint(0xA0, 0x2FFF), rnd.randint(0, 31)]))
+                       for _ in range(rnd.randint(0, rnd.choice([20, 400]))))
+    elif roll < 0.85:
+        junk = rnd.choice([b"", b"{", b"[]", b'{"text": 1}', b'{"text": null}', b"\xff",
+                           os.urandom(rnd.randint(1, 100)),
+                           b'{"text": "' + b"x" * rnd.randint(200, 4000) + b'"}'])
+        return "POST", "/api/turn", junk, None, JSON
+    elif roll < 0.95:
+        path = rnd.choice(["/", "/assets/gesprekscoach.js", "/assets/gesprekscoach.css", "/assets/nope"])
+        return "GET", path, b"", None, JSON
+    else:
+        return rnd.choice(["GET", "PUT"]), "/api/turn", b"", None, JSON
+    return "POST", "/api/turn", json.dumps({"text": text}).encode(), None, JSON
+
+
 def make_request(rnd: random.Random, draw):
     """(method, path, body bytes, envelope or None, headers)."""
     from tests import fuzzing
 
+    if rnd.random() < 0.15:
+        return page_request(rnd)
     roll = rnd.random()
     if roll < 0.78:
         env = fuzzing.envelope(draw)
@@ -112,12 +140,19 @@ def judge(method, path, status, data, env):
     from skill.response_check import problems
     if status >= 500:
         return f"{status} from the server"
+    if status == 200 and method == "GET" and (path == "/" or path.startswith("/assets/")):
+        return ""  # the page and its files (not JSON)
     if status == 200 and path in ("/privacy", "/terms"):
         return "" if data.startswith(b"<!DOCTYPE html>") else "legal page is not HTML"
     try:
         payload = json.loads(data) if data else None
     except ValueError:
         return f"{status} with a body that is not JSON"
+    if status == 200 and path == "/api/turn":
+        if not (isinstance(payload, dict) and isinstance(payload.get("speech"), list)
+                and isinstance(payload.get("understood"), str) and isinstance(payload.get("ended"), bool)):
+            return "a page answer without its fields"
+        return ""
     if status == 200 and path == "/alexa" and method == "POST":
         found = problems(payload) if isinstance(payload, dict) else ["not an object"]
         return "invalid response: " + "; ".join(found) if found else ""
@@ -155,6 +190,7 @@ def main(argv=None) -> int:
         port = common.free_port()
         log = tempfile.NamedTemporaryFile(prefix="gesprekscoach-fuzz-", suffix=".log", delete=False)
         env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
+        env["GESPREKSCOACH_WEB_RATE_BURST"] = str(10**9)  # let the page's turns reach the skill (429 is tested)
         server = subprocess.Popen([common.venv_tool("gesprekscoach"), "serve"] + ([] if args.verify else ["--dev"])
                                   + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
                                   stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(common.ROOT))

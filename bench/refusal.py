@@ -19,6 +19,11 @@ SHA-256 over the body (what remains of the difference, with reading 128 KiB).
 
 It runs against any checkout: ``PYTHONPATH=<old checkout> .venv/bin/python bench/refusal.py --passes 1
 --rounds 3`` measures the code before the fix (where the crafted timestamp costs about a second).
+
+``--http`` measures what the issue saw instead: gunicorn (2 workers x 4 threads, the real skill, the
+same throwaway PKI shared through PEM files) on loopback; the latency of genuine signed requests sent
+one after another, first alone, then while ``--attackers`` connections (default 24) send the crafted
+``1.1.1.…`` body with a replayed signature as fast as they can. Alexa gives up after 8 s.
 """
 
 from __future__ import annotations
@@ -70,12 +75,136 @@ def crafted_bodies(launch) -> dict:
     return bodies
 
 
+def http_app():
+    """The gunicorn app for --http: production configuration with the PKI in $BENCH_REFUSAL_DIR."""
+    import os
+
+    from cryptography import x509
+
+    from skill.builder import build_skill
+    from skill.config import SkillConfig
+    from skill.web import WebSettings, create_app
+    from skill.web.verifier import load_pem_bundle
+    from tests.web_fixtures import CERT_URL, Clock, FakeFetcher
+
+    folder = os.environ["BENCH_REFUSAL_DIR"]
+    with open(os.path.join(folder, "root.pem"), "rb") as fh:
+        root = x509.load_pem_x509_certificate(fh.read())
+    with open(os.path.join(folder, "chain.pem"), "rb") as fh:
+        chain = fh.read()
+    assert load_pem_bundle(chain)
+    settings = WebSettings(trust_roots=[root], fetcher=FakeFetcher({CERT_URL: chain}), clock=Clock())
+    return create_app(SkillConfig(), settings, skill=build_skill(SkillConfig()))
+
+
+def http_main(args) -> int:
+    import http.client
+    import tempfile
+    import threading
+
+    from bench.serving import Gunicorn
+    from skill import envelopes
+    from tests.web_fixtures import CERT_URL, body_of, pem, pki, sign, stamp
+
+    p = pki()
+    folder = tempfile.mkdtemp(prefix="bench-refusal-")
+    with open(f"{folder}/root.pem", "wb") as fh:
+        fh.write(pem(p.root))
+    with open(f"{folder}/chain.pem", "wb") as fh:
+        fh.write(p.chains["good"])
+    genuine = body_of(envelopes.launch(timestamp=stamp()))
+    good_headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(genuine),
+                    "Content-Type": "application/json"}
+    crafted = crafted_bodies(lambda: envelopes.launch(timestamp=stamp()))["timestamp 1.1.1..."]
+    bad_headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(b"another body"),
+                   "Content-Type": "application/json"}
+
+    def post(conn, body, headers):
+        conn.request("POST", "/alexa", body=body, headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+
+    with Gunicorn("bench.refusal:http_app()", workers=2, threads=4,
+                  env={"GESPREKSCOACH_DEV": "", "BENCH_REFUSAL_DIR": folder}) as server:
+        def genuine_latencies(seconds):
+            out, statuses = [], set()
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+                t0 = time.perf_counter()
+                try:
+                    statuses.add(post(conn, genuine, good_headers))
+                except (OSError, http.client.HTTPException) as exc:  # no answer within 20 s, or dropped
+                    statuses.add(type(exc).__name__)
+                out.append(time.perf_counter() - t0)
+                conn.close()
+                time.sleep(0.05)
+            return out, statuses
+
+        genuine_latencies(1.0)  # warm-up: each worker builds the app on its first request
+        quiet, quiet_status = genuine_latencies(args.http_seconds)
+        stop = threading.Event()
+        sent = [0]
+        refused = set()
+
+        def attacker():
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+            while not stop.is_set():
+                try:
+                    refused.add(post(conn, crafted, bad_headers))
+                    sent[0] += 1
+                except (OSError, http.client.HTTPException) as exc:
+                    refused.add(type(exc).__name__)
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+            conn.close()
+
+        threads = [threading.Thread(target=attacker, daemon=True) for _ in range(args.attackers)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        loud, loud_status = genuine_latencies(args.http_seconds)
+        elapsed = time.monotonic() - t0
+        stop.set()
+        for t in threads:
+            t.join(30)
+
+    def ms(values, q):
+        return common.percentile(values, q) * 1000
+
+    print(common.line("="))
+    print(f"Refusal under load: gunicorn 2 workers x 4 threads, real skill; {common.machine_note()}")
+    print(common.line())
+    print(f"  genuine alone:        {len(quiet)} requests, answers {sorted(map(str, quiet_status))}, "
+          f"p50 {ms(quiet, 50):.1f} ms, "
+          f"p99 {ms(quiet, 99):.1f} ms, max {max(quiet) * 1000:.1f} ms")
+    print(f"  genuine under attack: {len(loud)} requests, answers {sorted(map(str, loud_status))}, "
+          f"p50 {ms(loud, 50):.1f} ms, "
+          f"p99 {ms(loud, 99):.1f} ms, max {max(loud) * 1000:.1f} ms")
+    print(f"  attack: {args.attackers} connections, {sent[0]} crafted 128 KiB requests "
+          f"({sent[0] / elapsed:.0f}/s while measured), answers {sorted(map(str, refused))}")
+    ok = max(loud) < 8.0 and loud_status == {200}
+    print(f"  every genuine request answered well within Alexa's 8 s: {common.verdict(ok)}")
+    print(common.line("="))
+    print(json.dumps({"bench": "refusal-http", "quiet_p50_ms": round(ms(quiet, 50), 1),
+                      "attack_p50_ms": round(ms(loud, 50), 1), "attack_p99_ms": round(ms(loud, 99), 1),
+                      "attack_max_ms": round(max(loud) * 1000, 1), "attack_requests": sent[0], "met": ok}))
+    return 0 if ok else 1
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--passes", type=int, default=20)
     ap.add_argument("--max-seconds", type=float, default=120)
+    ap.add_argument("--http", action="store_true", help="gunicorn on loopback, genuine requests under attack")
+    ap.add_argument("--attackers", type=int, default=24)
+    ap.add_argument("--http-seconds", type=float, default=8.0, help="seconds of genuine requests per phase")
     args = ap.parse_args(argv)
+    if args.http:
+        return http_main(args)
     logging.getLogger("gesprekscoach").setLevel(logging.CRITICAL)
 
     from skill import envelopes

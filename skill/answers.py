@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from skill import memory
 from skill.checklist import load_checklist
 from skill.content import Principle
 from skill.ssml import Speech
@@ -15,11 +16,13 @@ from skill.turn import Turn
 
 
 def tip(turn: Turn, index: Optional[int] = None, intro: Optional[Speech] = None):
-    """A tip the user has not heard yet in this session (or the one at index, for Previous)."""
+    """A tip the user has not heard yet, in this session or (with memory) before (or the one at
+    index, for Previous)."""
     tips = turn.content.tips
     speech = Speech().extend(intro or Speech())
     if index is None:
-        unheard = [t.index for t in tips if t.index not in turn.state.seen]
+        heard = memory.heard_tips(turn)  # in earlier sessions (issue 9)
+        unheard = [t.index for t in tips if t.index not in turn.state.seen and t.index not in heard]
         if not unheard:
             speech.say(turn.line("tips_all_heard"))
             turn.state.seen = []

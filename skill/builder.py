@@ -23,21 +23,23 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.practice.scenarios import load_practice
     from skill.prompts import load_prompts
     from skill.routing import IndexedSkillBuilder
+    from skill.store import make_adapter
 
     config = config or SkillConfig()
     content = load_content(config.content_path)
     prompts = load_prompts(config.prompts_path)
     load_practice(content)  # the practice scenarios and reply markers, validated at start-up
 
-    sb = IndexedSkillBuilder()
+    adapter = make_adapter(config)  # None without a store; boto3 is imported only for DynamoDB
+    sb = IndexedSkillBuilder(persistence_adapter=adapter)
     sb.skill_id = config.skill_id
     for handler_class in HANDLERS:
         sb.add_request_handler(handler_class())
     for handler_class in EXCEPTION_HANDLERS:
         sb.add_exception_handler(handler_class(content, prompts, config.rng))
-    for interceptor in request_interceptors(content, prompts, config):
+    for interceptor in request_interceptors(content, prompts, config, adapter):
         sb.add_global_request_interceptor(interceptor)
-    for interceptor in response_interceptors():
+    for interceptor in response_interceptors(adapter):
         sb.add_global_response_interceptor(interceptor)
     return sb
 

@@ -15,14 +15,35 @@ class SkillConfig:
     skill_id: when set, requests for another skill are refused by ask-sdk-core.
     rng: source of randomness for tip order and the first prompt variant; tests inject a seeded one.
     content_path / prompts_path: override the packaged data files (tests use broken copies).
+    store: where a person's profile is kept between sessions: None or "none" (no memory),
+      "sqlite[:PATH]", "dynamodb:TABLE" (see skill.store). Environment: GESPREKSCOACH_STORE.
+    store_timeout: seconds one store call may take (GESPREKSCOACH_STORE_TIMEOUT, default 1).
+    aws_region / dynamodb_endpoint: for the DynamoDB store (AWS_REGION or AWS_DEFAULT_REGION, else
+      eu-west-1; GESPREKSCOACH_DYNAMODB_ENDPOINT for DynamoDB Local or a test server).
     """
 
     skill_id: Optional[str] = None
     rng: random.Random = field(default_factory=random.Random)
     content_path: Optional[str] = None
     prompts_path: Optional[str] = None
+    store: Optional[str] = None
+    store_timeout: float = 1.0
+    aws_region: Optional[str] = None
+    dynamodb_endpoint: Optional[str] = None
 
     @classmethod
-    def from_env(cls, environ=None) -> "SkillConfig":
+    def from_env(cls, environ=None, *, default_store: Optional[str] = None) -> "SkillConfig":
+        """default_store: the store when GESPREKSCOACH_STORE is not set (the webservice: "sqlite")."""
+        from skill.store import parse_store
+
         env = os.environ if environ is None else environ
-        return cls(skill_id=env.get("GESPREKSCOACH_SKILL_ID") or None)
+        store = env.get("GESPREKSCOACH_STORE") or default_store
+        try:
+            timeout = float(env.get("GESPREKSCOACH_STORE_TIMEOUT") or 1.0)
+        except ValueError:
+            timeout = 1.0
+        return cls(skill_id=env.get("GESPREKSCOACH_SKILL_ID") or None,
+                   store=str(parse_store(store, env)) if store else None,
+                   store_timeout=timeout if 0 < timeout <= 5 else 1.0,
+                   aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+                   dynamodb_endpoint=env.get("GESPREKSCOACH_DYNAMODB_ENDPOINT") or None)

@@ -12,9 +12,9 @@ from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from skill import datafiles
 from skill.errors import DataError
+from skill.ssml import Pause
 
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
-_PAUSES = {"short", "medium", "long"}
 
 
 class ContentError(DataError):
@@ -24,7 +24,7 @@ class ContentError(DataError):
 class Advice(NamedTuple):
     text: str
     examples: Tuple[str, ...]
-    pause: str = "short"  # the pause after it: "long" where the advice itself asks for room
+    pause: Pause = Pause.SHORT  # the pause after it: long where the advice itself asks for room
 
 
 class Principle(NamedTuple):
@@ -162,9 +162,10 @@ def parse_content(data: Any, origin: str = "content") -> Content:
             awhere = f"{where}.advice[{a}]"
             if not isinstance(entry, dict):
                 raise ContentError(f"{awhere}: must be an object with text (and examples)")
-            pause = entry.get("pause", "short")
-            if pause not in _PAUSES:
-                raise ContentError(f"{awhere}.pause: must be one of {', '.join(sorted(_PAUSES))}")
+            try:
+                pause = Pause(entry.get("pause", Pause.SHORT))
+            except ValueError:
+                raise ContentError(f"{awhere}.pause: must be one of {', '.join(sorted(Pause))}") from None
             advice.append(Advice(_text(entry, "text", awhere), _texts(entry, "examples", awhere, required=False),
                                  pause))
         synonyms = _texts(item, "synonyms", where)

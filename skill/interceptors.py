@@ -4,6 +4,8 @@
 - LogRequestInterceptor (request): one debug line with the request type and intent (no user data).
 - SaveStateInterceptor (response): writes the state back into the session attributes and keeps
   the answer for Repeat.
+- MemoryLoadInterceptor / MemorySaveInterceptor: the person's profile across sessions (skill.memory),
+  only when a store is configured.
 """
 
 from __future__ import annotations
@@ -78,9 +80,66 @@ class SaveStateInterceptor(AbstractResponseInterceptor):
         save_state(handler_input, turn.state.to_attributes())
 
 
-def request_interceptors(content, prompts, config):
-    return [LogRequestInterceptor(), TurnInterceptor(content, prompts, config.rng)]
+class MemoryLoadInterceptor(AbstractRequestInterceptor):
+    """After the Turn is made: this turn's Memory (profile read once per session)."""
+
+    def __init__(self, adapter):
+        self.adapter = adapter
+
+    def process(self, handler_input):
+        from skill import memory
+
+        if handler_input.request_envelope.session is None:  # skill events: no visit, no profile
+            return
+        turn = handler_input.attributes_manager.request_attributes[TURN_KEY]
+        mem = memory.load(handler_input, self.adapter, turn)
+        attributes = handler_input.attributes_manager.request_attributes
+        attributes[memory.STATUS_KEY] = memory.DOWN if mem is None else memory.ON
+        if mem is not None:
+            attributes[memory.MEMORY_KEY] = mem
 
 
-def response_interceptors():
-    return [SaveStateInterceptor()]
+class MemorySaveInterceptor(AbstractResponseInterceptor):
+    """After SaveStateInterceptor: save what changed, carry the profile in the session, and speak
+    at the person's pace."""
+
+    def process(self, handler_input, response):
+        from skill import memory
+        from skill.ssml import with_pace
+
+        attributes = handler_input.attributes_manager.request_attributes
+        mem = attributes.get(memory.MEMORY_KEY)
+        turn = attributes.get(TURN_KEY)
+        if mem is None or turn is None:
+            return
+        session_ends = response is None or response.should_end_session is not False
+        if not mem.forgotten:
+            mem.observe(turn)
+            if mem.wants_save(session_ends):
+                mem.save()
+        if response is None:
+            return
+        pace = memory.pace(handler_input)
+        speech = response.output_speech
+        if pace != "normal" and getattr(speech, "ssml", None):
+            speech.ssml = with_pace(speech.ssml, pace)
+            prompt = getattr(response.reprompt, "output_speech", None)
+            if getattr(prompt, "ssml", None):
+                prompt.ssml = with_pace(prompt.ssml, pace)
+        if response.should_end_session is False and not mem.forgotten and \
+                handler_input.request_envelope.session is not None:
+            handler_input.attributes_manager.session_attributes[memory.SESSION_KEY] = mem.session_copy()
+
+
+def request_interceptors(content, prompts, config, adapter=None):
+    out = [LogRequestInterceptor(), TurnInterceptor(content, prompts, config.rng)]
+    if adapter is not None:
+        out.append(MemoryLoadInterceptor(adapter))
+    return out
+
+
+def response_interceptors(adapter=None):
+    out = [SaveStateInterceptor()]
+    if adapter is not None:
+        out.append(MemorySaveInterceptor())
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_runtime.dispatch_components.request_components import GenericRequestMapper
 
 from skill.turn import Turn
@@ -36,9 +36,9 @@ class IndexedRequestMapper(GenericRequestMapper):
         return None
 
 
-class IndexedSkillBuilder(SkillBuilder):
-    """ask-sdk-core's SkillBuilder, with the indexed request mapper in place of the generic one
-    (for create() and lambda_handler() alike)."""
+class IndexedSkillBuilder(CustomSkillBuilder):
+    """ask-sdk-core's CustomSkillBuilder (it takes the persistence adapter), with the indexed request mapper
+    in place of the generic one (for create() and lambda_handler() alike)."""
 
     @property
     def skill_configuration(self):

@@ -13,12 +13,23 @@ Prompt strings (skill/locale/*/prompts.json) may hold two small markers:
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from functools import lru_cache
 from typing import List, Tuple
 
 RATE = "95%"            # the whole answer: calm, slightly slower than Alexa's default
 QUOTE_RATE = "90%"      # example phrases: slower still, so they can be repeated
-PAUSES = {"short": 350, "medium": 600, "long": 1000}
+
+
+class Pause(StrEnum):
+    """How long a pause is; the values are what content and handlers write ("short", ...)."""
+
+    SHORT = "short"
+    MEDIUM = "medium"
+    LONG = "long"
+
+
+PAUSES = {Pause.SHORT: 350, Pause.MEDIUM: 600, Pause.LONG: 1000}  # milliseconds
 MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
 
@@ -52,7 +63,7 @@ class Speech:
                 self._parts.append((kind, value))
         return self
 
-    def pause(self, length: str = "medium") -> "Speech":
+    def pause(self, length: Pause | str = Pause.MEDIUM) -> "Speech":
         ms = PAUSES[length]
         if self._parts and self._parts[-1][0] == "pause":  # two pauses in a row: keep the longer
             ms = max(ms, int(self._parts.pop()[1]))
@@ -182,3 +193,100 @@ def validate(ssml: str) -> List[str]:
             if rate.endswith("%") and (not rate[:-1].isdigit() or int(rate[:-1]) < 20):
                 problems.append(f"prosody rate {rate!r} is not a percentage of at least 20%")
     return problems
+
+
+# Named prosody rates and break strengths, as fractions of the default rate and milliseconds.
+_NAMED_RATES = {"x-slow": 0.5, "slow": 0.75, "medium": 1.0, "fast": 1.25, "x-fast": 1.5}
+_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 250, "medium": 400, "strong": 750, "x-strong": 1200}
+MAX_PIECE_PAUSE_MS = 10000
+
+
+def _rate(value: str, current: float) -> float:
+    value = (value or "").strip()
+    if value in _NAMED_RATES:
+        return _NAMED_RATES[value]
+    if value.endswith("%") and value[:-1].isdigit():
+        return max(0.2, min(4.0, int(value[:-1]) / 100))  # Alexa: a percentage of the default rate
+    return current
+
+
+def _break_ms(element) -> int:
+    match = _BREAK_TIME.match(element.attrib.get("time", ""))
+    if match:
+        ms = int(match.group(1)) * (1000 if match.group(2) == "s" else 1)
+    else:
+        ms = _STRENGTH_MS.get(element.attrib.get("strength", "medium"), 400)
+    return min(ms, MAX_PIECE_PAUSE_MS)
+
+
+def speech_pieces(ssml: str) -> List[dict]:
+    """SSML as pieces a speech synthesizer without SSML can speak one after the other (the browser
+    page's speechSynthesis): ``{"text", "rate", "pause_ms"}``, where rate is a fraction of the default
+    speaking rate (from <prosody rate>) and pause_ms the silence after the piece (from <break>).
+    A pause before the first words is kept as a piece without text. Digits read out one by one
+    (<say-as interpret-as="digits">) come spaced; other tags keep their words."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError:
+        words = " ".join(re.sub(r"<[^>]+>", " ", ssml).split())
+        return [{"text": words, "rate": 1.0, "pause_ms": 0}] if words else []
+    pieces: List[dict] = []
+    words: List[str] = []
+    state = {"rate": 1.0}
+
+    def flush(pause: int = 0) -> None:
+        text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(" ".join(words).split()))
+        words.clear()
+        if text:
+            pieces.append({"text": text, "rate": state["rate"], "pause_ms": pause})
+        elif pause:
+            if pieces:
+                pieces[-1]["pause_ms"] = min(MAX_PIECE_PAUSE_MS, pieces[-1]["pause_ms"] + pause)
+            else:
+                pieces.append({"text": "", "rate": state["rate"], "pause_ms": pause})
+
+    def walk(element) -> None:
+        tag = element.tag
+        if tag == "break":
+            flush(_break_ms(element))
+            return
+        outer = state["rate"]
+        if tag == "prosody" and "rate" in element.attrib:
+            new = _rate(element.attrib["rate"], outer)
+            if new != outer:
+                flush()
+                state["rate"] = new
+        if tag == "say-as" and element.attrib.get("interpret-as") in ("digits", "telephone"):
+            words.append(" ".join(ch for ch in "".join(element.itertext()) if ch.isdigit()))
+        else:
+            if element.text:
+                words.append(element.text)
+            for child in element:
+                walk(child)
+                if child.tail:
+                    words.append(child.tail)
+        if state["rate"] != outer:
+            flush()
+            state["rate"] = outer
+
+    walk(root)
+    flush()
+    return pieces
+
+
+# Speaking rate per person (issue 9): (whole answer, example phrases) for each pace. Alexa accepts
+# prosody rates from 20%; these stay within what sounds natural.
+PACE_RATES = {"slower": ("80%", "75%"), "normal": (RATE, QUOTE_RATE), "faster": ("110%", "105%")}
+_OPEN = f'<speak><prosody rate="{RATE}">'
+_QUOTE = f'<prosody rate="{QUOTE_RATE}">'
+
+
+def with_pace(ssml: str, pace: str) -> str:
+    """SSML made by Speech.ssml() (or an earlier answer replayed) at a person's pace."""
+    if pace not in PACE_RATES or pace == "normal" or not ssml.startswith(_OPEN):
+        return ssml
+    rate, quote = PACE_RATES[pace]
+    body = ssml[len(_OPEN):].replace(_QUOTE, f'<prosody rate="{quote}">')
+    return f'<speak><prosody rate="{rate}">' + body

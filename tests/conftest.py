@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 
 import pytest
+
+# The webservice keeps each person's profile in SQLite under the user's data directory by default
+# (issue 9): tests and the servers they start put it in a throw-away folder instead.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gesprekscoach-test-data-")
 
 from skill.builder import build_skill
 from skill.config import SkillConfig

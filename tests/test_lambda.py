@@ -111,10 +111,11 @@ def test_without_a_skill_id_any_skill_id_is_served(monkeypatch):
     assert out["response"]["outputSpeech"]["ssml"].startswith("<speak>")
 
 
-def test_requirements_list_only_the_core_sdk_pinned_as_in_pyproject():
+def test_requirements_list_the_core_sdk_and_the_dynamodb_adapter_pinned_as_in_pyproject():
     lines = [ln.strip() for ln in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
              if ln.strip() and not ln.startswith("#")]
-    assert sorted(ln.split("==")[0] for ln in lines) == ["ask-sdk-core", "ask-sdk-model"]
+    assert sorted(ln.split("==")[0] for ln in lines) == ["ask-sdk-core", "ask-sdk-dynamodb-persistence-adapter",
+                                                      "ask-sdk-model"]
     pyproject = (REPO / "pyproject.toml").read_text()
     for line in lines:  # exact pins, the same in both places (the serializer mirrors these versions)
         assert "==" in line and f'"{line}"' in pyproject

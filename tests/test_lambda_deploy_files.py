@@ -15,9 +15,29 @@ def test_ask_resources_points_at_the_lambda_folder_and_its_handler():
     assert (REPO / profile["skillMetadata"]["src"] / "skill.json").is_file()
     assert profile["code"]["default"]["src"] == "./lambda"  # the ASK CLI convention; hooks/build.sh zips it
     infra = profile["skillInfrastructure"]
-    assert infra["type"] == "@ask-cli/lambda-deployer"
+    assert infra["type"] == "@ask-cli/cfn-deployer"  # it also makes the profiles table (issue 9)
     assert infra["userConfig"]["handler"] == "lambda_function.lambda_handler"
     assert re.fullmatch(r"python3\.\d+", infra["userConfig"]["runtime"])
+    assert (REPO / infra["userConfig"]["templatePath"]).is_file()
+
+
+def _profiles_table(text):
+    table = text[text.index("ProfilesTable:\n"):]
+    table = table[:table.index("\n\n")]
+    assert "Type: AWS::DynamoDB::Table" in table and "BillingMode: PAY_PER_REQUEST" in table
+    assert "AttributeName: id" in table and "KeyType: HASH" in table  # the adapter's partition key
+    assert "AttributeName: expires" in table  # TTL: records nobody used expire
+    assert 'GESPREKSCOACH_STORE: !Sub "dynamodb:${ProfilesTable}"' in text
+    assert "dynamodb:GetItem, dynamodb:PutItem, dynamodb:DeleteItem" in text
+
+
+def test_both_deploy_templates_make_the_profiles_table_and_point_the_skill_at_it():
+    config = json.loads((REPO / "ask-resources.json").read_text())
+    stack = REPO / config["profiles"]["default"]["skillInfrastructure"]["userConfig"]["templatePath"]
+    _profiles_table((REPO / "template.yaml").read_text())
+    text = stack.read_text()
+    _profiles_table(text)
+    assert "SkillEndpoint:" in text and "EventSourceToken: !Ref SkillId" in text
 
 
 def test_sam_template_has_an_alexa_trigger_restricted_to_the_skill_id():

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from skill.builder import build_skill
 from skill.config import SkillConfig
 from skill.response_check import problems
+from skill.web.page import PageSettings
 from tests import fuzzing
 from tests.web_fixtures import NOW, make_app, signed_headers, stamp
 
@@ -95,3 +96,61 @@ def test_random_fuzz_seeds_through_the_app():
         env = fuzzing.envelope(draw, timestamp=stamp(NOW))
         body = fuzzing.to_body(env)
         check(env, body, post(DEV_APP, body))
+
+
+# ------------------------------------------------------------------ the browser page's endpoint
+
+PAGE_APP = make_app(skill=SKILL, dev=True, page=PageSettings(rate_burst=10**9))[0]
+PHRASES = ["", "help", "stop", "start de quiz", "a", "b", "waar", "niet waar", "volgende", "vorige", "herhaal",
+           "geef me een tip", "wat is lichaamstaal", "de checklist stap voor stap", "ja", "nee",
+           "vraag empathisch gesprek om een tip", "open empathisch gesprek", "ik wil niet meer leven",
+           "alexa, stop", "blabla", "weet ik niet", "sla over", "opnieuw beginnen"]
+
+
+def check_turn(body: bytes, resp) -> None:
+    status = resp.status_code
+    assert status < 500, f"{status} for body {body[:500]!r}: {resp.data[:300]!r}"
+    assert resp.mimetype == "application/json", (status, resp.mimetype)
+    payload = json.loads(resp.data)
+    if status == 200:
+        assert set(payload) == {"understood", "text", "speech", "card", "ended"}, payload
+        assert isinstance(payload["understood"], str) and payload["understood"]
+        assert isinstance(payload["ended"], bool) and isinstance(payload["text"], str)
+        for piece in payload["speech"]:
+            assert isinstance(piece["text"], str) and 0.2 <= piece["rate"] <= 4.0
+            assert isinstance(piece["pause_ms"], int) and 0 <= piece["pause_ms"] <= 10000
+        assert payload["card"] is None or isinstance(payload["card"]["title"], str)
+    else:
+        assert 400 <= status < 500 and isinstance(payload.get("error"), str) and len(resp.data) < 1024
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                           max_leaves=10)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.one_of(
+    st.builds(lambda t: json.dumps({"text": t}).encode(), st.text(max_size=400)),
+    st.builds(lambda t: json.dumps({"text": t}, ensure_ascii=False).encode(), st.sampled_from(PHRASES)),
+    st.builds(lambda v: json.dumps(v).encode(), json_values),
+    st.builds(lambda v: json.dumps({"text": v}).encode(), json_values),
+    st.binary(max_size=300),
+    st.sampled_from([b"", b"{", b"\xff\xfe", b"NaN", b'{"text": "' + b"a" * 5000 + b'"}']),
+), content_type=st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain", ""]))
+def test_page_endpoint_never_fails(body, content_type):
+    client = PAGE_APP.test_client()
+    resp = client.post("/api/turn", data=body, headers={"Content-Type": content_type} if content_type else {})
+    check_turn(body, resp)
+    if not content_type.startswith("application/json"):
+        assert resp.status_code == 415
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(turns=st.lists(st.one_of(st.sampled_from(PHRASES), st.text(max_size=60)), min_size=1, max_size=12))
+def test_page_conversations_never_fail(turns):
+    """A browser's conversation (cookies kept): real phrases and random text in any order."""
+    client = PAGE_APP.test_client()
+    for text in turns:
+        body = json.dumps({"text": text}).encode()
+        check_turn(body, client.post("/api/turn", data=body, headers={"Content-Type": "application/json"}))

@@ -285,3 +285,36 @@ def test_a_broken_serializer_is_caught(name, envelopes, responses, monkeypatch):
         assert request_differences(broken, envelopes, first_only=True), name
     else:
         assert response_differences(broken, responses, first_only=True), name
+
+
+# ------------------------------------------------------------------------------------------------
+# the code compiled ahead (skill/serializer_code.py)
+
+def test_the_code_compiled_ahead_is_what_the_serializer_generates_now():
+    """Stale entries (another ask-sdk-model, a changed generator) would never be used: regenerate
+    with `python -m tests.serializer_corpus --write-code`. The cold start path (a LaunchRequest and
+    our answer) must be covered completely."""
+    from skill.serializer_code import CODE
+    from skill import envelopes as E
+
+    now = set(corpus.generated_sources(corpus.precompiled_envelopes()))
+    assert set(CODE) <= now, "skill/serializer_code.py is stale: python -m tests.serializer_corpus --write-code"
+    assert set(corpus.generated_sources([E.launch()])) <= set(CODE)
+
+
+def test_the_code_compiled_ahead_gives_the_same_results(monkeypatch, envelopes, responses):
+    from skill.serializer_code import CODE
+
+    monkeypatch.setattr(fast, "_PRECOMPILED", CODE)
+    used = []
+    monkeypatch.setattr(fast, "FunctionType", lambda code, env: _function_type(code, env, used, CODE))
+    assert request_differences(FastSerializer(), envelopes[:400]) == []
+    assert response_differences(FastSerializer(), responses[:300]) == []
+    assert sum(used) >= 30
+
+
+def _function_type(code, env, used, precompiled):
+    from types import FunctionType
+
+    used.append(code in precompiled.values())
+    return FunctionType(code, env)

@@ -99,3 +99,31 @@ def test_a_prompt_file_that_is_not_json(tmp_path):
     path.write_text("{", encoding="utf-8")
     with pytest.raises(PromptError, match="p.json: not valid JSON"):
         load_prompts(str(path))
+
+
+# ---------------------------------------------------------------- SSML as pieces for the browser page
+
+def test_speech_pieces_map_breaks_to_pauses_and_prosody_to_rates():
+    from skill.ssml import PAUSES, speech, speech_pieces
+
+    ssml = speech("Een tip.").pause("long").quote("Wat houdt je bezig?").say("Bel [[cijfers:0800-0113]].").ssml()
+    assert speech_pieces(ssml) == [
+        {"text": "Een tip.", "rate": 0.95, "pause_ms": PAUSES["long"] + PAUSES["short"]},
+        {"text": "Wat houdt je bezig?", "rate": 0.9, "pause_ms": PAUSES["medium"]},
+        {"text": "Bel 0 8 0 0 0 1 1 3.", "rate": 0.95, "pause_ms": 0},
+    ]
+
+
+def test_speech_pieces_of_hand_written_ssml():
+    from skill.ssml import speech_pieces
+
+    assert speech_pieces('<speak><break time="2s"/>Hoi <prosody rate="slow">rustig</prosody> '
+                         '<break strength="strong"/><emphasis>klaar</emphasis></speak>') == [
+        {"text": "", "rate": 1.0, "pause_ms": 2000},
+        {"text": "Hoi", "rate": 1.0, "pause_ms": 0},
+        {"text": "rustig", "rate": 0.75, "pause_ms": 750},
+        {"text": "klaar", "rate": 1.0, "pause_ms": 0},
+    ]
+    assert speech_pieces('<speak>a<break time="60s"/>b</speak>')[0]["pause_ms"] == 10000  # capped
+    assert speech_pieces("<speak></speak>") == []
+    assert speech_pieces("not <ssml") == [{"text": "not <ssml", "rate": 1.0, "pause_ms": 0}]

@@ -68,3 +68,15 @@ def test_the_bytecode_decision_is_an_enum(tmp_path):
     plan = package_lambda.plan_runtime(_plan(), tmp_path)
     assert plan.bytecode is package_lambda.Bytecode.RUNTIME_FOLLOWED and plan.changed == ("template.yaml",)
     assert plan.runtime == here and (tmp_path / "template.yaml").read_text() == f"      Runtime: python{here}\n"
+
+
+def test_pauses_are_an_enum():
+    from skill.content import load_content
+    from skill.ssml import PAUSES, Pause, Speech
+
+    pauses = {advice.pause for principle in load_content().principles for advice in principle.advice}
+    assert pauses and all(isinstance(p, Pause) for p in pauses)
+    assert set(PAUSES) == set(Pause)
+    # content and handlers may still write the plain word: the same pause
+    assert Speech().say("a").pause("long").ssml() == Speech().say("a").pause(Pause.LONG).ssml()
+    assert f'<break time="{PAUSES[Pause.LONG]}ms"/>' in Speech().say("a").pause(Pause.LONG).ssml()

@@ -225,12 +225,16 @@ def test_refused_chain_is_remembered_for_a_while():
 
 
 def test_chain_download_failure_is_a_400_and_remembered():
-    app, fetcher, _, stub = make_app(chains={})  # the fake fetcher raises OSError for every URL
+    app, fetcher, clock, stub = make_app(chains={})  # the fake fetcher raises OSError for every URL
     client = app.test_client()
     for _ in range(50):
         body = body_of(_launch())
         _assert_refused(_post(client, body, signed_headers(body)), stub, "cert_fetch_failed")
     assert fetcher.calls == [CERT_URL]  # 50 requests for a URL that fails: one download
+    clock.advance(seconds=11)  # a failed download is forgotten sooner than an invalid chain
+    body = body_of(_launch(timestamp=stamp(clock.now)))
+    _assert_refused(_post(client, body, signed_headers(body)), stub, "cert_fetch_failed")
+    assert fetcher.calls == [CERT_URL, CERT_URL]
 
 
 def test_chain_without_the_intermediate_is_refused():

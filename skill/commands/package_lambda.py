@@ -22,6 +22,7 @@ import argparse
 import ast
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -305,6 +306,9 @@ def stage(build_dir: Path, root: Path) -> Path:
     return build_dir
 
 
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
+
+
 def install_deps(requirements: Path, target: Path, python_version: str, platform: str) -> None:
     if target.exists():
         shutil.rmtree(target)
@@ -315,6 +319,12 @@ def install_deps(requirements: Path, target: Path, python_version: str, platform
     if proc.returncode != 0:
         raise PackagingError(f"pip could not install the Lambda dependencies:\n{proc.stderr[-2000:]}")
     shutil.rmtree(target / "bin", ignore_errors=True)
+    # boto3 and its own dependencies (pulled in by the DynamoDB store's adapter) are part of every AWS
+    # Lambda Python runtime: leaving them out keeps the zip small (botocore alone is ~13 MiB zipped).
+    for name in RUNTIME_PROVIDED:
+        shutil.rmtree(target / name, ignore_errors=True)
+        for info in target.glob(f"{name}-*.dist-info"):
+            shutil.rmtree(info, ignore_errors=True)
 
 
 def write_zip(output: Path, *dirs: Path) -> int:
@@ -507,7 +517,10 @@ def run(args: argparse.Namespace) -> int:
         size = output.stat().st_size
         print(f"Wrote {output}: {_size(size)} ({size} bytes, {count} files"
               f"{', without dependencies' if args.no_deps else ''})")
-        if not args.no_check and not args.no_deps:
+        machine = platform.machine()
+        if not args.no_check and not args.no_deps and not args.platform.endswith(machine):
+            print(f"Zip not run here: its dependencies are for {args.platform}, this machine is {machine}")
+        elif not args.no_check and not args.no_deps:
             python = plan.python or find_python(plan.runtime) or sys.executable
             result = prove_zip(output, python)
             print(f"Zip proven: unpacked alone and run by {python} -I -S (Python {result['python']}), it "

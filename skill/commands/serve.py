@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 
-HELP = "Serve the skill as a webservice (POST /alexa, GET /health); put HTTPS in front for production."
+HELP = ("Serve the skill as a webservice (POST /alexa, GET /health, the browser page on GET /); put HTTPS "
+        "in front for production.")
 
 
 def _env_number(name: str, default, kind=int):
@@ -38,6 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="DEBUG, INFO (default), WARNING, ERROR (env GESPREKSCOACH_LOG_LEVEL)")
     parser.add_argument("--max-body-bytes", type=int, default=None,
                         help="larger requests get 413 (default 131072; env GESPREKSCOACH_MAX_BODY_BYTES)")
+    parser.add_argument("--no-web", action="store_true",
+                        help="do not serve the browser page (GET /, POST /api/turn); only /alexa and "
+                             "/health (env GESPREKSCOACH_NO_WEB=1)")
+    parser.add_argument("--store", default=None, metavar="STORE",
+                        help="where each person's progress is kept: sqlite (default, in the user's data "
+                             "directory), sqlite:PATH, dynamodb:TABLE or none (env GESPREKSCOACH_STORE)")
     parser.add_argument("--trust-roots", default=None, metavar="PEM",
                         help="CA bundle to validate Alexa's certificate chain against "
                              "(default: the system's; env GESPREKSCOACH_TRUST_ROOTS)")
@@ -71,7 +78,17 @@ def run(args: argparse.Namespace) -> int:
         settings.max_body_bytes = args.max_body_bytes
     if args.trust_roots:
         settings.trust_roots_path = args.trust_roots
-    config = SkillConfig.from_env()
+    if args.no_web:
+        settings.web_page = False
+    config = SkillConfig.from_env(default_store="sqlite")
+    if args.store:
+        from skill.store import StoreConfigError, parse_store
+
+        try:
+            config.store = str(parse_store(args.store))
+        except StoreConfigError as exc:
+            print(f"gesprekscoach serve: --store: {exc}", file=sys.stderr)
+            return 2
     if args.skill_id:
         config.skill_id = args.skill_id
 
@@ -83,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(config, settings)
     server = BoundedWSGIServer(args.host, args.port, app, workers=args.workers, max_pending=args.max_pending,
                                request_timeout=args.request_timeout)
-    print(f"Gesprekscoach listening on http://{args.host}:{server.port} (POST /alexa, GET /health)"
+    served = "POST /alexa, GET /health" + (", the page on GET /" if settings.web_page else "")
+    print(f"Gesprekscoach listening on http://{args.host}:{server.port} ({served})"
           f"{'  [DEV: signature check OFF]' if settings.dev else ''}", flush=True)
     print(f"  {server.workers} workers, {server.max_pending} waiting at most, {args.request_timeout:g} s per "
           "connection. In production: gunicorn behind an HTTPS proxy (docs/deploy.md).", flush=True)

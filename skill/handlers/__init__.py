@@ -9,6 +9,8 @@ from skill.handlers.checklist import (ChecklistHandler, StepDoneHandler, StepHel
                                       YesChecklistHandler)
 from skill.handlers.content import ExamplesHandler, ListHandler, PrincipleHandler, TipHandler
 from skill.handlers.errors import CatchAllExceptionHandler
+from skill.handlers.memory import (ForgetMeHandler, NoForgetHandler, PaceHandler, ProgressHandler,
+                                   SkillDisabledHandler, YesForgetHandler, YesResumeHandler)
 from skill.handlers.navigation import (NextHandler, NoHandler, PreviousHandler, RepeatHandler,
                                        StartOverHandler, YesExamplesHandler, YesHandler,
                                        YesNextHandler, YesTipHandler)
@@ -59,6 +61,13 @@ HANDLERS = [
     PrincipleHandler,
     ExamplesHandler,
     ListHandler,
+    # memory across sessions (issue 9)
+    ProgressHandler,
+    PaceHandler,
+    ForgetMeHandler,
+    YesForgetHandler,
+    NoForgetHandler,
+    YesResumeHandler,
     YesTipHandler,
     YesExamplesHandler,
     YesNextHandler,
@@ -73,6 +82,7 @@ HANDLERS = [
     NavigateHomeHandler,
     FallbackHandler,
     SessionEndedHandler,
+    SkillDisabledHandler,
     UnhandledHandler,
 ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from skill import memory
 from skill.handlers.base import IntentHandler
 from skill.quiz import Answer, judge, load_bank, new_round, read_section
 from skill.quiz.bank import OPEN, PHRASE, TRUTH
@@ -95,10 +96,14 @@ def _names(turn, ids: List[str]) -> str:
 def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = None, again: bool = False):
     """A new round; focus: principle ids to ask about first."""
     bank = load_bank(turn.content)
-    game, on_focus = new_round(bank, turn.rng, focus or ())
+    favoured = memory.favoured(turn) if focus is None and not again else []  # weak principles (issue 9)
+    game, on_focus = new_round(bank, turn.rng, focus or favoured, focus_limit=len(favoured) or None)
     count = str(game.total)
     speech = Speech().extend(intro or Speech())
-    if again:
+    if favoured:
+        speech.say(turn.line("quiz_intro", count=count)).say(turn.line("memory_quiz_favour",
+                                                                       names=_names(turn, favoured)))
+    elif again:
         speech.say(turn.line("quiz_intro_again", count=count) if focus else turn.line("quiz_intro_more", count=count))
     elif focus and len(focus) == 1:
         name = turn.content.get(focus[0]).name
@@ -164,6 +169,7 @@ def _feedback(turn, bank, game: Round, result: int) -> Speech:
 def settle(turn, bank, game: Round, result: int):
     """Give feedback on the current question, then the next question or the end of the round."""
     speech = _feedback(turn, bank, game, result)
+    memory.note_answer(turn, game.current(bank).principle, result == RIGHT, game.is_last)
     game.record(result, bank, turn.rng)
     if game.finished:
         return _finish(turn, bank, game, speech)

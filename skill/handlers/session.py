@@ -22,7 +22,9 @@ class LaunchHandler(RequestTypeHandler):
     REQUEST_TYPE = "LaunchRequest"
 
     def respond(self, turn):
-        return welcome(turn)
+        from skill.handlers.memory import welcome_back
+
+        return welcome_back(turn) or welcome(turn)
 
 
 class NavigateHomeHandler(IntentHandler):

@@ -90,8 +90,9 @@ def ended_section(look_at: Sequence[str]) -> dict:
 # a new round -----------------------------------------------------------------------------------
 
 
-def new_round(bank: Bank, rng, focus: Sequence[str] = ()) -> Tuple[Round, int]:
-    """A round of bank.round_size questions; with focus, questions on those principles first.
+def new_round(bank: Bank, rng, focus: Sequence[str] = (), focus_limit: Optional[int] = None) -> Tuple[Round, int]:
+    """A round of bank.round_size questions; with focus, questions on those principles first
+    (at most focus_limit of them, when given).
 
     Returns the round and how many of its questions are on the focus principles.
     """
@@ -99,7 +100,8 @@ def new_round(bank: Bank, rng, focus: Sequence[str] = ()) -> Tuple[Round, int]:
     size = bank.round_size
     chosen: List[Question] = []
     if focus:
-        chosen = _varied([q for q in bank.questions if q.principle in focus], rng, size, chosen)
+        chosen = _varied([q for q in bank.questions if q.principle in focus], rng,
+                         size if focus_limit is None else min(size, focus_limit), chosen)
     on_focus = len(chosen)
     chosen += _varied([q for q in bank.questions if q.principle not in focus], rng, size - len(chosen), chosen)
     rng.shuffle(chosen)

@@ -27,7 +27,6 @@ from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge
 
 from skill.config import SkillConfig
 from skill.logsafe import loggable_intent
-from skill.web.legal import legal_blueprint
 from skill.web.sdk_compat import VerificationException, WebserviceSkillHandler
 from skill.web.verifier import (Clock, Fetcher, RequestRejected, build_verifiers, default_trust_roots,
                                 load_pem_bundle)
@@ -59,6 +58,8 @@ class WebSettings:
     fetch_timeout: float = 5.0
     cert_cache_size: int = 16
     log_level: Optional[str] = None
+    web_page: bool = True              # GET / and POST /api/turn (skill.web.page); env GESPREKSCOACH_NO_WEB=1
+    page: Optional[Any] = None         # skill.web.page.PageSettings; None: from the environment
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "WebSettings":
@@ -70,6 +71,7 @@ class WebSettings:
             fetch_timeout=float(env.get("GESPREKSCOACH_CERT_FETCH_TIMEOUT") or 5.0),
             cert_cache_size=int(env.get("GESPREKSCOACH_CERT_CACHE_SIZE") or 16),
             log_level=env.get("GESPREKSCOACH_LOG_LEVEL") or None,
+            web_page=(env.get("GESPREKSCOACH_NO_WEB") or "").strip().lower() not in _TRUE,
         )
 
 
@@ -213,7 +215,7 @@ def _trust_roots(settings: WebSettings):
 def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSettings] = None, *,
                skill: Optional[CustomSkill] = None) -> Flask:
     """The Flask app. With no arguments everything comes from the environment (for gunicorn)."""
-    config = config if config is not None else SkillConfig.from_env()
+    config = config if config is not None else SkillConfig.from_env(default_store="sqlite")  # issue 9
     settings = settings if settings is not None else WebSettings.from_env()
     configure_logging(settings.log_level)
     if skill is None:
@@ -241,7 +243,13 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
     register_request_log(app)
     register_error_handlers(app, settings)
     app.register_blueprint(alexa_blueprint(handler, settings))
+    from skill.web.legal import legal_blueprint  # (here, so ``python -m skill.web.legal`` runs cleanly)
+
     app.register_blueprint(legal_blueprint())
+    if settings.web_page:
+        from skill.web.page import register
+
+        register(app, skill, config.skill_id, settings.page)
     return app
 
 

@@ -59,7 +59,8 @@ SKILL_EVENTS = frozenset({
     "AlexaSkillEvent.SkillAccountLinked",
 })
 MAX_CHAIN_BYTES = 256 * 1024
-NEGATIVE_CACHE_SECONDS = 60  # a URL whose chain could not be fetched or validated is refused this long
+NEGATIVE_CACHE_SECONDS = 60  # a URL whose chain is not valid is refused this long without a new download
+FETCH_FAILURE_SECONDS = 10  # a URL whose download failed (maybe a network blip): a shorter while
 NEGATIVE_CACHE_SIZE = 256
 # Amazon's form of request.timestamp (ISO 8601 in UTC with Z); nothing else reaches the SDK's parser
 TIMESTAMP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z", re.ASCII)
@@ -324,8 +325,8 @@ class SignatureVerifier(AbstractVerifier):
       out. Only a correctly signed request puts a chain here, so unsigned requests cannot evict it.
     * unproven: validated chains no signature has matched yet (at most cache_size; what an unsigned
       request can churn); a correctly signed request promotes its chain to proven.
-    * failed: URLs whose download or validation failed, refused for NEGATIVE_CACHE_SECONDS without
-      a new download (at most NEGATIVE_CACHE_SIZE).
+    * failed: URLs whose chain was not valid, refused for NEGATIVE_CACHE_SECONDS without a new
+      download (FETCH_FAILURE_SECONDS when the download itself failed); at most NEGATIVE_CACHE_SIZE.
     * one download per URL at a time: concurrent requests for a URL being fetched wait for it.
     Thread-safe.
     """
@@ -426,7 +427,10 @@ class SignatureVerifier(AbstractVerifier):
         except RequestRejected as exc:
             flight.error = exc
             with self._lock:
-                self._failed[url] = _Failure(until=now + self._negative_ttl, error=exc)
+                ttl = self._negative_ttl
+                if exc.reason == "cert_fetch_failed":
+                    ttl = min(ttl, timedelta(seconds=FETCH_FAILURE_SECONDS))
+                self._failed[url] = _Failure(until=now + ttl, error=exc)
                 self._failed.move_to_end(url)
                 while len(self._failed) > self._negative_size:
                     self._failed.popitem(last=False)

@@ -1,0 +1,480 @@
+"""Memory across sessions (issue 9) on a real SQLite file: what a person notices, the stored record,
+faults (damaged record, locked database), two devices at once, and deletion."""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from skill import envelopes
+from skill.config import SkillConfig
+from skill.content import load_content
+from skill.profile import Profile
+from skill.quiz.game import RIGHT
+from skill.runtime import dispatch
+from skill.store import StoreConfigError, default_sqlite_path, parse_store, user_key
+from skill.store.sqlite import SqliteAdapter
+from tests.memory_helpers import for_user, person, rows, skill_disabled, store_skill
+from tests.quiz_helpers import BANK, answer, said, text
+
+CONTENT = load_content()
+USER_A = "amzn1.ask.account.PERSON-A"
+USER_B = "amzn1.ask.account.PERSON-B"
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "data" / "profiles.sqlite3")
+
+
+@pytest.fixture
+def skill(db):
+    return store_skill(f"sqlite:{db}")
+
+
+def tempo(value):
+    return [envelopes.slot("tempo", {"slower": "langzamer", "faster": "sneller", "normal": "normaal"}[value],
+                           resolved_id=value, slot_type="TEMPO")]
+
+
+def stored(db):
+    (key, rev, data), = rows(db)
+    return key, rev, json.loads(data)
+
+
+# what a person notices ---------------------------------------------------------------------------
+
+
+def test_first_visit_full_introduction_then_a_short_welcome_back_that_picks_up_the_topic(skill, db):
+    talk = person(skill)
+    first = talk.launch()
+    assert first.speech.startswith(text("welcome")) and not first.ended
+    talk.intent("PrincipleIntent", principe="open_vragen")
+    talk.intent("AMAZON.StopIntent")
+
+    again = talk.launch()
+    name = CONTENT.get("open_vragen").name
+    assert said(again.speech, "memory_welcome_back") and said(again.speech, "memory_last_topic", name=name)
+    assert text("welcome") not in again.speech and len(again.speech) < len(first.speech)
+    assert not again.ended and again.reprompt
+    resumed = talk.intent("AMAZON.YesIntent")
+    assert resumed.speech.startswith(CONTENT.get("open_vragen").title)
+
+
+def test_the_database_file_is_created_on_first_use_only(db):
+    import os
+
+    skill = store_skill(f"sqlite:{db}")
+    assert not os.path.exists(db)
+    visit(skill)
+    assert os.path.exists(db)
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_another_person_is_a_first_visit(skill):
+    visit(skill, USER_A)
+    other = person(skill, USER_B).launch()
+    assert other.speech.startswith(text("welcome"))
+
+
+def _tip_index(speech):
+    found = [t.index for t in CONTENT.tips if t.advice.text in speech and t.principle.title in speech]
+    assert len(found) == 1, speech
+    return found[0]
+
+
+def test_one_shot_tips_never_repeat_across_sessions_until_all_have_come_by(skill):
+    talk = person(skill)
+    heard = []
+    for _ in range(len(CONTENT.tips)):
+        reply = talk.intent("TipIntent")  # a new session each time ("Alexa, vraag ... om een tip")
+        assert reply.ended
+        heard.append(_tip_index(reply.speech))
+    assert sorted(heard) == list(range(len(CONTENT.tips)))
+    after = talk.intent("TipIntent")
+    assert said(after.speech, "tips_all_heard")
+
+
+def test_tips_in_a_session_continue_the_cycle_of_earlier_sessions(skill):
+    talk = person(skill)
+    first = {_tip_index(talk.intent("TipIntent").speech) for _ in range(3)}
+    talk.launch()
+    in_session = {_tip_index(talk.intent("TipIntent").speech) for _ in range(5)}
+    assert not first & in_session
+
+
+def _play_round(talk, right):
+    reply = talk.intent("QuizIntent")
+    asked = []
+    while "quiz" in talk.attributes and "q" in talk.attributes["quiz"]:
+        reply, question = answer(talk, right=right(question_principle(talk)))
+        asked.append(question)
+    return reply, asked
+
+
+def question_principle(talk):
+    section = talk.attributes["quiz"]
+    return BANK.get(section["q"][section["n"]]).principle
+
+
+def test_quiz_history_progress_report_and_a_new_round_that_favours_weak_principles(skill, db):
+    talk = person(skill)
+    talk.launch()
+    weak_one = {}
+
+    def right(principle):  # the first principle asked is answered wrong, everything else right
+        weak_one.setdefault("p", principle)
+        return principle != weak_one["p"]
+
+    _, asked = _play_round(talk, right)
+    talk.intent("AMAZON.StopIntent")
+
+    _, _, record = stored(db)
+    assert record["rounds"] == 1
+    assert sum(v[0] for v in record["quiz"].values()) == len(asked)
+    assert record["quiz"][weak_one["p"]][2].endswith("0")
+
+    talk.launch()
+    progress = talk.intent("ProgressIntent")
+    weak_name = CONTENT.get(weak_one["p"]).name
+    wrong = sum(1 for q in asked if q.principle == weak_one["p"])
+    assert said(progress.speech, "memory_progress_one_round", right=str(len(asked) - wrong),
+                answered=str(len(asked)))
+    assert said(progress.speech, "memory_progress_weak", name=weak_name)
+    assert not progress.ended
+
+    start = talk.intent("AMAZON.YesIntent")  # yes to a new round
+    assert said(start.speech, "memory_quiz_favour", names=weak_name)
+    keys = talk.attributes["quiz"]["q"]
+    assert weak_one["p"] in {BANK.get(k).principle for k in keys}
+
+
+def test_progress_without_any_answers_offers_a_round(skill):
+    talk = person(skill)
+    talk.launch()
+    reply = talk.intent("ProgressIntent")
+    assert said(reply.speech, "memory_progress_none") and not reply.ended
+    assert "Vraag 1 van" in talk.intent("AMAZON.YesIntent").speech
+
+
+def test_pace_changes_the_rate_from_now_on_for_this_person_only(skill):
+    talk = person(skill)
+    talk.launch()
+    slower = talk.intent("PaceIntent", tempo("slower"))
+    assert slower.ssml.startswith('<speak><prosody rate="80%">') and said(slower.speech, "memory_pace_slower")
+    assert talk.intent("ExamplesIntent", principe="open_vragen").ssml.count('<prosody rate="75%">') >= 1
+    talk.intent("AMAZON.StopIntent")
+    assert talk.launch().ssml.startswith('<speak><prosody rate="80%">')  # next session too
+    assert person(skill, USER_B).launch().ssml.startswith('<speak><prosody rate="95%">')
+    faster = talk.intent("PaceIntent", tempo("faster"))
+    assert faster.ssml.startswith('<speak><prosody rate="110%">')
+    assert talk.intent("PaceIntent", tempo("normal")).ssml.startswith('<speak><prosody rate="95%">')
+
+
+def test_pace_without_a_known_tempo_asks_which(skill):
+    talk = person(skill)
+    talk.launch()
+    reply = talk.intent("PaceIntent", [envelopes.slot("tempo", "heel raar", slot_type="TEMPO", no_match=True)])
+    assert said(reply.speech, "memory_pace_which") and not reply.ended
+
+
+def test_forget_me_asks_first_then_deletes_everything(skill, db):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("PaceIntent", tempo("slower"))
+    talk.intent("TipIntent")
+    assert len(rows(db)) == 1
+    ask = talk.intent("ForgetMeIntent")
+    assert said(ask.speech, "memory_forget_confirm") and not ask.ended
+    kept = talk.intent("AMAZON.NoIntent")
+    assert said(kept.speech, "memory_forget_kept") and len(rows(db)) == 1
+    talk.intent("ForgetMeIntent")
+    done = talk.intent("AMAZON.YesIntent")
+    assert said(done.speech, "memory_forgotten") and done.ended
+    assert rows(db) == []
+    fresh = talk.launch()
+    assert fresh.speech.startswith(text("welcome")) and fresh.ssml.startswith('<speak><prosody rate="95%">')
+
+
+def test_forget_me_as_a_one_shot_still_asks(skill, db):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("AMAZON.StopIntent")
+    reply = talk.intent("ForgetMeIntent")  # "Alexa, vraag empathisch gesprek om mijn gegevens te wissen"
+    assert not reply.ended and len(rows(db)) == 1
+
+
+def visit(skill, user=USER_A):
+    talk = person(skill, user)
+    talk.launch()
+    talk.intent("AMAZON.StopIntent")  # saved when the session ends
+    return talk
+
+
+def test_the_skill_disabled_event_deletes_the_record(skill, db):
+    visit(skill, USER_A)
+    visit(skill, USER_B)
+    assert len(rows(db)) == 2
+    response = dispatch(skill, skill_disabled(USER_A))
+    assert "outputSpeech" not in (response.get("response") or {})
+    (key, _, _), = rows(db)
+    assert key == user_key(_Envelope(USER_B))
+
+
+class _Envelope:
+    def __init__(self, user_id):
+        self.context = type("C", (), {"system": type("S", (), {"user": type("U", (), {"user_id": user_id})})})()
+
+
+def test_the_store_holds_a_hash_of_the_user_id_and_nothing_a_person_said(skill, db):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("CrisisIntent")
+    talk.intent("PrincipleIntent", principe=("iets over mijn moeder", None))
+    talk.intent("QuizIntent")
+    answer(talk, right=False)
+    talk.intent("AMAZON.StopIntent")
+    raw = sqlite3.connect(db).execute("SELECT key, data FROM profiles").fetchall()
+    dump = json.dumps(raw)
+    assert USER_A not in dump and "PERSON" not in dump and "moeder" not in dump
+    _, _, record = stored(db)
+    assert set(record) <= {"v", "visits", "pace", "tips", "last", "rounds", "quiz"}
+    assert set(record["quiz"]) <= set(CONTENT.ids)
+
+
+# faults --------------------------------------------------------------------------------------------
+
+
+def _write(db, key, rev, data):
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE profiles SET rev = ?, data = ? WHERE key = ?", (rev, data, key))
+
+
+@pytest.mark.parametrize("data", ["{not json", json.dumps({"v": 99, "visits": 3}), json.dumps([1, 2]),
+                                  json.dumps({"v": 1, "visits": "many", "pace": "zoef", "quiz": {"x": [1]}})])
+def test_a_damaged_or_unknown_record_reads_as_fresh_is_logged_and_replaced(skill, db, caplog, data):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("AMAZON.StopIntent")
+    key, rev, _ = stored(db)
+    _write(db, key, rev, data)
+    with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
+        reply = talk.launch()
+        talk.intent("AMAZON.StopIntent")
+    assert reply.speech.startswith(text("welcome"))  # fresh: a first visit
+    assert "damaged or of an unknown version" in caplog.text
+    _, new_rev, record = stored(db)
+    assert new_rev == rev + 1 and record["v"] == 1 and record["visits"] == 1
+
+
+def test_a_locked_database_answers_in_time_and_keeps_the_good_record(db, caplog):
+    """Another writer holds the lock: WAL still lets us read, the write gives up after the busy
+    timeout, the turn is answered, a warning is logged and the stored record is untouched."""
+    skill = store_skill(f"sqlite:{db}", store_timeout=0.05)
+    talk = person(skill)
+    talk.launch()
+    talk.intent("PaceIntent", tempo("slower"))
+    talk.intent("AMAZON.StopIntent")
+    before = rows(db)
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
+            reply = talk.launch()
+            tip = talk.intent("TipIntent")
+            bye = talk.intent("AMAZON.StopIntent")
+        assert said(reply.speech, "memory_welcome_back") and not reply.ended
+        assert reply.ssml.startswith('<speak><prosody rate="80%">')
+        assert tip.speech and not tip.ended and bye.ended
+        assert "store unavailable, changes not saved" in caplog.text
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert rows(db) == before  # nothing overwritten
+    talk.intent("AMAZON.StopIntent")
+    talk.launch()
+    assert stored(db)[2]["visits"] == 2  # saving works again (the locked visit was not saved)
+
+
+def test_an_unreadable_store_answers_without_memory_and_overwrites_nothing(tmp_path, caplog):
+    path = tmp_path / "profiles.sqlite3"
+    path.write_bytes(b"this is not a database file" * 100)
+    talk = person(store_skill(f"sqlite:{path}"))
+    with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
+        reply = talk.launch()
+        pace = talk.intent("PaceIntent", tempo("slower"))
+    assert reply.speech.startswith(text("welcome")) and not reply.ended and "mem" not in reply.attributes
+    assert said(pace.speech, "memory_unavailable") and not pace.ended
+    assert "store unavailable, this turn goes without memory" in caplog.text
+    assert path.read_bytes() == b"this is not a database file" * 100
+
+
+def test_an_expired_record_reads_as_absent(db):
+    now = [1_000_000.0]
+    adapter = SqliteAdapter(db, clock=lambda: now[0], retention_days=1)
+    envelope = _Envelope(USER_A)
+    record = {"v": 1, "visits": 4}
+    adapter.save_attributes(envelope, record)
+    assert adapter.get_attributes(envelope) == {"v": 1, "visits": 4, "_rev": 1}
+    now[0] += 2 * 86400
+    assert adapter.get_attributes(envelope) == {"_rev": 1}
+
+
+def test_two_devices_at_once_lose_no_quiz_answer(skill, db):
+    """Both sessions read the same record; each answers a question; the second save meets a newer
+    record, merges and retries."""
+    kitchen, bedroom = person(skill), person(skill)
+    for device in (kitchen, bedroom):
+        device.launch()
+        device.intent("QuizIntent")
+    answer(kitchen, right=True)
+    answer(bedroom, right=False)
+    answer(kitchen, right=False)
+    kitchen.intent("AMAZON.StopIntent")
+    bedroom.intent("AMAZON.StopIntent")  # meets the kitchen's newer record: merges and retries
+    _, _, record = stored(db)
+    assert sum(v[0] for v in record["quiz"].values()) == 3
+    assert sum(v[1] for v in record["quiz"].values()) == 1
+    assert record["visits"] == 2
+
+
+def _worker(db, user, count, queue):
+    from tests.memory_helpers import person as p, store_skill as s
+
+    talk = p(s(f"sqlite:{db}", seed=count), user)
+    talk.launch()
+    talk.intent("QuizIntent")
+    done = 0
+    while done < count:
+        if "q" not in talk.attributes.get("quiz", {}):
+            talk.intent("QuizIntent")
+        answer(talk, right=True)
+        done += 1
+    talk.intent("AMAZON.StopIntent")
+    queue.put(done)
+
+
+def test_several_processes_on_one_file_lose_no_update(db):
+    """Like several gunicorn workers: separate processes, separate connections, one person."""
+    visit(store_skill(f"sqlite:{db}"))
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    workers = [ctx.Process(target=_worker, args=(db, USER_A, 12, queue)) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+        assert w.exitcode == 0
+    assert sum(queue.get(timeout=5) for _ in workers) == 36
+    _, _, record = stored(db)
+    assert sum(v[0] for v in record["quiz"].values()) == 36 and record["visits"] == 4
+
+
+# configuration -------------------------------------------------------------------------------------
+
+
+def test_store_configuration(tmp_path):
+    env = {"XDG_DATA_HOME": str(tmp_path)}
+    assert str(parse_store(None)) == "none"
+    assert parse_store("sqlite", env).target == str(tmp_path / "gesprekscoach" / "profiles.sqlite3")
+    assert default_sqlite_path({"HOME": "/x"}).endswith("/.local/share/gesprekscoach/profiles.sqlite3")
+    assert parse_store("sqlite:/srv/coach.db").target == "/srv/coach.db"
+    assert str(parse_store("dynamodb:gesprekscoach-profiles")) == "dynamodb:gesprekscoach-profiles"
+    for bad in ("redis:x", "dynamodb:", "dynamodb:a b"):
+        with pytest.raises(StoreConfigError):
+            parse_store(bad)
+    config = SkillConfig.from_env({"GESPREKSCOACH_STORE": "dynamodb:t-1", "AWS_REGION": "eu-central-1",
+                                   "GESPREKSCOACH_STORE_TIMEOUT": "0.5"})
+    assert (config.store, config.aws_region, config.store_timeout) == ("dynamodb:t-1", "eu-central-1", 0.5)
+    assert SkillConfig.from_env({}).store is None
+    assert SkillConfig.from_env(env, default_store="sqlite").store == f"sqlite:{tmp_path}/gesprekscoach/profiles.sqlite3"
+
+
+def test_boto3_is_not_imported_unless_the_store_is_dynamodb(db):
+    code = ("import sys; from skill.builder import build_skill; from skill.config import SkillConfig; "
+            f"build_skill(SkillConfig(store={'sqlite:' + db!r})); build_skill(SkillConfig()); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'ask_sdk_dynamodb')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_profile_validation_keeps_good_fields_and_drops_bad_ones():
+    raw = {"v": 1, "visits": 3, "pace": "slower", "tips": [1, 1, 2, 999, "x"], "last": {"k": "topic", "p": "nope"},
+           "rounds": -1, "quiz": {"open_vragen": [3, 2, "101"], "actief_luisteren": [1, 2, "1"], "zzz": [1, 1, "1"]}}
+    profile = Profile.from_record(raw, principle_ids=CONTENT.ids, tip_count=len(CONTENT.tips))
+    assert profile.repaired
+    assert profile.to_record() == {"v": 1, "visits": 3, "pace": "slower", "tips": [1, 2],
+                                   "quiz": {"open_vragen": [3, 2, "101"]}}
+
+
+def test_the_weak_principle_rule():
+    profile = Profile()
+    for principle, results in (("a", "11111"), ("b", "10111"), ("c", "00111"), ("d", "11110")):
+        for r in results:
+            profile.apply(("answer", principle, r == "1", False))
+    assert profile.weak(order=["a", "b", "c", "d"]) == ["c", "d"]  # most misses, then most recent miss
+    assert profile.strongest(order=["a", "b", "c", "d"]) == "a"
+    assert RIGHT == 1
+
+
+def test_requests_without_a_user_id_or_session_do_not_crash(skill):
+    envelope = envelopes.launch()
+    envelope["context"]["System"]["user"] = {}
+    envelope["session"]["user"] = {}
+    response = dispatch(skill, envelope)
+    assert response["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+    reply = dispatch(skill, for_user(envelopes.session_ended(), USER_A))
+    assert "outputSpeech" not in reply["response"]
+
+
+def test_the_webservice_keeps_profiles_in_sqlite_under_the_data_directory_by_default(tmp_path, monkeypatch):
+    from skill.web import create_app
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("GESPREKSCOACH_DEV", "1")
+    monkeypatch.delenv("GESPREKSCOACH_STORE", raising=False)
+    monkeypatch.delenv("GESPREKSCOACH_SKILL_ID", raising=False)
+    client = create_app().test_client()
+    for _ in range(2):
+        resp = client.post("/alexa", json=envelopes.launch())
+        assert resp.status_code == 200
+        stop = envelopes.follow_up(envelopes.intent("AMAZON.StopIntent"), resp.get_json(), envelopes.launch())
+        assert client.post("/alexa", json=stop).status_code == 200
+    assert said(resp.get_json()["response"]["outputSpeech"]["ssml"], "memory_welcome_back")
+    assert len(rows(tmp_path / "gesprekscoach" / "profiles.sqlite3")) == 1
+    monkeypatch.setenv("GESPREKSCOACH_STORE", "none")
+    off = create_app().test_client().post("/alexa", json=envelopes.launch())
+    assert "mem" not in (off.get_json().get("sessionAttributes") or {})
+
+
+def test_serve_refuses_a_bad_store(capsys):
+    from skill.cli import main
+
+    assert main(["serve", "--store", "redis:localhost"]) == 2
+    assert "unknown store" in capsys.readouterr().err
+
+
+def test_a_session_that_times_out_is_saved_from_the_session_ended_request(skill, db):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("TipIntent")
+    assert rows(db) == []  # nothing written in the middle of a session
+    talk.end("EXCEEDED_MAX_REPROMPTS")
+    _, _, record = stored(db)
+    assert record["visits"] == 1 and len(record["tips"]) == 1
+
+
+def test_a_damaged_session_copy_reads_the_store_again(skill, db, caplog):
+    talk = visit(skill)
+    talk.launch()
+    talk.attributes["mem"] = "1|zz9|{}"
+    with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
+        reply = talk.intent("PaceIntent", tempo("slower"))
+    assert said(reply.speech, "memory_pace_slower") and "session copy was damaged" in caplog.text
+    assert stored(db)[2]["pace"] == "slower"

@@ -1,0 +1,394 @@
+"""The browser page's server side (skill.web.page) through the Flask test client: the page and its
+headers, POST /api/turn (answers, sessions, the anonymous user id, limits, 429, bad input), and that
+turning the page off or on never changes /alexa. The page itself in a real browser: test_browser.py."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from skill.builder import build_skill
+from skill.config import SkillConfig
+from skill.web.page import CSP, SESSION_COOKIE, USER_COOKIE, USER_PREFIX, PageSettings, SessionStore
+from tests.web_fixtures import make_app
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def recording_skill():
+    """The real skill, remembering every request envelope it was given (skill.envelopes)."""
+    skill = build_skill(SkillConfig(rng=random.Random(4)))
+    skill.envelopes = []
+    invoke = skill.invoke
+
+    def recording(request_envelope, context):
+        skill.envelopes.append(skill.serializer.serialize(request_envelope))
+        return invoke(request_envelope=request_envelope, context=context)
+
+    skill.invoke = recording
+    return skill
+
+
+SKILL = build_skill(SkillConfig(rng=random.Random(4)))
+
+
+def page_app(skill=SKILL, **page):
+    clock = page.pop("clock", None) or FakeClock()
+    app = make_app(skill=skill, page=PageSettings(clock=clock, **page))[0]
+    return app, clock
+
+
+def turn(client, text, **kwargs):
+    return client.post("/api/turn", json={"text": text}, **kwargs)
+
+
+def quiz_reply(text):
+    """An answer of the right kind to the quiz question that ends text (right or wrong)."""
+    question = text.rsplit("Vraag ", 1)[-1]
+    return "waar" if "niet waar" in question else "a"
+
+
+def set_cookies(resp):
+    return {c.split("=", 1)[0]: c for c in resp.headers.getlist("Set-Cookie")}
+
+
+# ------------------------------------------------------------------------------------- the page
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_page_is_dutch_html_with_a_strict_csp_and_no_inline_code():
+    app, _ = page_app()
+    resp = app.test_client().get("/")
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert resp.headers["Content-Security-Policy"] == CSP
+    policy = dict(part.strip().split(" ", 1) for part in CSP.split(";"))
+    assert policy["default-src"] == "'none'" and policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in CSP and "http" not in CSP
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    html = resp.get_data(as_text=True)
+    parser = _Tags()
+    parser.feed(html)
+    tags = parser.tags
+    assert ("html", {"lang": "nl"}) in tags
+    scripts = [attrs for tag, attrs in tags if tag == "script"]
+    assert scripts and all(a.get("src", "").startswith("/assets/") for a in scripts)
+    assert "<style" not in html
+    for tag, attrs in tags:
+        assert "style" not in attrs, tag
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        for key in ("src", "href"):
+            if key in attrs:
+                assert attrs[key].startswith(("/assets/", "#", "/privacy", "/terms")), attrs  # nothing from elsewhere
+    ids = {attrs.get("id") for _, attrs in tags}
+    assert {"gesprek", "invoer", "microfoon", "formulier", "status"} <= ids
+    log = next(attrs for tag, attrs in tags if attrs.get("id") == "gesprek")
+    assert log["aria-live"] == "polite" and log["role"] == "log"
+
+
+@pytest.mark.parametrize("path, mimetype", [("/assets/gesprekscoach.js", "text/javascript"),
+                                            ("/assets/gesprekscoach.css", "text/css"),
+                                            ("/assets/icon.png", "image/png")])
+def test_static_files_are_served_with_the_same_headers(path, mimetype):
+    app, _ = page_app()
+    resp = app.test_client().get(path)
+    assert resp.status_code == 200 and resp.mimetype == mimetype
+    assert resp.headers["Content-Security-Policy"] == CSP
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_page_weight_stays_small():
+    app, _ = page_app()
+    client = app.test_client()
+    total = sum(len(client.get(p).data) for p in ("/", "/assets/gesprekscoach.js",
+                                                   "/assets/gesprekscoach.css", "/assets/icon.png"))
+    assert total < 40 * 1024, total
+
+
+def test_the_page_gives_the_browser_an_anonymous_user_cookie_once():
+    app, _ = page_app()
+    client = app.test_client()
+    resp = client.get("/")
+    cookie = set_cookies(resp)[USER_COOKIE]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert "Max-Age=31536000" in cookie and "Secure" not in cookie  # plain http on the loopback
+    assert USER_COOKIE not in set_cookies(client.get("/"))  # kept, not replaced
+    behind_https = app.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in set_cookies(behind_https)[USER_COOKIE]
+
+
+# ------------------------------------------------------------------------------------ the turn
+
+def test_a_question_gets_the_answer_its_card_and_speech_pieces():
+    app, _ = page_app()
+    resp = turn(app.test_client(), "wat is lichaamstaal")
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    assert resp.headers["Cache-Control"] == "no-store"
+    data = resp.get_json()
+    assert data["understood"] == "PrincipleIntent principe='lichaamstaal' -> non_verbaal"
+    assert data["text"].startswith("Let op non-verbale signalen.")
+    assert data["card"]["title"] == "Let op non-verbale signalen"
+    assert data["ended"] is False  # the page is the opened skill: the answer asks a follow-up question
+    assert [p["text"] for p in data["speech"] if p["text"]][0] == "Let op non-verbale signalen."
+    assert all(p["rate"] == 0.95 for p in data["speech"])
+    assert all(p["pause_ms"] >= 0 for p in data["speech"]) and any(p["pause_ms"] for p in data["speech"])
+
+
+def test_empty_text_opens_the_skill_and_stop_ends_it():
+    app, _ = page_app()
+    client = app.test_client()
+    opened = turn(client, "").get_json()
+    assert opened["understood"] == "LaunchRequest" and opened["ended"] is False
+    stopped = turn(client, "stop").get_json()
+    assert stopped["understood"] == "AMAZON.StopIntent" and stopped["ended"] is True
+
+
+def test_session_attributes_travel_between_turns_on_the_server():
+    app, _ = page_app()
+    client = app.test_client()
+    first = turn(client, "start de quiz")
+    assert SESSION_COOKIE in set_cookies(first)
+    cookie = set_cookies(first)[SESSION_COOKIE]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age" not in cookie
+    assert "Vraag 1 van 5" in first.get_json()["text"]
+    answer = quiz_reply(first.get_json()["text"])
+    second = turn(client, answer).get_json()
+    assert second["understood"].startswith("QuizAnswerIntent")
+    assert "Vraag 2 van 5" in second["text"]
+    # another browser (no cookies) is another conversation
+    other = turn(app.test_client(), answer).get_json()
+    assert "Vraag 2 van 5" not in other["text"]
+    sessions = app.blueprints["page"].sessions
+    assert len(sessions) == 2
+    turn(client, "stop")
+    assert len(sessions) == 1  # an ended session is forgotten
+
+
+def test_the_skill_gets_a_real_envelope_with_the_browsers_user_id():
+    recording = recording_skill()
+    app, _ = page_app(skill=recording)
+    client = app.test_client()
+    client.get("/")
+    user = client.get_cookie(USER_COOKIE).value
+    turn(client, "geef een open vraag")
+    launch, examples = recording.envelopes[-2:]  # text outside a session first opens one
+    assert launch["request"]["type"] == "LaunchRequest"
+    assert examples["request"]["intent"]["name"] == "ExamplesIntent"
+    slot = examples["request"]["intent"]["slots"]["principe"]
+    assert slot["resolutions"]["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == "open_vragen"
+    assert examples["session"]["sessionId"] == launch["session"]["sessionId"]
+    for env in (launch, examples):
+        assert env["session"]["user"]["userId"] == USER_PREFIX + user
+        assert env["context"]["System"]["user"]["userId"] == USER_PREFIX + user
+    other = app.test_client()
+    turn(other, "help")
+    assert recording.envelopes[-1]["session"]["user"]["userId"] != USER_PREFIX + user
+
+
+def test_a_forged_or_broken_cookie_is_replaced_not_trusted():
+    app, _ = page_app()
+    client = app.test_client()
+    client.set_cookie(USER_COOKIE, "x")
+    client.set_cookie(SESSION_COOKIE, "<script>")
+    resp = turn(client, "help")
+    assert resp.status_code == 200
+    assert set(set_cookies(resp)) == {USER_COOKIE, SESSION_COOKIE}
+    # a well-formed session key the server never handed out is not adopted either
+    planted = "A" * 32
+    client.set_cookie(SESSION_COOKIE, planted)
+    resp = turn(client, "start de quiz")
+    assert planted not in set_cookies(resp)[SESSION_COOKIE]
+    assert client.get_cookie(SESSION_COOKIE).value != planted
+    assert app.blueprints["page"].sessions.get(planted) is None
+
+
+# ---------------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("body, content_type, status, reason", [
+    (b"{", "application/json", 400, "invalid_json"),
+    (b"\xff\xfe", "application/json", 400, "invalid_json"),
+    (b"[]", "application/json", 400, "bad_request"),
+    (b'"tip"', "application/json", 400, "bad_request"),
+    (b'{"text": 3}', "application/json", 400, "bad_request"),
+    (b'{"text": ["a"]}', "application/json", 400, "bad_request"),
+    (b'{"text": "a\\u0000b"}', "application/json", 400, "bad_text"),
+    (b'{"text": "tip"}', "text/plain", 415, "unsupported_media_type"),
+    (b"text=tip", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+    (json.dumps({"text": "a" * 301}).encode(), "application/json", 413, "text_too_long"),
+    (json.dumps({"text": "a " * 2000}).encode(), "application/json", 413, "too_large"),
+])
+def test_bad_requests_get_a_short_json_4xx(body, content_type, status, reason):
+    app, _ = page_app()
+    resp = app.test_client().post("/api/turn", data=body, headers={"Content-Type": content_type})
+    assert resp.status_code == status
+    assert resp.mimetype == "application/json" and resp.get_json()["error"] == reason
+    assert len(resp.data) < 300
+
+
+def test_text_up_to_the_cap_is_answered():
+    app, _ = page_app()
+    resp = turn(app.test_client(), "tip " * 75)  # 299 characters after folding spaces
+    assert resp.status_code == 200 and resp.get_json()["understood"] == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_wrong_method_on_the_endpoint_is_405_json(method):
+    app, _ = page_app()
+    resp = app.test_client().open("/api/turn", method=method)
+    assert resp.status_code == 405 and resp.get_json()["error"] == "method_not_allowed"
+
+
+def test_rate_limit_per_client_answers_429_with_json_and_retry_after():
+    app, clock = page_app(rate_burst=3, rate_per_minute=30)
+    client = app.test_client()
+    for _ in range(3):
+        assert turn(client, "help").status_code == 200
+    refused = turn(client, "help")
+    assert refused.status_code == 429 and refused.get_json()["error"] == "rate_limited"
+    assert refused.headers["Retry-After"] == "2"
+    assert turn(client, "help", environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 200  # another client
+    clock.now += 2  # one token back (30 a minute)
+    assert turn(client, "help").status_code == 200
+    assert turn(client, "help").status_code == 429
+    # bad requests count as well: garbage cannot be sent faster than questions
+    clock.now += 60
+    for _ in range(3):
+        assert client.post("/api/turn", data=b"{", headers={"Content-Type": "application/json"}).status_code == 400
+    assert turn(client, "help").status_code == 429
+
+
+def test_rate_limiter_forgets_clients_once_their_budget_is_whole_again():
+    from skill.web.page import RateLimiter
+
+    clock = FakeClock()
+    limiter = RateLimiter(burst=2, per_minute=60, max_clients=3, clock=clock)
+    assert limiter.allow("a") == (True, 0) and limiter.allow("b") == (True, 0)
+    assert len(limiter) == 2
+    clock.now += 1  # a and b have their 2 tokens back
+    assert limiter.allow("c") == (True, 0) and len(limiter) == 1  # only c is remembered
+    for key in "defg":
+        limiter.allow(key)
+    assert len(limiter) == 3  # the cap
+
+
+def test_forwarded_for_is_read_only_behind_a_trusted_proxy():
+    app, _ = page_app(rate_burst=1, rate_per_minute=1)
+    client = app.test_client()
+    assert turn(client, "help", headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 200
+    assert turn(client, "help", headers={"X-Forwarded-For": "2.2.2.2"}).status_code == 429  # not trusted
+    app, _ = page_app(rate_burst=1, rate_per_minute=1, proxy_hops=1)
+    client = app.test_client()
+    assert turn(client, "help", headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 200
+    assert turn(client, "help", headers={"X-Forwarded-For": "1.1.1.1"}).status_code == 429
+    assert turn(client, "help", headers={"X-Forwarded-For": "9.9.9.9, 2.2.2.2"}).status_code == 200
+    assert turn(client, "help", headers={"X-Forwarded-For": "8.8.8.8, 2.2.2.2"}).status_code == 429  # the proxy's view
+
+
+def test_nothing_a_visitor_types_is_logged(caplog):
+    app, _ = page_app()
+    client = app.test_client()
+    with caplog.at_level(logging.INFO, logger="gesprekscoach"):
+        turn(client, "geheimwoordje lichaamstaal")
+        turn(client, "mijn zoon wil niet meer leven")
+        client.post("/api/turn", data=b'{"text": "onleesbaargeheim', headers={"Content-Type": "application/json"})
+    lines = [r.getMessage() for r in caplog.records]
+    assert any('"path": "/api/turn"' in line and '"intent"' in line for line in lines)
+    for word in ("geheimwoordje", "lichaamstaal", "zoon", "leven", "onleesbaargeheim"):
+        assert not [line for line in lines if word in line], word
+
+
+# -------------------------------------------------------------------------------- the sessions
+
+def test_session_store_is_bounded_expires_and_refuses_large_state():
+    clock = FakeClock()
+    store = SessionStore(max_sessions=2, idle_seconds=60, max_bytes=100, clock=clock)
+    assert store.put("a", "s1", {"x": 1}) and store.put("b", "s2", {}) and store.put("c", "s3", {})
+    assert store.get("a") is None and store.get("b").session_id == "s2" and len(store) == 2
+    clock.now += 61
+    assert store.get("b") is None and store.get("c") is None
+    assert store.put("d", "s4", {"big": "x" * 200}) is False and store.get("d") is None
+    assert store.put("e", "s5", {"k": "v"}) and store.get("e").attributes == {"k": "v"}
+    assert store.put("e", None, {}) and store.get("e") is None
+
+
+def test_an_expired_session_starts_a_new_conversation():
+    app, clock = page_app(session_idle_seconds=60)
+    client = app.test_client()
+    assert "Vraag 1 van 5" in turn(client, "start de quiz").get_json()["text"]
+    clock.now += 61
+    data = turn(client, "a").get_json()
+    assert "Vraag 2 van 5" not in data["text"] and data["ended"] is False
+
+
+# ---------------------------------------------------------------------- on, off, and /alexa unharmed
+
+def test_no_web_turns_the_page_off_and_alexa_stays_the_same():
+    from skill.web import WebSettings
+
+    assert WebSettings.from_env({"GESPREKSCOACH_NO_WEB": "1"}).web_page is False
+    assert WebSettings.from_env({}).web_page is True
+    app, *_ = make_app(skill=SKILL, web_page=False)
+    client = app.test_client()
+    assert client.get("/").status_code == 404 and client.get("/").get_json()["error"] == "not_found"
+    assert turn(client, "help").status_code == 404
+    assert client.get("/assets/gesprekscoach.js").status_code == 404
+    assert client.get("/health").status_code == 200
+
+
+@pytest.mark.parametrize("web_page", [True, False])
+def test_alexa_verification_is_the_same_with_the_page_on(web_page):
+    from skill import envelopes
+    from tests.web_fixtures import body_of
+
+    app, *_ = make_app(skill=SKILL, web_page=web_page)
+    body = body_of(envelopes.launch())
+    resp = app.test_client().post("/alexa", data=body, headers={"Content-Type": "application/json"})
+    assert resp.status_code == 400  # unsigned: refused, page or not
+    assert "Content-Security-Policy" not in resp.headers or web_page is False
+
+
+def test_serve_no_web_flag():
+    import urllib.error
+    import urllib.request
+
+    from tests.e2e_helpers import ServeProcess
+
+    with ServeProcess("--no-web") as server:
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(server.url + "/", timeout=5)
+        assert err.value.code == 404
+    with ServeProcess(env={"GESPREKSCOACH_NO_WEB": "1"}) as server:
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(server.url + "/", timeout=5)
+        assert err.value.code == 404
+    with ServeProcess() as server:
+        with urllib.request.urlopen(server.url + "/", timeout=5) as resp:
+            assert resp.status == 200 and b'<html lang="nl">' in resp.read()
+
+
+# ------------------------------------------------------------------------------ speech pieces
+
+def test_speech_pieces_follow_the_ssml_of_a_real_answer():
+    app, _ = page_app()
+    data = turn(app.test_client(), "geef een open vraag").get_json()
+    quotes = [p for p in data["speech"] if p["rate"] == 0.9]
+    assert quotes and all(p["pause_ms"] >= 600 for p in quotes)
+    assert {q["text"] for q in quotes} <= {m for m in re.findall(r"‘([^’]+)’", data["text"])}
