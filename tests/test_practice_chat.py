@@ -56,3 +56,20 @@ def test_resolve_elicited_falls_back_to_a_plain_resolve_for_an_unknown_intent():
     assert resolver.resolve_elicited("hoe gaat het", "NoSuchIntent", "x").intent == \
         resolver.resolve("hoe gaat het").intent
     assert resolver.resolve_elicited("", "PracticeReplyIntent", "antwoord_vrij").intent == nlu.FALLBACK
+
+
+def test_the_browser_page_hears_a_practice_reply_whole_across_its_stored_sessions(skill):
+    from skill.web.page import ELICITED_KEY, Coach, Session
+
+    coach = Coach(skill, None)
+    reply, understood, session_id, attributes = coach.turn("laten we oefenen", None, "user-1")
+    assert understood == "PracticeIntent" and attributes[ELICITED_KEY] == ["PracticeReplyIntent", "antwoord_vrij"]
+    reply, understood, session_id, attributes = coach.turn("hoe gaat het met je", Session(session_id, attributes, 0.0),
+                                                           "user-1")
+    assert understood == "PracticeReplyIntent antwoord_vrij='hoe gaat het met je'"
+    assert ELICITED_KEY not in reply.request["session"]["attributes"]  # never sent to the skill
+    assert attributes["prac"]["h"] == "o"
+    reply, understood, session_id, attributes = coach.turn("annuleer", Session(session_id, attributes, 0.0), "user-1")
+    assert ELICITED_KEY not in attributes
+    _, understood, _, _ = coach.turn("hoe gaat het met je", Session(session_id, attributes, 0.0), "user-1")
+    assert not understood.startswith("PracticeReplyIntent")

@@ -221,15 +221,7 @@ class Chat:
 
     def _elicited(self):
         """(intent, slot) when the last answer in this session elicited a slot, else None."""
-        last = self.talk.last
-        if last is None or not self.talk.in_session:
-            return None
-        for directive in last.response.get("directives") or []:
-            if directive.get("type") == "Dialog.ElicitSlot" and directive.get("slotToElicit"):
-                intent = (directive.get("updatedIntent") or {}).get("name")
-                if intent:
-                    return intent, directive["slotToElicit"]
-        return None
+        return self.talk.elicited if self.talk.in_session else None
 
 
 # speaking ----------------------------------------------------------------------------------------
