@@ -252,3 +252,35 @@ def test_naar_het_begin_mid_practice_goes_back_to_the_welcome_and_leaves_the_rol
     reply = talk.intent("AMAZON.NavigateHomeIntent")
     assert not reply.ended and talk.attributes.get("offer") != "practice" and not elicits_the_reply(reply)
     assert "Sanne" not in reply.speech
+
+
+REPLIES = {  # one reply per kind of answer, as said to the other person
+    "open_question": "wat maakt het zo moeilijk", "closed_question": "ben je moe",
+    "paraphrase": "het klinkt alsof het je allemaal te veel is", "validation": "logisch dat je je zo voelt",
+    "advice": "je moet er gewoon eens uit", "minimising": "ach het valt vast wel mee",
+    "self_talk": "dat heb ik ook gehad", "other": "hm",
+}
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS.ids)
+def test_every_scenario_can_be_practised_to_the_summary_with_every_kind_of_answer(talk, scenario_id):
+    scenario = SCENARIOS.get(scenario_id)
+    talk.launch()
+    talk.attributes = dict(talk.attributes, offer="practice",
+                           prac={"s": scenario_id, "t": 0, "g": 0, "h": "", "l": "o1"})
+    reply = talk.intent("AMAZON.RepeatIntent")
+    assert scenario.opening[1] in reply.speech
+    labels = list(REPLIES)
+    for n, label in enumerate(labels):
+        if n and n % (SCENARIOS.turns - 1) == 0:  # start again before the summary, to hear every kind
+            talk.intent("AMAZON.StartOverIntent")
+        reply = say(talk, REPLIES[label])
+        lines = scenario.story if label in ("open_question", "paraphrase", "validation") else scenario.reactions[label]
+        assert any(line in reply.speech for line in lines), (label, reply.speech)
+        assert section(talk)["h"][-1] == {"open_question": "o", "closed_question": "c", "paraphrase": "p",
+                                           "validation": "v", "advice": "a", "minimising": "m",
+                                           "self_talk": "s", "other": "x"}[label]
+    while talk.attributes.get("offer") == "practice":
+        reply = say(talk, REPLIES["open_question"])
+    assert scenario.ending_good in reply.speech or scenario.ending_poor in reply.speech
+    assert talk.attributes["offer"] == "practice_again" and not reply.ended
