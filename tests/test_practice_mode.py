@@ -84,7 +84,8 @@ def test_minimising_gets_the_validation_example_phrase(talk):
     start(talk)
     reply = say(talk, "ach kop op het komt wel goed")
     example = CONTENT.get("gevoelens").examples[0]
-    assert reply.speech.startswith(first("practice_feedback_minimising", example=example))
+    assert reply.speech.startswith(first("practice_feedback_minimising") + " "
+                                   + first("practice_suggest_minimising", example=example))
     assert SANNE.reactions["minimising"][0] in reply.speech
 
 
@@ -92,6 +93,17 @@ def test_several_labels_the_one_that_most_needs_a_word_decides(talk):
     start(talk)
     reply = say(talk, "logisch dat je moe bent maar je moet echt eens vrij nemen")
     assert SANNE.feedback["advice"][0] in reply.speech
+
+
+def test_the_last_answer_gets_the_short_verdict_and_the_summary_says_what_to_try(talk):
+    start(talk)
+    for words in ("wat is er", "wat nog meer", "hoe voelt dat"):
+        say(talk, words)
+    reply = say(talk, "kop op")
+    gevoelens = CONTENT.get("gevoelens")
+    assert reply.speech.startswith(first("practice_feedback_minimising") + " Sanne")  # no suggestion here
+    assert reply.speech.count(gevoelens.examples[0]) == 1  # in the summary only
+    assert first("practice_try", title="valideer gevoelens", example=gevoelens.examples[0]) in reply.speech
 
 
 def test_four_answers_then_the_ending_and_a_summary_with_one_thing_to_try(talk):
@@ -174,7 +186,8 @@ def test_nothing_heard_asks_again_and_counts_no_turn(talk, send):
 def test_ja_and_nee_are_replies_to_the_other_person(talk):
     start(talk)
     reply = talk.intent("AMAZON.YesIntent")
-    assert reply.speech.startswith(first("practice_feedback_other", example=CONTENT.get("open_vragen").examples[2]))
+    assert reply.speech.startswith(first("practice_feedback_other") + " "
+                                   + first("practice_suggest_other", example=CONTENT.get("open_vragen").examples[2]))
     assert section(talk)["h"] == "x"
 
 

@@ -50,6 +50,11 @@ FEEDBACK_KEYS = {
     "advice": "practice_feedback_advice", "minimising": "practice_feedback_minimising",
     "self_talk": "practice_feedback_self_talk", OTHER: "practice_feedback_other",
 }
+SUGGEST_KEYS = {
+    "closed_question": "practice_suggest_closed_question", "advice": "practice_suggest_advice",
+    "minimising": "practice_suggest_minimising", "self_talk": "practice_suggest_self_talk",
+    OTHER: "practice_suggest_other",
+}
 WELL_KEYS = {"open_question": "practice_well_open_question", "paraphrase": "practice_well_paraphrase",
              "validation": "practice_well_validation"}
 
@@ -208,7 +213,8 @@ class PracticeMode:
         scenarios = self.scenarios(turn)
         label = main_label(classify(text).labels)
         scenario = progress.scenario
-        speech = Speech().say(self._feedback(turn, scenarios, progress, label)).pause("medium")
+        last = progress.turns + 1 >= scenarios.turns  # the summary then says what to try, with its phrase
+        speech = Speech().say(self._feedback(turn, scenarios, progress, label, brief=last)).pause("medium")
         progress.history += CODES[label]
         progress.turns += 1
         if label in GOOD_LABELS:
@@ -222,14 +228,18 @@ class PracticeMode:
         return self._ask(turn, progress, self._say_line(turn, progress, speech, "practice_other_goes_on"))
 
     # pieces ------------------------------------------------------------------------------------
-    def _feedback(self, turn: Turn, scenarios: Scenarios, progress: Progress, label: str) -> str:
+    def _feedback(self, turn: Turn, scenarios: Scenarios, progress: Progress, label: str, brief: bool) -> str:
+        """One short sentence on the kind of answer; for one that needs work also what to try instead,
+        with the example phrase (the scenario's own words where it has them), unless brief."""
         own = progress.scenario.feedback.get(label)
-        if own:
+        if own and not brief:
             return own[progress.turns % len(own)]
+        verdict = turn.line(FEEDBACK_KEYS[label])
+        if label in GOOD_LABELS or brief:
+            return verdict
         info = scenarios.labels[label]
         example = turn.content.get(info.principle).examples[info.example]
-        key = FEEDBACK_KEYS[label]
-        return turn.line(key, example=example) if label not in GOOD_LABELS else turn.line(key)
+        return verdict + " " + turn.line(SUGGEST_KEYS[label], example=example)
 
     @staticmethod
     def _say_line(turn: Turn, progress: Progress, speech: Speech, intro_key: str) -> Speech:
