@@ -297,3 +297,16 @@ def test_every_scenario_can_be_practised_to_the_summary_with_every_kind_of_answe
         reply = say(talk, REPLIES["open_question"])
     assert scenario.ending_good in reply.speech or scenario.ending_poor in reply.speech
     assert talk.attributes["offer"] == "practice_again" and not reply.ended
+
+
+@pytest.mark.parametrize("answers, went_well", [
+    (("wat is er", "wat nog meer", "je moet vrij nemen", "kop op"), False),   # half good, the last not
+    (("je moet vrij nemen", "kop op", "wat is er", "wat nog meer"), True),    # half good, the last too
+    (("wat is er", "kop op", "wat nog meer", "hoe voelt dat"), True),
+])
+def test_the_other_person_ends_well_when_most_answers_were_good_or_half_and_the_last(talk, answers, went_well):
+    start(talk)
+    for words in answers:
+        reply = say(talk, words)
+    assert (SANNE.ending_good in reply.speech) is went_well
+    assert (SANNE.ending_poor in reply.speech) is not went_well

@@ -254,7 +254,10 @@ class PracticeMode:
     def _finish(self, turn: Turn, scenarios: Scenarios, progress: Progress, speech: Speech):
         scenario = progress.scenario
         used = progress.labels_used()
-        ending = scenario.ending_good if 2 * progress.good >= progress.turns else scenario.ending_poor
+        # the talk went well: most answers were good ones, or half of them and the last one too
+        went_well = 2 * progress.good > progress.turns or (2 * progress.good == progress.turns
+                                                           and LABEL_OF[progress.history[-1]] in GOOD_LABELS)
+        ending = scenario.ending_good if went_well else scenario.ending_poor
         speech.say(turn.line("practice_other_goes_on", other=scenario.other)).say(ending).pause("long")
         speech.say(turn.line("practice_step_out")).pause("short")
         well = next((label for label in WELL_ORDER if label in used), None)
