@@ -10,8 +10,10 @@ bench/baseline_skill.py (staged alone and precompiled the same way), whose modul
 ``lambda_handler`` is built at import exactly like a hello-world Lambda. Both children run with the
 same interpreter and flags; the parent times each from spawn to exit and takes its peak RSS from
 os.wait4 (that child's own rusage). Rounds alternate; medians and the ratio are printed.
-Target (issue 16): at most 1.1 times the baseline (issue 6 had 1.25). Also builds the Lambda zip with
-``gesprekscoach package-lambda`` into a temporary directory and reports its size (--no-zip skips).
+Target (issue 16): at most 1.1 times the baseline (issue 6 had 1.25), for the import plus the first
+request (what a Lambda cold start costs beyond the interpreter's start), the wall time and the memory.
+Also builds the Lambda zip with ``gesprekscoach package-lambda`` into a temporary directory and
+reports its size (--no-zip skips).
 """
 
 from __future__ import annotations
@@ -133,6 +135,11 @@ def main(argv=None) -> int:
 
     t_ratio = common.paired_ratio(res["ours"], res["baseline"])  # wall time, paired rounds
     m_ratio = med("ours", "maxrss_mb") / med("baseline", "maxrss_mb")
+    # What a Lambda cold start costs beyond starting the interpreter (the same for both): the import
+    # (init) and the first request. The wall time also holds the process's exit, which a Lambda
+    # container never pays per start (and which our entry makes cheaper with gc.freeze()).
+    init = {n: [s["import_s"] + s["handle_s"] for s in samples[n]] for n in sides}
+    i_ratio = common.paired_ratio(init["ours"], init["baseline"])
     staging.cleanup()
     size, note = (None, "skipped") if args.no_zip else zip_size()
 
@@ -144,8 +151,9 @@ def main(argv=None) -> int:
     for name in sides:
         print(f"  {name:<10} {med(name, 'wall_s') * 1e3:>9.1f} {med(name, 'import_s') * 1e3:>10.1f} "
               f"{med(name, 'handle_s') * 1e3:>10.2f} {med(name, 'maxrss_mb'):>12.1f}")
-    ok = t_ratio <= TARGET and m_ratio <= TARGET
-    print(f"  ratio ours/baseline: time {t_ratio:.3f}, peak memory {m_ratio:.3f}   "
+    ok = t_ratio <= TARGET and m_ratio <= TARGET and i_ratio <= TARGET
+    print(f"  ratio ours/baseline: import + first request {i_ratio:.3f}, wall time (spawn to exit) "
+          f"{t_ratio:.3f}, peak memory {m_ratio:.3f}   "
           f"target <= {TARGET}: {common.verdict(ok)}")
     heavy = samples["ours"][-1]["heavy"]
     print(f"  heavy modules loaded by our Lambda entry: {', '.join(heavy) if heavy else 'none'} "
@@ -157,6 +165,7 @@ def main(argv=None) -> int:
     print(common.line("="))
     print(json.dumps({"bench": "coldstart", "ours_ms": round(med("ours", "wall_s") * 1e3, 1),
                       "baseline_ms": round(med("baseline", "wall_s") * 1e3, 1), "time_ratio": round(t_ratio, 3),
+                      "init_ratio": round(i_ratio, 3),
                       "ours_rss_mb": round(med("ours", "maxrss_mb"), 1),
                       "baseline_rss_mb": round(med("baseline", "maxrss_mb"), 1),
                       "rss_ratio": round(m_ratio, 3), "zip_bytes": size, "target": TARGET, "met": ok}))

@@ -34,9 +34,10 @@ from bench.coldstart import CHILD as _COLD_CHILD  # noqa: E402
 
 # The cold-start child, plus its own peak RSS from /proc (VmHWM belongs to the new process image; the
 # parent's ru_maxrss of a forked child also counts the parent's size before exec, which is large here).
-CHILD = _COLD_CHILD.replace("print(json.dumps({",
-                            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
-                            "print(json.dumps({'hwm_mb': int(hwm[0].split()[1]) / 1024 if hwm else 0, ")
+CHILD = _COLD_CHILD.replace(
+    "print(json.dumps({",
+    "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')]\n"
+    "print(json.dumps({'hwm_mb': int(hwm[0].split()[1]) / 1024 if hwm else 0, ")
 
 TARGET = 1.15
 TABLE = "gesprekscoach-bench"
@@ -73,7 +74,10 @@ class MotoServer:
             self.proc.wait()
 
 
-def conversation(skill, user_id, clock):
+LABELS = ("launch", "tip", "principle", "examples", "quiz start", "quiz answer", "help", "stop", "one-shot tip")
+
+
+def conversation(skill, user_id, clock, per_label=None):
     """One returning person's session, then a one-shot; returns the number of requests. Only the
     skill's own time is counted (clock[0] += the dispatch time), not building the next envelope."""
     from skill.conversation import Conversation
@@ -85,8 +89,14 @@ def conversation(skill, user_id, clock):
             envelope["session"]["user"]["userId"] = user_id
         t0 = time.perf_counter()
         out = dispatch(skill, envelope)
-        clock[0] += time.perf_counter() - t0
+        spent = time.perf_counter() - t0
+        clock[0] += spent
+        if per_label is not None:
+            per_label[LABELS[len(sent) % len(LABELS)]].append(spent)
+        sent.append(1)
         return out
+
+    sent = []
 
     talk = Conversation(send)
     talk.launch()
@@ -115,17 +125,20 @@ def per_turn(args, moto_url):
                                             aws_region="eu-west-1", dynamodb_endpoint=moto_url)),
     }
 
+    per_label = {name: {label: [] for label in LABELS} for name in skills}
+
     def sampler(name):
         def sample():
             clock = [0.0]
-            n = sum(conversation(skills[name], "amzn1.ask.account.BENCH", clock) for _ in range(args.passes))
+            n = sum(conversation(skills[name], "amzn1.ask.account.BENCH", clock, per_label[name])
+                    for _ in range(args.passes))
             return clock[0] / n
         return sample
 
     res = common.alternate({name: sampler(name) for name in skills}, rounds=args.rounds, warmup=2,
                            max_seconds=240)
     tmp.cleanup()
-    return res
+    return res, per_label
 
 
 def cold_start(args, moto_url):
@@ -182,7 +195,7 @@ def main(argv=None) -> int:
     for name, value in AWS_ENV.items():  # moto accepts any credentials; boto3 wants some
         os.environ.setdefault(name, value)
     with MotoServer() as moto:
-        turn = per_turn(args, moto.url)
+        turn, per_label = per_turn(args, moto.url)
         cold, cold_samples = cold_start(args, moto.url)
 
     sqlite_ratio = common.paired_ratio(turn["sqlite"], turn["none"])
@@ -204,6 +217,12 @@ def main(argv=None) -> int:
         print(f"  {name:<10} {common.median(vals) * 1e6:>18.1f} {min(vals) * 1e6:>10.1f} {max(vals) * 1e6:>10.1f}")
     print(f"  ratio sqlite/none: {sqlite_ratio:.3f}   target <= {TARGET}: {common.verdict(sqlite_ratio <= TARGET)}")
     print(f"  ratio dynamodb (moto server over local HTTP)/none: {dynamo_ratio:.3f}")
+    print("  median us per request kind (the store is read on the first request of a session and")
+    print("  written when it ends; one-shot = both):")
+    print(f"  {'request':<14} {'none':>8} {'sqlite':>8} {'dynamodb':>9}")
+    for label in LABELS:
+        row = [common.median(per_label[name][label]) * 1e6 for name in ("none", "sqlite", "dynamodb")]
+        print(f"  {label:<14} {row[0]:>8.1f} {row[1]:>8.1f} {row[2]:>9.1f}")
     print(common.line())
     print("Lambda cold start: fresh process, import lambda_function, answer one LaunchRequest")
     print(f"  {len(cold['none'])} alternating rounds per side")

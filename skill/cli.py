@@ -18,6 +18,7 @@ COMMANDS = {
     "serve": "serve",
     "chat": "chat",
     "check-model": "check_model",
+    "build-model": "build_model",
     "package-lambda": "package_lambda",
 }
 

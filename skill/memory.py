@@ -47,13 +47,15 @@ FLUSH_NOW = frozenset({"pace", "round"})
 class Memory:
     """The profile of the person in this turn, and what changed since it was read."""
 
-    def __init__(self, handler_input, adapter, base: str, rev: Optional[int], profile: Profile, *,
+    def __init__(self, handler_input, adapter, base, rev: Optional[int], profile: Profile, *,
                  returning: bool, principle_ids, tip_count: int, ops: Optional[List[Tuple]] = None):
         self.handler_input = handler_input
         self.adapter = adapter
-        self.base = base                 # the record as read (JSON text)
+        self._base = base                # the record as read: JSON text, or the record (dumped when needed)
         self.rev = rev
-        self.profile = profile           # the record with ops applied
+        self.profile = profile           # the record with ops applied (shared with the cache until changed)
+        self._shared = False
+        self.incoming: Optional[str] = None  # the session copy this turn came with
         self.returning = returning       # the person was here before this session
         self.ops: List[Tuple] = list(ops or [])
         self.urgent = False
@@ -64,6 +66,8 @@ class Memory:
 
     # what handlers call ---------------------------------------------------------------------------
     def change(self, *op) -> None:
+        if self._shared:  # copy on write: the parsed copy in _PARSED stays as it was
+            self.profile, self._shared = self.profile.copy(), False
         self.ops.append(op)
         self.profile.apply(op)
 
@@ -127,6 +131,7 @@ class Memory:
                     log.warning("memory: re-read after a conflict failed, changes not saved: %s", exc)
                     return False
                 self.rev, self.profile = _split(fresh, self._ids, self._tip_count)
+                self._shared, self.incoming = False, None
                 for op in self.ops:
                     self.profile.apply(op)
                 continue
@@ -134,18 +139,28 @@ class Memory:
                 log.warning("memory: store unavailable, changes not saved: %s", exc)
                 return False
             self.rev = record.pop(REV, None)
-            self.base = _dumps(record)
+            self._base = record
             self.ops = []
+            self.incoming = None  # the session copy changes (new revision and record)
             self.urgent = False
             return True
         log.warning("memory: the record kept changing, changes not saved")
         return False
 
+    @property
+    def base(self) -> str:
+        if not isinstance(self._base, str):
+            self._base = _dumps(self._base)
+        return self._base
+
     def session_copy(self) -> str:
+        """The copy for the session attributes (the turn is over: this Memory changes no more)."""
+        if self._shared and self.incoming is not None:  # nothing changed this turn
+            return self.incoming
         text = f"{'' if self.rev is None else self.rev}|{encode_ops(self.ops)}|{self.base}"
         key = (text, self._ids, self._tip_count)
         if key not in _PARSED:
-            _remember(key, _Parsed(self.rev, list(self.ops), self.base, self.profile.copy()))
+            _remember(key, _Parsed(self.rev, list(self.ops), self.base, self.profile))
         return text
 
 
@@ -271,8 +286,10 @@ def _from_session(handler_input, adapter, turn, copy) -> Optional[Memory]:
         if parsed is None:
             return None
         _remember(key, parsed)
-    memory = Memory(handler_input, adapter, parsed.base, parsed.rev, parsed.profile.copy(),
+    memory = Memory(handler_input, adapter, parsed.base, parsed.rev, parsed.profile,
                     returning=False, principle_ids=ids, tip_count=tip_count, ops=parsed.ops)
+    memory._shared = True
+    memory.incoming = copy
     memory.seen_before = list(turn.state.seen)
     return memory
 
@@ -293,7 +310,7 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
         return None
     ids, tip_count = turn.content.ids, len(turn.content.tips)
     rev, profile = _split(stored, ids, tip_count)
-    memory = Memory(handler_input, adapter, _dumps(profile.to_record()), rev, profile,
+    memory = Memory(handler_input, adapter, profile.to_record(), rev, profile,
                     returning=profile.visits > 0, principle_ids=ids, tip_count=tip_count)
     memory.change("visit")
     memory.seen_before = list(turn.state.seen)

@@ -16,7 +16,10 @@ Rules (the ones the Alexa developer console would reject, or that make the skill
 - required built-in intents declared (Cancel, Help, Stop, NavigateHome) and Fallback recommended;
 - manifest example phrases: start with "Alexa, ", name the skill with a launch phrase, and what
   follows resolves to an intent (not the fallback);
-- intents with no handler, and handlers for intents the model does not declare.
+- intents with no handler, and handlers for intents the model does not declare (an intent on the
+  grammar's pending_handlers list is tolerated while no handler declares it; a stale entry is a warning);
+- the project's own model: the JSON equals what the sentence grammar builds (skill.grammar), so a
+  grammar change without `gesprekscoach build-model` fails (content is compared, not file times).
 """
 
 from __future__ import annotations
@@ -83,9 +86,15 @@ def handler_intents(handlers: Optional[Sequence[type]] = None) -> Dict[str, List
 
 
 def check(package: Path | str = nlu.DEFAULT_PACKAGE, *, locale: str = nlu.DEFAULT_LOCALE,
-          handlers: Optional[Sequence[type]] = None, check_handlers: bool = True) -> List[Problem]:
-    """Every problem found in the package folder (or a model JSON file: then no manifest checks)."""
+          handlers: Optional[Sequence[type]] = None, check_handlers: bool = True,
+          check_grammar: Optional[bool] = None, pending: Optional[Sequence[str]] = None) -> List[Problem]:
+    """Every problem found in the package folder (or a model JSON file: then no manifest checks).
+    check_grammar (default: when package is the project's own) compares the model with the grammar;
+    pending: intents waiting for a handler (default: the grammar's pending_handlers list)."""
     package = Path(package)
+    own = package.resolve() == Path(nlu.DEFAULT_PACKAGE).resolve()
+    if check_grammar is None:
+        check_grammar = own
     problems: List[Problem] = []
     path = nlu.model_file(package, locale)
     if not path.exists():
@@ -102,8 +111,34 @@ def check(package: Path | str = nlu.DEFAULT_PACKAGE, *, locale: str = nlu.DEFAUL
     if package.is_dir():
         problems += check_manifest(package, model, locale)
     if check_handlers:
-        problems += check_handler_coverage(model, handler_intents(handlers))
+        if pending is None:
+            pending = _pending(locale)
+        problems += check_handler_coverage(model, handler_intents(handlers), pending)
+    if check_grammar:
+        problems += check_grammar_freshness(path, locale)
     return problems
+
+
+def _pending(locale: str) -> List[str]:
+    from skill import grammar
+
+    try:
+        return grammar.pending_handlers(locale)
+    except OSError:
+        return []
+
+
+def check_grammar_freshness(path: Path, locale: str) -> List[Problem]:
+    """The model file must be exactly what the grammar builds now."""
+    from skill import grammar
+
+    if not grammar.sentences_dir(locale).is_dir():
+        return []
+    try:
+        problem = grammar.stale(path, locale)
+    except Exception as exc:  # a broken grammar is reported, not a crash
+        return [Problem(ERROR, "grammar", f"cannot build the model from the grammar: {exc}")]
+    return [Problem(ERROR, str(path), f"is older than the sentence grammar: it {problem}")] if problem else []
 
 
 # invocation name ---------------------------------------------------------------------------------
@@ -229,25 +264,34 @@ def check_intents(model: nlu.Model) -> List[Problem]:
     return out
 
 
-def _concrete(model: nlu.Model, intent: nlu.Intent, sample: str) -> List[str]:
-    """Sentences a person could say for this sample: each slot in turn takes every listed value and
-    synonym, the other slots their first value (AMAZON.* types: a placeholder word)."""
-    refs = _SLOT.findall(sample)
-    if not refs:
-        return [sample]
+def _concrete(model: nlu.Model, intent: nlu.Intent, sample: str,
+              phrases: Optional[Dict[str, List[str]]] = None) -> List[str]:
+    """Sentences a person could say for this sample, normalized: each slot in turn takes every listed
+    value and synonym, the other slots their first value (AMAZON.* types: a placeholder word)."""
+    pieces = _SLOT.split(sample)
+    if len(pieces) == 1:
+        return [nlu.normalize(sample)]
+    phrases = {} if phrases is None else phrases
 
     def options(ref: str) -> List[str]:
         type_name = intent.slots.get(ref) or ""
-        values = model.types.get(type_name) or []
-        phrases = [p for v in values for p in v.phrases() if nlu.normalize(p)]
-        return phrases or ["iets"]
+        if type_name not in phrases:
+            values = model.types.get(type_name) or []
+            normalized = [nlu.normalize(p) for v in values for p in v.phrases()]
+            phrases[type_name] = [p for p in dict.fromkeys(normalized) if p] or ["iets"]
+        return phrases[type_name]
 
+    literal = [nlu.normalize(piece) for piece in pieces[0::2]]
+    refs = pieces[1::2]
     firsts = {ref: options(ref)[0] for ref in refs}
     out: List[str] = []
     for ref in dict.fromkeys(refs):
         for phrase in options(ref):
             fill = dict(firsts, **{ref: phrase})
-            out.append(_SLOT.sub(lambda m, fill=fill: fill.get(m.group(1), "iets"), sample))
+            words = [literal[0]]
+            for i, name in enumerate(refs):
+                words += [fill[name], literal[i + 1]]
+            out.append(" ".join(w for w in words if w))
     return out
 
 
@@ -257,11 +301,16 @@ def check_conflicts(model: nlu.Model) -> List[Problem]:
     resolver = nlu.Resolver(model)
     out: List[Problem] = []
     reported = set()
+    tried = set()
+    phrases: Dict[str, List[str]] = {}
     for intent, sample in nlu.iter_samples(model):
         if _SLOT.sub("", sample) and re.search(r"\d", _SLOT.sub("", sample)):
             continue  # reported as a character problem
-        for sentence in _concrete(model, intent, sample):
-            for _, template, _ in resolver.matches(sentence, wildcard=False):
+        for sentence in _concrete(model, intent, sample, phrases):
+            if (intent.name, sentence) in tried:
+                continue
+            tried.add((intent.name, sentence))
+            for _, template, _ in resolver.matches(sentence, wildcard=False, normalized=True):
                 if template.intent == intent.name:
                     continue
                 key = (intent.name, sample, template.intent, template.sample)
@@ -269,7 +318,7 @@ def check_conflicts(model: nlu.Model) -> List[Problem]:
                     continue
                 reported.add(key)
                 what = "built-in phrase" if template.builtin_phrase else "sample"
-                said = "" if sentence == sample else f" (said as {sentence!r})"
+                said = "" if sentence == nlu.normalize(sample) else f" (said as {sentence!r})"
                 out.append(Problem(ERROR, f"intent {intent.name} sample {sample!r}",
                                    f"is also matched by {template.intent}'s {what} {template.sample!r}{said}"))
     return out
@@ -324,9 +373,16 @@ def check_manifest(package: Path, model: nlu.Model, locale: str) -> List[Problem
 # handlers ----------------------------------------------------------------------------------------
 
 
-def check_handler_coverage(model: nlu.Model, handled: Dict[str, List[str]]) -> List[Problem]:
+def check_handler_coverage(model: nlu.Model, handled: Dict[str, List[str]],
+                           pending: Sequence[str] = ()) -> List[Problem]:
     out: List[Problem] = []
+    for name in pending:
+        if name in handled:
+            out.append(Problem(WARNING, f"intent {name}", "has a handler now: remove it from "
+                                                            "pending_handlers in the grammar"))
     for name in model.intents:
+        if name not in handled and name in pending:
+            continue  # its handler is being written on another branch
         if name not in handled:
             out.append(Problem(ERROR, f"intent {name}", "no handler declares it (only the catch-all "
                                                           "would answer it)"))

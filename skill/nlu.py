@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 DEFAULT_PACKAGE = Path(__file__).resolve().parents[1] / "interaction_model"
 DEFAULT_LOCALE = "nl-NL"
@@ -162,6 +162,12 @@ class Resolution:
     slots: List[SlotResult]
     sample: Optional[str]  # the sample (template) that matched; None for a fallback
     text: str
+    how: str = "model"     # "grammar" (exact, skill.resolver), "model" (exact sample), "near"
+    score: Optional[float] = None  # a near match's similarity, 0-100
+
+    @property
+    def near(self) -> bool:
+        return self.how == "near"
 
     @property
     def fallback(self) -> bool:
@@ -187,6 +193,8 @@ class Resolution:
         for s in self.slots:
             parts.append(f"{s.name}={s.value!r}" + (f" -> {s.id}" if s.id else
                                                    " (ER_SUCCESS_NO_MATCH)" if s.custom else ""))
+        if self.near:
+            parts.append(f"(near match {self.score:.0f}%: {self.sample!r})")
         return " ".join(parts)
 
 
@@ -203,8 +211,9 @@ class Template:
     sample: str
     literal_words: int
     slot_names: List[str]
-    regex: "re.Pattern[str]"
-    wildcard_regex: Optional["re.Pattern[str]"]
+    regex: "re.Pattern[str]"          # slots as generic word groups; the words are checked afterwards
+    slot_types: List[str]             # type of each slot (AMAZON.* or custom)
+    words: FrozenSet[str] = frozenset()  # the sample's literal words (all must occur in a match)
     builtin_phrase: bool = False
 
     @property
@@ -213,13 +222,20 @@ class Template:
 
 
 class Resolver:
-    """Resolves utterances against a Model. Build once, resolve many."""
+    """Resolves utterances against a Model. Build once, resolve many.
+
+    A sample with slots is one regular expression with a word group per slot; whether the words in
+    a group are a listed value (LISTED) or unlisted words (WILDCARD, at most WILDCARD_MAX_WORDS, only
+    in a sample with words of its own) is decided after the match from the slot type's values. Samples
+    are indexed by their rarest literal word, so a sentence is only tried against samples whose words
+    it contains."""
 
     def __init__(self, model: Model, *, builtin_phrases: bool = True):
         self.model = model
         self.templates: List[Template] = []
         self._exact: Optional[Dict[str, List[Tuple[int, Template]]]] = None  # built on first use
-        self._slotted: List[Tuple[int, Template]] = []
+        self._index: Dict[str, List[Tuple[int, Template]]] = {}
+        self._bare: List[Tuple[int, Template]] = []  # slotted samples without literal words
         self._values: Dict[str, Dict[str, SlotValue]] = {}  # type -> normalized phrase -> value
         for type_name, values in model.types.items():
             table: Dict[str, SlotValue] = {}
@@ -242,70 +258,102 @@ class Resolver:
 
     def _compile(self, intent: Intent, sample: str) -> Optional[Template]:
         pieces = _SLOT.split(sample)  # literal, slot, literal, slot, ...
-        listed: List[str] = []
-        wild: List[str] = []
+        parts: List[str] = []
         slot_names: List[str] = []
-        literal_words = 0
+        slot_types: List[str] = []
+        words: List[str] = []
         for index, piece in enumerate(pieces):
             if index % 2 == 0:
-                words = normalize(piece).split()
-                literal_words += len(words)
-                for word in words:
-                    listed.append(re.escape(word))
-                    wild.append(re.escape(word))
+                for word in normalize(piece).split():
+                    words.append(word)
+                    parts.append(re.escape(word))
                 continue
             slot_names.append(piece)
-            group = f"s{len(slot_names) - 1}"
-            type_name = intent.slots.get(piece)
-            if type_name is None or type_name.startswith("AMAZON."):
-                any_words = rf"(?P<{group}>\S+(?: \S+){{0,{WILDCARD_MAX_WORDS * 2}}}?)"
-                listed.append(any_words)
-                wild.append(any_words)
-                continue
-            phrases = sorted(self._values.get(type_name, {}), key=len, reverse=True)
-            alternatives = "|".join(re.escape(p) for p in phrases) or r"(?!x)x"
-            listed.append(rf"(?P<{group}>{alternatives})")
-            wild.append(rf"(?P<{group}>\S+(?: \S+){{0,{WILDCARD_MAX_WORDS - 1}}}?)")
-        if not listed:
+            slot_types.append(intent.slots.get(piece) or "AMAZON.SearchQuery")
+            parts.append(rf"(?P<s{len(slot_names) - 1}>\S+(?: \S+)*?)")
+        if not parts:
             return None
-        regex = re.compile(" ".join(listed))
-        # unlisted words only in a sample that has words of its own around the slot
-        wildcard = re.compile(" ".join(wild)) if slot_names and literal_words else None
-        return Template(intent.name, sample, literal_words, slot_names, regex, wildcard)
+        return Template(intent.name, sample, len(words), slot_names, re.compile(" ".join(parts)),
+                        slot_types, frozenset(words))
+
+    def _build_index(self) -> None:
+        self._exact = {}
+        frequency: Dict[str, int] = {}
+        for template in self.templates:
+            for word in template.words:
+                frequency[word] = frequency.get(word, 0) + 1
+        for order, template in enumerate(self.templates):
+            if template.exact:
+                self._exact.setdefault(normalize(template.sample), []).append((order, template))
+            elif not template.words:
+                self._bare.append((order, template))
+            else:
+                key = min(template.words, key=lambda w: (frequency[w], w))
+                self._index.setdefault(key, []).append((order, template))
 
     # ------------------------------------------------------------------------------------------
-    def matches(self, text: str, *, wildcard: bool = True) -> List[Tuple[int, Template, Dict[str, str]]]:
-        """Every template that matches text, as (class, template, {slot: words}), best first."""
-        norm = normalize(text)
-        found = []
+    def matches(self, text: str, *, wildcard: bool = True,
+                normalized: bool = False) -> List[Tuple[int, Template, Dict[str, str]]]:
+        """Every template that matches text, as (class, template, {slot: words}), best first
+        (normalized: text is already normalize()d)."""
+        norm = text if normalized else normalize(text)
         if self._exact is None:
-            self._exact, self._slotted = {}, []
-            for order, template in enumerate(self.templates):
-                if template.exact:
-                    self._exact.setdefault(normalize(template.sample), []).append((order, template))
-                else:
-                    self._slotted.append((order, template))
-        candidates = self._exact.get(norm, []) + self._slotted
+            self._build_index()
+        said = set(norm.split())
+        candidates = list(self._exact.get(norm, []))
+        for order, template in self._bare:
+            type_name = template.slot_types[0]
+            if len(template.slot_names) > 1 or type_name.startswith("AMAZON.") or \
+                    norm in self._values.get(type_name, ()):
+                candidates.append((order, template))
+        for word in said:
+            candidates += self._index.get(word, ())
+        found = []
         for order, template in candidates:
+            if not template.words <= said:
+                continue
             match = template.regex.fullmatch(norm)
-            kind = EXACT if template.exact else LISTED
-            if match is None and wildcard and template.wildcard_regex is not None:
-                match = template.wildcard_regex.fullmatch(norm)
-                kind = WILDCARD
             if match is None:
                 continue
-            if kind == LISTED and not self._all_listed(template, match):
-                kind = WILDCARD  # a built-in slot type took the words: rank as less specific
             words = {name: match.group(f"s{i}") for i, name in enumerate(template.slot_names)}
+            kind = self._kind(template, words)
+            if kind is None and len(template.slot_names) > 1:
+                words, kind = self._retry(template, norm)
+            if kind is None or (kind == WILDCARD and not wildcard):
+                continue
             found.append((kind, -template.literal_words, order, template, words))
         found.sort(key=lambda item: item[:3])
         return [(kind, template, words) for kind, _, _, template, words in found]
 
-    def _all_listed(self, template: Template, match) -> bool:
-        """True when every slot of the template is a custom type (so it took a listed value)."""
-        intent = self.model.intents[template.intent]
-        return all(not (intent.slots.get(name) or "AMAZON.").startswith("AMAZON.")
-                   for name in template.slot_names)
+    def _kind(self, template: Template, words: Dict[str, str]) -> Optional[int]:
+        if template.exact:
+            return EXACT
+        listed = True
+        for name, type_name in zip(template.slot_names, template.slot_types):
+            said = words[name]
+            if type_name.startswith("AMAZON."):
+                listed = False  # a built-in slot type took the words: rank as less specific
+                if len(said.split()) > WILDCARD_MAX_WORDS * 2 + 1:
+                    return None
+            elif said not in self._values.get(type_name, {}):
+                if not template.literal_words or len(said.split()) > WILDCARD_MAX_WORDS:
+                    return None  # a bare slot takes listed values only
+                listed = False
+        return LISTED if listed else WILDCARD
+
+    def _retry(self, template: Template, norm: str) -> Tuple[Dict[str, str], Optional[int]]:
+        """A sample with several slots: try every way to split the words over the slots."""
+        best: Tuple[Dict[str, str], Optional[int]] = ({}, None)
+        pattern = template.regex.pattern.replace("*?)", "*)")
+        for lazy in (template.regex, re.compile(pattern)):
+            match = lazy.fullmatch(norm)
+            if match is None:
+                continue
+            words = {name: match.group(f"s{i}") for i, name in enumerate(template.slot_names)}
+            kind = self._kind(template, words)
+            if kind is not None and (best[1] is None or kind < best[1]):
+                best = (words, kind)
+        return best
 
     def resolve(self, text: str) -> Resolution:
         found = self.matches(text)

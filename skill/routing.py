@@ -37,8 +37,8 @@ class IndexedRequestMapper(GenericRequestMapper):
 
 
 class IndexedSkillBuilder(CustomSkillBuilder):
-    """ask-sdk-core's CustomSkillBuilder (it takes the persistence adapter), with the indexed request mapper
-    in place of the generic one (for create() and lambda_handler() alike)."""
+    """ask-sdk-core's CustomSkillBuilder (it takes the persistence adapter), with the indexed request
+    mapper in place of the generic one (for create() and lambda_handler() alike)."""
 
     @property
     def skill_configuration(self):

@@ -43,6 +43,7 @@ DUTCH_VOICE = """
     speaking: false, pending: false, paused: false,
     getVoices: function () { return [english, dutch]; },
     speak: function (u) {
+      if (!u.text) { window.__gc.unlocked = true; return; }  /* the page's unlock for iOS Safari */
       window.__gc.synth.push({text: u.text, rate: u.rate, lang: u.lang, voice: u.voice && u.voice.name});
       setTimeout(function () { if (u.onend) { u.onend({}); } }, 0);
     },
@@ -79,10 +80,11 @@ Object.defineProperty(window, "webkitSpeechRecognition", {value: undefined, conf
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     from werkzeug.serving import make_server
 
-    config = SkillConfig(rng=random.Random(11))
+    # with memory (issue 9) in a throw-away SQLite file: each browser context is a new person
+    config = SkillConfig(rng=random.Random(11), store=f"sqlite:{tmp_path_factory.mktemp('store') / 'profiles.db'}")
     # dev: /alexa is not used here, and no trust roots need loading; the page is the same either way
     app = create_app(config, WebSettings(dev=True, page=PageSettings(rate_burst=1000)), skill=build_skill(config))
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
@@ -134,8 +136,7 @@ class Page:
     def type(self, text):
         """Type into the field and press Enter, as a person does; returns the answer's text."""
         count = self.answers().count()
-        self.page.fill("#invoer", "")
-        self.page.locator("#invoer").press_sequentially(text) if text else None
+        self.page.fill("#invoer", text)  # the keyboard test types key by key; here the field is filled
         self.page.press("#invoer", "Enter")
         return self._wait_for_answers(count + 1)
 
@@ -228,6 +229,24 @@ def test_help_and_stop_and_going_on_after_stop(visit):
     assert answer.startswith("Let op non-verbale signalen.")
 
 
+def test_memory_per_browser_and_wis_mijn_gegevens(visit):
+    """The browser's anonymous user id carries its progress; "wis mijn gegevens" wipes it."""
+    from tests.quiz_helpers import said
+
+    v = visit()
+    v.type(quiz_reply(v.type("start de quiz")))
+    v.type("stop")
+    progress = v.type("hoe sta ik ervoor")
+    assert v.understood() == "begrepen: ProgressIntent"
+    assert any(said(progress, "memory_progress_no_round", right=right, answered=1) for right in (0, 1)), progress
+    assert said(visit().type("hoe sta ik ervoor"), "memory_progress_none")  # another browser: no score
+    v.type("wis mijn gegevens")
+    assert v.understood() == "begrepen: ForgetMeIntent"
+    v.type("ja")
+    assert v.page.locator("#gesprek li.einde").count() == 2  # after stop, and the goodbye after wiping
+    assert said(v.type("hoe sta ik ervoor"), "memory_progress_none")
+
+
 def test_answers_are_spoken_piece_by_piece_in_a_dutch_voice_at_the_ssml_pace(visit):
     v = visit(DUTCH_VOICE, clock=True)
     assert v.page.locator("#stem").inner_text() == "Stem: Testmarijke"
@@ -243,11 +262,15 @@ def test_answers_are_spoken_piece_by_piece_in_a_dutch_voice_at_the_ssml_pace(vis
     assert quotes and [s["text"] for s in spoken if s["rate"] == 0.9] == quotes  # example phrases slower
     assert {s["rate"] for s in spoken if s["text"] not in quotes} == {0.95}
     assert [s["text"] for s in v.hook("synth")] == [s["text"] for s in spoken]  # handed to speechSynthesis
-    # reading aloud off: the next answer is shown, not spoken
+    assert v.hook("unlocked") is True  # speechSynthesis was first used during the key press
+    # reading aloud off: the next answer is shown, not spoken; the choice is remembered on reload
     v.page.locator("#voorlezen").uncheck()
     v.type("geef me een tip")
     v.page.clock.run_for(60_000)
     assert len(v.hook("spoken")) == len(spoken)
+    v.page.reload()
+    v.page.wait_for_selector("html[data-klaar=ja]")
+    assert not v.page.locator("#voorlezen").is_checked()
 
 
 def test_without_a_dutch_voice_the_page_says_so_and_speaks_nothing(visit):

@@ -12,7 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skill.commands.package_lambda import TOOLING_MODULES, package_modules, request_path, tooling_on_path
+from skill.commands.package_lambda import (BROWSER_PAGE, TOOLING_MODULES, package_modules, request_path,
+                                           tooling_on_path)
 
 REPO = Path(__file__).resolve().parents[1]
 WEB_ENTRY = "skill/web/__init__.py"
@@ -31,27 +32,34 @@ def test_the_lambda_entry_imports_no_tooling_module():
     assert not [m for m in path if m == "skill.web" or m.startswith("skill.web.")]
 
 
+def test_the_webservices_alexa_endpoint_imports_no_tooling_module():
+    path = request_path(REPO, entries=(WEB_ENTRY,), stop=(BROWSER_PAGE,))
+    assert {"skill.web.app", "skill.web.verifier", "skill.builder"} <= set(path)
+    assert tooling_on_path(path) == []
+
+
 # The browser page (skill/web/page.py) understands typed text with the chat simulator's resolver, so
 # these tooling modules are on the webservice's path, but only through the page, and only these.
 PAGE_UNDERSTANDING = {"skill.commands", "skill.commands.chat", "skill.conversation", "skill.envelopes", "skill.nlu",
-                      "skill.response_check", "skill.runtime"}
+                      "skill.response_check", "skill.runtime", "skill.resolver", "skill.grammar"}
 
 
-def test_the_webservice_imports_no_tooling_module_but_the_page_s_understanding():
-    path = request_path(REPO, entries=(WEB_ENTRY,))
-    assert {"skill.web.app", "skill.web.verifier", "skill.builder"} <= set(path)
-    assert set(tooling_on_path(path)) <= PAGE_UNDERSTANDING
-    page = request_path(REPO, entries=("skill/web/page.py",))
-    assert set(tooling_on_path(path)) <= set(page)
+def test_the_browser_page_is_the_one_web_path_through_tooling():
+    """The page takes typed text: it resolves it with the chat simulator, the one use of tooling modules
+    on a web path (not on Alexa's), and exactly these."""
+    page = set(request_path(REPO, entries=("skill/web/page.py",)))
+    assert set(tooling_on_path(page)) == PAGE_UNDERSTANDING
+    web = set(request_path(REPO, entries=(WEB_ENTRY,)))
+    assert set(tooling_on_path(web)) == PAGE_UNDERSTANDING
 
 
 def test_the_request_path_is_the_import_graph_not_more():
     """request_path follows imports anywhere in a module (inside functions too) and nothing else."""
     lam = set(request_path(REPO))
-    web = set(request_path(REPO, entries=(WEB_ENTRY,)))
+    web = set(request_path(REPO, entries=(WEB_ENTRY,), stop=(BROWSER_PAGE,)))
     assert lam <= web  # the webservice runs the same skill builder
-    assert "skill.nlu" not in lam and "skill.envelopes" not in lam
-    assert "skill.nlu" in web  # through the browser page only (see PAGE_UNDERSTANDING)
+    assert "skill.nlu" not in lam | web and "skill.envelopes" not in lam | web
+    assert BROWSER_PAGE not in web and BROWSER_PAGE in request_path(REPO, entries=(WEB_ENTRY,))
 
 
 def _loaded_after(code: str) -> list:
@@ -63,7 +71,16 @@ def _loaded_after(code: str) -> list:
 
 
 def test_at_run_time_neither_entry_loads_tooling():
+    from skill import envelopes
+
     lam = _loaded_after("import sys; sys.path.insert(0, 'lambda'); import lambda_function")
     assert "skill.builder" in lam and tooling_on_path(lam) == []
-    web = _loaded_after("from skill.web import create_app; create_app()")
+    launch = json.dumps(envelopes.launch())
+    web = _loaded_after(
+        "from skill.config import SkillConfig\n"
+        "from skill.web.app import WebSettings, create_app\n"
+        "client = create_app(SkillConfig(), WebSettings(dev=True)).test_client()\n"
+        f"response = client.post('/alexa', data={launch!r}, content_type='application/json')\n"
+        "assert response.status_code == 200, response.get_data()\n"
+        "assert response.get_json()['response']['outputSpeech']")
     assert "skill.web.app" in web and tooling_on_path(web) == []

@@ -478,3 +478,32 @@ def test_a_damaged_session_copy_reads_the_store_again(skill, db, caplog):
         reply = talk.intent("PaceIntent", tempo("slower"))
     assert said(reply.speech, "memory_pace_slower") and "session copy was damaged" in caplog.text
     assert stored(db)[2]["pace"] == "slower"
+
+
+def test_changes_left_pending_by_a_failed_save_are_written_once_later(db):
+    """A save that fails mid-session keeps its changes in the session; the next save writes them once."""
+    from skill import memory as mem
+
+    skill = store_skill(f"sqlite:{db}", store_timeout=0.05)
+    talk = visit(skill)
+    talk.launch()
+    talk.intent("QuizIntent")
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        for _ in range(5):  # the round ends: a save is due now, and fails
+            answer(talk, right=True)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert stored(db)[2].get("rounds") is None
+    pending = talk.attributes["mem"].split("|")[1].split(",")
+    assert len(pending) >= mem.MAX_PENDING - 5
+    for _ in range(mem.MAX_PENDING):  # more changes: saved in the middle of the session
+        talk.intent("TipIntent")
+    record = stored(db)[2]
+    assert record["rounds"] == 1 and sum(v[0] for v in record["quiz"].values()) == 5
+    talk.intent("AMAZON.HelpIntent")
+    talk.intent("AMAZON.StopIntent")
+    record = stored(db)[2]
+    assert record["rounds"] == 1 and sum(v[0] for v in record["quiz"].values()) == 5 and record["visits"] == 2

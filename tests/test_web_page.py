@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import re
 from html.parser import HTMLParser
@@ -14,7 +15,8 @@ import pytest
 
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.web.page import CSP, SESSION_COOKIE, USER_COOKIE, USER_PREFIX, PageSettings, SessionStore
+from skill.web.page import (CSP, SESSION_COOKIE, STATE_PATH, USER_COOKIE, USER_PREFIX, PageSettings, StateSigner,
+                            load_secret)
 from tests.web_fixtures import make_app
 
 
@@ -43,10 +45,19 @@ def recording_skill():
 SKILL = build_skill(SkillConfig(rng=random.Random(4)))
 
 
+KEY = b"k" * 32
+
+
 def page_app(skill=SKILL, **page):
     clock = page.pop("clock", None) or FakeClock()
-    app = make_app(skill=skill, page=PageSettings(clock=clock, **page))[0]
+    page.setdefault("secret", KEY)
+    app = make_app(skill=skill, page=PageSettings(clock=clock, wall_clock=clock, **page))[0]
     return app, clock
+
+
+def state_of(client):
+    cookie = client.get_cookie(SESSION_COOKIE, path=STATE_PATH)
+    return cookie.value if cookie is not None else None
 
 
 def turn(client, text, **kwargs):
@@ -161,13 +172,13 @@ def test_empty_text_opens_the_skill_and_stop_ends_it():
     assert stopped["understood"] == "AMAZON.StopIntent" and stopped["ended"] is True
 
 
-def test_session_attributes_travel_between_turns_on_the_server():
+def test_session_attributes_travel_between_turns_in_a_signed_cookie():
     app, _ = page_app()
     client = app.test_client()
     first = turn(client, "start de quiz")
-    assert SESSION_COOKIE in set_cookies(first)
     cookie = set_cookies(first)[SESSION_COOKIE]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age" not in cookie
+    assert f"Path={STATE_PATH}" in cookie and len(cookie) < 4096
     assert "Vraag 1 van 5" in first.get_json()["text"]
     answer = quiz_reply(first.get_json()["text"])
     second = turn(client, answer).get_json()
@@ -176,10 +187,38 @@ def test_session_attributes_travel_between_turns_on_the_server():
     # another browser (no cookies) is another conversation
     other = turn(app.test_client(), answer).get_json()
     assert "Vraag 2 van 5" not in other["text"]
-    sessions = app.blueprints["page"].sessions
-    assert len(sessions) == 2
-    turn(client, "stop")
-    assert len(sessions) == 1  # an ended session is forgotten
+    ended = turn(client, "stop")
+    assert ended.get_json()["ended"] is True
+    assert state_of(client) is None  # an ended conversation's state is deleted
+    assert "Max-Age=0" in set_cookies(ended)[SESSION_COOKIE] or "Expires=Thu, 01 Jan 1970" in \
+        set_cookies(ended)[SESSION_COOKIE]
+
+
+def test_any_worker_with_the_same_key_takes_the_next_turn(tmp_path):
+    """gunicorn --workers 2: two app processes; the conversation goes on whichever answers. Without a
+    configured secret they share the key file (made once, mode 0600)."""
+    secret_file = str(tmp_path / "web-secret")
+    one = page_app(secret=None, secret_file=secret_file)[0]
+    two = page_app(secret=None, secret_file=secret_file)[0]
+    assert (os.stat(secret_file).st_mode & 0o777) == 0o600
+    client = one.test_client()
+    text = turn(client, "start de quiz").get_json()["text"]
+    for number, app in ((2, two), (3, one), (4, two)):
+        client = copy_cookies(client, app)
+        text = turn(client, quiz_reply(text)).get_json()["text"]
+        assert f"Vraag {number} van 5" in text, text
+    # a worker with another key does not accept the state: a new conversation, not an error
+    stranger = copy_cookies(client, page_app(secret=b"s" * 32)[0])
+    assert "Vraag 5 van 5" not in turn(stranger, quiz_reply(text)).get_json()["text"]
+
+
+def copy_cookies(client, app):
+    other = app.test_client()
+    for name, path in ((USER_COOKIE, "/"), (SESSION_COOKIE, STATE_PATH)):
+        cookie = client.get_cookie(name, path=path)
+        if cookie is not None:
+            other.set_cookie(name, cookie.value, path=path)
+    return other
 
 
 def test_the_skill_gets_a_real_envelope_with_the_browsers_user_id():
@@ -203,21 +242,30 @@ def test_the_skill_gets_a_real_envelope_with_the_browsers_user_id():
     assert recording.envelopes[-1]["session"]["user"]["userId"] != USER_PREFIX + user
 
 
-def test_a_forged_or_broken_cookie_is_replaced_not_trusted():
+def test_a_forged_tampered_or_foreign_state_is_not_trusted():
     app, _ = page_app()
     client = app.test_client()
     client.set_cookie(USER_COOKIE, "x")
-    client.set_cookie(SESSION_COOKIE, "<script>")
+    client.set_cookie(SESSION_COOKIE, "<script>", path=STATE_PATH)
     resp = turn(client, "help")
-    assert resp.status_code == 200
-    assert set(set_cookies(resp)) == {USER_COOKIE, SESSION_COOKIE}
-    # a well-formed session key the server never handed out is not adopted either
-    planted = "A" * 32
-    client.set_cookie(SESSION_COOKIE, planted)
-    resp = turn(client, "start de quiz")
-    assert planted not in set_cookies(resp)[SESSION_COOKIE]
-    assert client.get_cookie(SESSION_COOKIE).value != planted
-    assert app.blueprints["page"].sessions.get(planted) is None
+    assert resp.status_code == 200 and USER_COOKIE in set_cookies(resp)  # a broken user id is replaced
+    assert client.get_cookie(USER_COOKIE).value != "x"
+    text = turn(client, "start de quiz").get_json()["text"]
+    good = state_of(client)
+    body = good.split(".")[1]
+    tampered = good.replace(body, body[:-2] + ("AA" if body[-2:] != "AA" else "BB"))
+    for bad in (tampered, "1." + body + ".forged", "2" + good[1:], "A" * 40, good + "x"):
+        client.set_cookie(SESSION_COOKIE, bad, path=STATE_PATH)
+        answer = turn(client, quiz_reply(text)).get_json()
+        assert "Vraag 2 van 5" not in answer["text"], bad  # not the quiz: a new conversation
+        client.set_cookie(SESSION_COOKIE, good, path=STATE_PATH)
+    # the good state in another browser (another user id) is worth nothing
+    thief = app.test_client()
+    turn(thief, "help")
+    thief.set_cookie(SESSION_COOKIE, good, path=STATE_PATH)
+    assert "Vraag 2 van 5" not in turn(thief, quiz_reply(text)).get_json()["text"]
+    # and in its own browser it still works
+    assert "Vraag 2 van 5" in turn(client, quiz_reply(text)).get_json()["text"]
 
 
 # ---------------------------------------------------------------------------------- bad input
@@ -317,16 +365,50 @@ def test_nothing_a_visitor_types_is_logged(caplog):
 
 # -------------------------------------------------------------------------------- the sessions
 
-def test_session_store_is_bounded_expires_and_refuses_large_state():
+def test_state_signer_round_trip_expiry_size_and_bombs():
     clock = FakeClock()
-    store = SessionStore(max_sessions=2, idle_seconds=60, max_bytes=100, clock=clock)
-    assert store.put("a", "s1", {"x": 1}) and store.put("b", "s2", {}) and store.put("c", "s3", {})
-    assert store.get("a") is None and store.get("b").session_id == "s2" and len(store) == 2
+    signer = StateSigner(KEY, idle_seconds=60, max_bytes=600, clock=clock)
+    value = signer.dump("u1", "sess-1", {"quiz": {"n": 1}, "woord": "één"})
+    loaded = signer.load("u1", value)
+    assert (loaded.session_id, loaded.attributes) == ("sess-1", {"quiz": {"n": 1}, "woord": "één"})
+    assert signer.load("u2", value) is None  # bound to the browser's user id
+    assert StateSigner(b"x" * 32, 60, 600, clock).load("u1", value) is None  # another key
+    assert signer.dump("u1", None, {"x": 1}) is None  # a closed session keeps nothing
+    assert signer.dump("u1", "s", {"big": secrets_text(2000)}) is None  # over the cap: not kept
     clock.now += 61
-    assert store.get("b") is None and store.get("c") is None
-    assert store.put("d", "s4", {"big": "x" * 200}) is False and store.get("d") is None
-    assert store.put("e", "s5", {"k": "v"}) and store.get("e").attributes == {"k": "v"}
-    assert store.put("e", None, {}) and store.get("e") is None
+    assert signer.load("u1", value) is None  # too old
+    clock.now -= 200
+    assert signer.load("u1", value) is None  # from the future
+    clock.now += 139
+    assert signer.load("u1", value) is not None
+    # a small, validly signed state that inflates beyond 64 kB is refused, not unpacked
+    import base64
+    import zlib
+    bomb = base64.urlsafe_b64encode(zlib.compress(b'{"s":"x","a":{"k":"' + b"a" * 200_000 + b'"},"t":1000}', 9))
+    body = bomb.decode().rstrip("=")
+    big = StateSigner(KEY, 60, 4000, clock)
+    assert big.load("u1", f"1.{body}.{big._mac('u1', body)}") is None
+    for junk in ("", "1..", "1.x.y", "1.!!.y", "a.b.c.d", None):
+        assert signer.load("u1", junk) is None
+
+
+def secrets_text(n):
+    import secrets
+
+    return secrets.token_hex(n // 2)
+
+
+def test_signing_key_from_the_environment_or_a_private_file(tmp_path):
+    assert load_secret(PageSettings(secret=b"geheim" * 6)) == b"geheim" * 6
+    path = str(tmp_path / "sub" / "web-secret")
+    first = load_secret(PageSettings(secret_file=path))
+    assert len(first) == 32 and load_secret(PageSettings(secret_file=path)) == first
+    assert (os.stat(path).st_mode & 0o777) == 0o600
+    env = PageSettings.from_env({"GESPREKSCOACH_WEB_SECRET": "s3cret", "XDG_DATA_HOME": str(tmp_path)})
+    assert env.secret == b"s3cret" and env.secret_file == str(tmp_path / "gesprekscoach" / "web-secret")
+    unwritable = tmp_path / "file"
+    unwritable.write_text("")
+    assert len(load_secret(PageSettings(secret_file=str(unwritable / "x")))) == 32  # this process only
 
 
 def test_an_expired_session_starts_a_new_conversation():
@@ -392,3 +474,31 @@ def test_speech_pieces_follow_the_ssml_of_a_real_answer():
     quotes = [p for p in data["speech"] if p["rate"] == 0.9]
     assert quotes and all(p["pause_ms"] >= 600 for p in quotes)
     assert {q["text"] for q in quotes} <= {m for m in re.findall(r"‘([^’]+)’", data["text"])}
+
+
+# ------------------------------------------------------------------- memory (issue 9) per browser
+
+def test_each_browser_has_its_own_memory_and_can_wipe_it(tmp_path):
+    """With a store, the anonymous user id of a browser carries its progress across conversations;
+    another browser has none; "wis mijn gegevens" wipes it."""
+    from tests.memory_helpers import rows, store_skill
+
+    db = tmp_path / "profiles.db"
+    app, _ = page_app(skill=store_skill(f"sqlite:{db}"))
+    mine, other = app.test_client(), app.test_client()
+    turn(mine, "praat wat langzamer")
+    slow = turn(mine, "geef me een tip").get_json()
+    assert max(p["rate"] for p in slow["speech"]) < 0.95  # the pace reaches the page's speech pieces
+    turn(mine, "stop")
+    user = mine.get_cookie(USER_COOKIE).value
+    assert rows(db) and all(user not in key for key, _, _ in rows(db))  # stored, not under the raw cookie
+    again = turn(mine, "geef me een tip").get_json()
+    assert max(p["rate"] for p in again["speech"]) < 0.95  # remembered in a new conversation
+    fresh = turn(other, "geef me een tip").get_json()
+    assert max(p["rate"] for p in fresh["speech"]) == 0.95  # another browser, another person
+    asked = turn(mine, "wis mijn gegevens").get_json()
+    assert asked["understood"] == "ForgetMeIntent" and asked["ended"] is False
+    done = turn(mine, "ja").get_json()
+    assert done["ended"] is True
+    after = turn(mine, "geef me een tip").get_json()
+    assert max(p["rate"] for p in after["speech"]) == 0.95  # the pace is forgotten

@@ -45,9 +45,23 @@ def test_privacy_and_terms_are_plain_dutch_html_without_external_assets(page, ti
 def test_the_privacy_statement_states_the_current_truth():
     text = legal.source("privacy")
     assert "`sensitive`" in text  # the word the log holds instead of a crisis intent name
-    assert "Tussen gesprekken: niets." in text  # nothing is stored across sessions (yet)
-    for heading in ("## Wat er wordt gelogd", "## Wat de skill bewaart"):
+    assert "Tussen gesprekken: de skill onthoudt je voortgang" in text  # issue 9: what is kept, and
+    assert "wis mijn gegevens" in text and "een jaar" in text  # how to delete it, for how long
+    from skill.profile import Profile
+
+    # every field of the stored record is named on the page (a new field needs a sentence there)
+    record = Profile(visits=1, pace="slower", tips=[1], last={"k": "quiz"}, rounds=1,
+                    quiz={"open_vragen": [1, 1, "1"]}).to_record()
+    assert set(record) == {"v", "visits", "pace", "tips", "last", "rounds", "quiz"}
+    for words in ("hoe vaak je de skill hebt geopend", "spreektempo", "welke tips je al hebt gehoord",
+                  "waar je de vorige keer was", "hoeveel quizrondes"):
+        assert words in text
+    for heading in ("## Wat er wordt gelogd", "## Wat de skill bewaart", "## Je gegevens wissen"):
         assert heading in text
+    # what the stored profile holds (skill/profile.py) and how it goes away
+    for fact in ("hoe vaak je de skill hebt geopend", "tempo", "tips", "waar je de vorige keer was", "quizrondes",
+                 "laatste vijf", "SHA-256", "365 dagen", "wis mijn gegevens", "vergeet mij"):
+        assert fact in text, fact
 
 
 def test_the_pages_render_every_line_of_their_source():
@@ -112,3 +126,15 @@ def test_other_intent_names_are_logged_but_never_their_slot_values(caplog):
         assert app.test_client().post("/alexa", data=body, headers=signed_headers(body)).status_code == 200
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert '"intent": "PrincipleIntent"' in text and "luisteren" not in text
+
+
+def test_the_browser_page_logs_no_crisis_intent_name_either(caplog):
+    from skill.web.page import PageSettings
+
+    app, *_ = make_app(skill=build_skill(SkillConfig(rng=random.Random(2))), page=PageSettings())
+    with caplog.at_level(logging.INFO):
+        resp = app.test_client().post("/api/turn", json={"text": "ik wil niet meer leven"})
+    assert resp.status_code == 200
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.getMessage().startswith("{")]
+    assert [line["intent"] for line in lines if line.get("path") == "/api/turn"] == ["sensitive"]
+    assert "CrisisIntent" not in "\n".join(r.getMessage() for r in caplog.records)

@@ -36,6 +36,7 @@ class Venv:
                if not k.startswith(("GESPREKSCOACH_", "PYTHON", "VIRTUAL_ENV"))}
         env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONUNBUFFERED"] = "1"
+        env["XDG_DATA_HOME"] = str(self.work / "data")  # serve's profile store, not the user's
         return env
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -109,6 +110,9 @@ def test_serve_answers_health(wheel_venv):
         with urllib.request.urlopen(url + "/health", timeout=10) as response:
             assert response.status == 200
             assert json.loads(response.read())["status"] == "ok"
+        for page, title in (("/privacy", "Privacyverklaring"), ("/terms", "Gebruiksvoorwaarden")):
+            with urllib.request.urlopen(url + page, timeout=10) as response:  # package data in the wheel
+                assert response.status == 200 and f"<h1>{title} van Gesprekscoach</h1>" in response.read().decode()
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)

@@ -47,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", "--package", dest="model", metavar="DIR",
                         default=os.environ.get("GESPREKSCOACH_MODEL_PACKAGE") or None,
                         help="skill package folder whose interaction model resolves what you say "
-                             "(default: the project's interaction_model/; env GESPREKSCOACH_MODEL_PACKAGE)")
+                             "(its samples only; env GESPREKSCOACH_MODEL_PACKAGE); default: the project's "
+                             "sentence grammar, with near matches marked as such")
     parser.add_argument("--skill-id", default=None,
                         help="application id in the requests (default: env GESPREKSCOACH_SKILL_ID, "
                              "else a test id)")
@@ -188,7 +189,13 @@ class Chat:
             if skill_id:
                 config.skill_id = skill_id
             send = build_skill(config)
-        self.resolver = nlu.Resolver(nlu.load_model(model_dir or nlu.DEFAULT_PACKAGE))
+        if model_dir is None:
+            # the project's own model: understand with the sentence grammar it is built from
+            from skill.resolver import GrammarResolver
+
+            self.resolver = GrammarResolver()
+        else:
+            self.resolver = nlu.Resolver(nlu.load_model(model_dir))
         self.talk = Conversation(send, skill_id=skill_id or envelopes.DEFAULT_SKILL_ID)
 
     def say(self, text: str):

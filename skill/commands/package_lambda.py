@@ -48,11 +48,18 @@ TOOLING_MODULES = (
     "skill.commands",
     "skill.conversation",
     "skill.envelopes",
+    "skill.grammar",
     "skill.model_check",
     "skill.nlu",
+    "skill.resolver",
     "skill.response_check",
     "skill.runtime",
 )
+
+# The browser page of the webservice (GET /, POST /api/turn) takes typed text, so it resolves it with the
+# chat simulator (skill.commands.chat, skill.nlu, skill.conversation, skill.runtime): those are on the
+# page's path, not on the path of Alexa's requests (POST /alexa, Lambda).
+BROWSER_PAGE = "skill.web.page"
 
 # Data files the request path reads (skill/datafiles.py), relative to the skill package.
 DATA_PATTERNS = ("data/*.json", "locale/*/*.json", "locale/*/practice/*.json")
@@ -116,10 +123,12 @@ def _imports(path: Path, package: str) -> List[str]:
     return names
 
 
-def request_path(root: Path, entries: Sequence[str] = (f"lambda/{ENTRY}.py",)) -> Dict[str, Path]:
+def request_path(root: Path, entries: Sequence[str] = (f"lambda/{ENTRY}.py",),
+                 stop: Sequence[str] = ()) -> Dict[str, Path]:
     """The modules of the skill package that the entry files import, directly or not (with every
     parent package, whose __init__ runs on import). Read from the source, so imports inside functions
-    count too: a module some rare branch needs is still shipped."""
+    count too: a module some rare branch needs is still shipped. Modules in stop are neither included
+    nor followed."""
     modules = package_modules(root)
 
     def known(names: Iterable[str]) -> List[str]:
@@ -135,7 +144,7 @@ def request_path(root: Path, entries: Sequence[str] = (f"lambda/{ENTRY}.py",)) -
     seen: Dict[str, Path] = {}
     while todo:
         name = todo.pop()
-        if name in seen:
+        if name in seen or name in stop:
             continue
         path = seen[name] = modules[name]
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -413,7 +422,10 @@ def smoke(python: str, root: Path, *, isolated: bool, events: Optional[List[dict
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web")
+# Libraries of the webservice and of the tooling (the sentence grammar's hassil, rapidfuzz, PyYAML): never
+# on the Lambda's path.
+HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web", "hassil", "rapidfuzz",
+         "yaml")
 
 
 def problems_of(result: dict, *, isolated: bool) -> List[str]:

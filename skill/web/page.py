@@ -10,29 +10,39 @@ and slots, turned into a real request envelope and sent through the same skill b
 Safe on the open internet: JSON only, the text capped in length, a per-client rate limit (429 with a
 JSON error), a strict Content-Security-Policy (no inline script or style, nothing from elsewhere),
 cookies HttpOnly and SameSite=Strict, and nothing a visitor types is logged (only the intent name,
-as for /alexa). Session attributes stay on the server, per browser session: bounded in number and
-size, and forgotten after a while without a turn.
+as for /alexa). Session attributes travel with the browser, in an HttpOnly cookie that is signed
+(HMAC-SHA256, bound to the browser's user id), size-capped and expires after a while without a turn;
+so any worker process can take the next turn and the server keeps no state per visitor.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
+import logging
 import os
 import re
 import secrets
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from flask import Blueprint, Flask, Response, g, request
 
+from skill.logsafe import loggable_intent
 from skill.ssml import speech_pieces
+
+log = logging.getLogger("gesprekscoach.web")
 
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 USER_COOKIE = "gc_gebruiker"      # the browser's anonymous user id (for persistence), a year
-SESSION_COOKIE = "gc_sessie"      # the conversation: a browser-session cookie, state on the server
+SESSION_COOKIE = "gc_sessie"      # the conversation: a browser-session cookie holding the signed state
+STATE_PATH = "/api/turn"          # ... sent to the endpoint only
 USER_PREFIX = "amzn1.ask.account.WEB-"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
@@ -60,8 +70,10 @@ class PageSettings:
     """Limits of the page's endpoint (env GESPREKSCOACH_WEB_*; see docs/browser.md).
 
     max_text_chars: longer text gets 413. rate_burst / rate_per_minute: a token bucket per client
-    address. max_sessions / session_idle_seconds / max_attributes_bytes: the server-side sessions.
-    clock: monotonic seconds, injectable for tests.
+    address. session_idle_seconds / max_state_bytes: the conversation state, which the browser holds
+    in a signed cookie (so any worker process can take the next turn). secret: the signing key
+    (GESPREKSCOACH_WEB_SECRET; else a random key kept in secret_file, shared by the workers on one
+    machine). clock (monotonic) and wall_clock (epoch seconds): injectable for tests.
     """
 
     max_text_chars: int = 300
@@ -70,20 +82,65 @@ class PageSettings:
     rate_per_minute: int = 60
     max_clients: int = 10000
     proxy_hops: int = 0               # behind N trusted proxies: the client is X-Forwarded-For's Nth from the end
-    max_sessions: int = 2000          # with max_attributes_bytes: at most about 32 MB of state
     session_idle_seconds: int = 1800
-    max_attributes_bytes: int = 16 * 1024
+    max_state_bytes: int = 3500       # the signed cookie; browsers keep cookies up to 4096 bytes
+    secret: Optional[bytes] = None
+    secret_file: Optional[str] = None
     clock: Callable[[], float] = field(default=time.monotonic)
+    wall_clock: Callable[[], float] = field(default=time.time)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "PageSettings":
         env = os.environ if environ is None else environ
+        secret = (env.get("GESPREKSCOACH_WEB_SECRET") or "").encode("utf-8") or None
         return cls(max_text_chars=_int_env(env, "GESPREKSCOACH_WEB_MAX_TEXT", 300),
                    rate_burst=_int_env(env, "GESPREKSCOACH_WEB_RATE_BURST", 30),
                    rate_per_minute=_int_env(env, "GESPREKSCOACH_WEB_RATE_PER_MINUTE", 60),
-                   max_sessions=_int_env(env, "GESPREKSCOACH_WEB_MAX_SESSIONS", 2000),
                    session_idle_seconds=_int_env(env, "GESPREKSCOACH_WEB_SESSION_IDLE", 1800),
-                   proxy_hops=_int_env(env, "GESPREKSCOACH_WEB_PROXY_HOPS", 0))
+                   proxy_hops=_int_env(env, "GESPREKSCOACH_WEB_PROXY_HOPS", 0),
+                   secret=secret, secret_file=default_secret_file(env))
+
+
+def default_secret_file(environ: Mapping[str, str]) -> str:
+    """$XDG_DATA_HOME/gesprekscoach/web-secret (XDG_DATA_HOME defaults to ~/.local/share)."""
+    base = environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "gesprekscoach", "web-secret")
+
+
+def load_secret(settings: PageSettings) -> bytes:
+    """The signing key: the configured one, else the one in secret_file (made on first use, mode 0600,
+    so every worker process on this machine signs alike), else a key for this process only."""
+    if settings.secret:
+        return settings.secret
+    path = settings.secret_file
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                key = fh.read()
+            if len(key) >= 32:
+                return key
+        except OSError:
+            pass
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+            try:
+                os.link(tmp, path)  # the first worker's key wins; the others read it
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
+            with open(path, "rb") as fh:
+                key = fh.read()
+            if len(key) >= 32:
+                return key
+        except OSError as exc:
+            log.warning("page: no signing key file (%s); conversations only continue in this process: "
+                        "set GESPREKSCOACH_WEB_SECRET when running more than one", type(exc).__name__)
+    return secrets.token_bytes(32)
 
 
 # limits and sessions -----------------------------------------------------------------------------
@@ -130,51 +187,58 @@ class RateLimiter:
 class Session:
     session_id: Optional[str]           # the Alexa session id; None when no session is open
     attributes: Dict[str, Any]
-    seen: float
+    seen: float                         # when the last turn was (epoch seconds)
 
 
-class SessionStore:
-    """Conversation state per browser session, on the server: at most max_sessions (the least
-    recently used go first), forgotten after idle_seconds, attributes over max_bytes dropped."""
+class StateSigner:
+    """The conversation state as a value the browser keeps (an HttpOnly cookie) and sends back: the
+    Alexa session id and attributes, compressed, with the time of the turn, signed with HMAC-SHA256
+    over the browser's user id too (a state is worth nothing in another browser or after changes).
+    Any worker process with the same key takes the next turn; nothing is kept on the server."""
 
-    def __init__(self, max_sessions: int, idle_seconds: int, max_bytes: int, clock: Callable[[], float]):
-        self.max_sessions, self.idle, self.max_bytes, self.clock = max(1, max_sessions), idle_seconds, \
-            max_bytes, clock
-        self._items: "OrderedDict[str, Session]" = OrderedDict()
-        self._lock = threading.Lock()
+    VERSION = "1"
+    MAX_JSON = 64 * 1024  # a decompressed state is never larger (no zip bombs)
 
-    def __len__(self) -> int:
-        return len(self._items)
+    def __init__(self, key: bytes, idle_seconds: int, max_bytes: int, clock: Callable[[], float]):
+        self.key, self.idle, self.max_bytes, self.clock = key, idle_seconds, max_bytes, clock
 
-    def get(self, key: str) -> Optional[Session]:
-        now = self.clock()
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
+    def _mac(self, user: str, body: str) -> str:
+        digest = hmac.new(self.key, f"{self.VERSION}.{user}.{body}".encode("ascii"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+    def dump(self, user: str, session_id: Optional[str], attributes: Dict[str, Any]) -> Optional[str]:
+        """The signed state; None for a closed session or a state over max_bytes (not kept)."""
+        if session_id is None:
+            return None
+        raw = json.dumps({"s": session_id, "a": attributes, "t": int(self.clock())},
+                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+        value = f"{self.VERSION}.{body}.{self._mac(user, body)}"
+        return value if len(value) <= self.max_bytes else None
+
+    def load(self, user: str, value: Optional[str]) -> Optional[Session]:
+        """The state, if it is ours, for this browser, unchanged and recent; else None."""
+        if not value or len(value) > self.max_bytes or value.count(".") != 2:
+            return None
+        version, body, mac = value.split(".")
+        if version != self.VERSION or not hmac.compare_digest(mac, self._mac(user, body)):
+            return None
+        try:
+            packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            inflater = zlib.decompressobj()
+            raw = inflater.decompress(packed, self.MAX_JSON)
+            if inflater.unconsumed_tail:
                 return None
-            if now - item.seen > self.idle:
-                del self._items[key]
-                return None
-            return Session(item.session_id, item.attributes, item.seen)
-
-    def put(self, key: str, session_id: Optional[str], attributes: Dict[str, Any]) -> bool:
-        """Keep (or, for a closed session, forget) the state; False when it was too large to keep."""
-        with self._lock:
-            self._items.pop(key, None)
-            if session_id is None:
-                return True
-            size = len(json.dumps(attributes, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            if size > self.max_bytes:
-                return False
-            now = self.clock()
-            self._items[key] = Session(session_id, attributes, now)
-            while self._items:
-                oldest_key, oldest = next(iter(self._items.items()))
-                if len(self._items) > self.max_sessions or now - oldest.seen > self.idle:
-                    del self._items[oldest_key]
-                else:
-                    break
-        return True
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, zlib.error, UnicodeDecodeError):
+            return None
+        if not (isinstance(data, dict) and isinstance(data.get("s"), str) and isinstance(data.get("a"), dict)
+                and isinstance(data.get("t"), int)):
+            return None
+        age = self.clock() - data["t"]
+        if age > self.idle or age < -60:
+            return None
+        return Session(data["s"], data["a"], data["t"])
 
 
 # the turn ----------------------------------------------------------------------------------------
@@ -292,8 +356,8 @@ def _token(name: str) -> Optional[str]:
     return value if _TOKEN.match(value) else None
 
 
-def _set_cookie(resp: Response, name: str, value: str, max_age: Optional[int]) -> None:
-    resp.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="Strict",
+def _set_cookie(resp: Response, name: str, value: str, max_age: Optional[int], path: str = "/") -> None:
+    resp.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="Strict",
                     secure=_secure())
 
 
@@ -312,10 +376,10 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
     settings = settings or PageSettings.from_env()
     coach = Coach(skill, skill_id)
     limiter = RateLimiter(settings.rate_burst, settings.rate_per_minute, settings.max_clients, settings.clock)
-    sessions = SessionStore(settings.max_sessions, settings.session_idle_seconds,
-                            settings.max_attributes_bytes, settings.clock)
+    states = StateSigner(load_secret(settings), settings.session_idle_seconds, settings.max_state_bytes,
+                         settings.wall_clock)
     bp = Blueprint("page", __name__, static_folder=STATIC, static_url_path="/assets")
-    bp.coach, bp.sessions, bp.limiter, bp.settings = coach, sessions, limiter, settings  # for tests
+    bp.coach, bp.states, bp.limiter, bp.settings = coach, states, limiter, settings  # for tests
 
     @bp.after_request
     def _headers(resp: Response) -> Response:
@@ -360,23 +424,22 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
         user = _token(USER_COOKIE)
         new_user = user is None
         user = user or secrets.token_urlsafe(24)
-        key = _token(SESSION_COOKIE)
-        session = sessions.get(key) if key else None
-        new_key = session is None  # a key the server did not hand out (or has forgotten) is replaced
-        if new_key:
-            key = secrets.token_urlsafe(24)
+        sent_state = request.cookies.get(SESSION_COOKIE)
+        session = None if new_user else states.load(user, sent_state)  # forged, old or foreign: a new one
         reply, understood, session_id, attributes = coach.turn(text, session, USER_PREFIX + user)
-        sessions.put(key, session_id, attributes)
+        state = states.dump(user, session_id, attributes)
         if hasattr(g, "log_fields"):
             request_body = reply.request.get("request") or {}
             g.log_fields.update(request_type=str(request_body.get("type", ""))[:64], outcome="ok")
             if isinstance(request_body.get("intent"), dict):
-                g.log_fields["intent"] = str(request_body["intent"].get("name", ""))[:64]
+                g.log_fields["intent"] = loggable_intent(str(request_body["intent"].get("name", "")))
         resp = _json(answer_payload(reply, understood))
         if new_user:
             _set_cookie(resp, USER_COOKIE, user, 365 * 24 * 3600)
-        if new_key:
-            _set_cookie(resp, SESSION_COOKIE, key, None)
+        if state is not None:
+            _set_cookie(resp, SESSION_COOKIE, state, None, path=STATE_PATH)
+        elif sent_state is not None:
+            resp.delete_cookie(SESSION_COOKIE, path=STATE_PATH, httponly=True, samesite="Strict", secure=_secure())
         return resp
 
     return bp

@@ -78,6 +78,15 @@
     voiceEl.textContent = best ? MESSAGES.voice + best.name : MESSAGES.noVoice;
   }
 
+  /* Safari on iOS speaks only after speechSynthesis was first used during a tap or key press: send()
+     runs in one, so an empty utterance there unlocks the answers that arrive later. */
+  var unlocked = false;
+  function unlockSpeech() {
+    if (unlocked || !synth || !readAloud.checked) { return; }
+    unlocked = true;
+    try { synth.speak(new SpeechSynthesisUtterance("")); } catch (e) { /* nothing to unlock */ }
+  }
+
   function stopSpeaking() {
     speaking += 1;
     if (timer) { clearTimeout(timer); timer = null; }
@@ -158,6 +167,7 @@
     if (busy) { say(MESSAGES.busy); return false; }
     busy = true;
     stopSpeaking();
+    unlockSpeech();
     var you = addYou(text);
     say(MESSAGES.busy);
     fetch("/api/turn", {
@@ -257,7 +267,13 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-zeg]"), function (button) {
       button.addEventListener("click", function () { send(button.getAttribute("data-zeg")); });
     });
-    readAloud.addEventListener("change", function () { if (!readAloud.checked) { stopSpeaking(); } });
+    try {  /* remember "Antwoorden voorlezen" in this browser (screen reader users often turn it off) */
+      if (window.localStorage.getItem("gesprekscoach.voorlezen") === "nee") { readAloud.checked = false; }
+    } catch (e) { /* storage blocked: the default stays */ }
+    readAloud.addEventListener("change", function () {
+      if (!readAloud.checked) { stopSpeaking(); }
+      try { window.localStorage.setItem("gesprekscoach.voorlezen", readAloud.checked ? "ja" : "nee"); } catch (e) { /* ignore */ }
+    });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { stopSpeaking(); }
     });

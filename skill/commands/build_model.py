@@ -1,0 +1,50 @@
+"""``gesprekscoach build-model``: build the interaction model from the sentence grammar (skill.grammar)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "Build interaction_model/.../nl-NL.json from the sentence grammar in skill/locale/nl-NL/sentences/."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locale", default="nl-NL", help="grammar and model locale (default nl-NL)")
+    parser.add_argument("--output", default=None, metavar="FILE",
+                        help="where to write the model (default: the project's interaction model file)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when the model file differs from what the grammar builds")
+
+
+def run(args: argparse.Namespace) -> int:
+    from skill import grammar
+
+    output = Path(args.output) if args.output else grammar.model_path(args.locale)
+    if args.check:
+        problem = grammar.stale(output, args.locale)
+        if problem:
+            print(f"{output}: {problem}", file=sys.stderr)
+            return 1
+        print(f"{output}: up to date with the grammar")
+        return 0
+    try:
+        model, report = grammar.build_model(grammar.load_grammar(args.locale))
+    except (grammar.GrammarError, OSError, ValueError, KeyError) as exc:
+        print(f"build-model: {exc}", file=sys.stderr)
+        return 1
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    for sample, kept, dropped in report.dropped:
+        print(f"dropped: {sample!r} from {dropped} (also produced by {kept}, which keeps it)")
+    if report.problems:
+        print(f"build-model: {len(report.problems)} problem(s) in the grammar; nothing written", file=sys.stderr)
+        return 1
+    text = grammar.model_text(model)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    total = sum(report.counts.values())
+    print(f"{output}: {len(report.counts)} intents, {total} samples, {len(text.encode('utf-8')):,} bytes")
+    for name, count in report.counts.items():
+        print(f"  {name}: {count}")
+    return 0

@@ -1,0 +1,224 @@
+"""What ``gesprekscoach chat`` understands: the sentence grammar first, then a near match.
+
+Used by the chat (and anything that goes through its resolution path); tooling and webservice only,
+never on the Lambda path (it needs hassil and rapidfuzz). The steps, in order:
+
+1. exact, grammar: hassil matches the sentence against every template of the grammar (all expansions,
+   not only the samples chosen for the model), skip words ignored ("graag", "alsjeblieft", "eens"),
+   slot values from the slot types (listed values and synonyms, resolved to their id);
+2. exact, model: the generated model's own samples with listed slot values;
+3. near: what Alexa's NLU generalises to, approximated. Listed slot values in the sentence are replaced
+   by their {slot} and skip words dropped; the result is compared with every expansion of the grammar
+   that has the same slots (rapidfuzz's Indel similarity on the words, 0-100); a score of NEAR_THRESHOLD or more
+   resolves to that expansion's intent, marked ``near`` (the transcript shows "near match NN%").
+   Built-in intents (stop, yes, no, ...) take no near matches: a near "ja" is not a yes.
+4. a model sample whose slot takes words that are not a listed value (ER_SUCCESS_NO_MATCH: "help me met
+   koken"), as Alexa does, in a sample with at least WILDCARD_MIN_WORDS words of its own, only for
+   slot types marked ``open_values`` in the grammar (PRINCIPE: people name topics we do not have; a
+   closed list like RANGNUMMER does not turn "ik wil een taxi" into a pick), and only in a sample with
+   one of the type's carrier words ("help me met koken", not "wat is de snelste auto");
+5. anything else: AMAZON.FallbackIntent.
+
+The invocation ("open empathisch gesprek", "vraag empathisch gesprek hoe ik beter kan luisteren") is
+parsed as in skill.nlu.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from skill import nlu
+
+NEAR_THRESHOLD = 80.0
+NEAR_MIN_WORDS = 2          # a one-word sentence is never a near match
+WILDCARD_MIN_WORDS = 3      # unlisted slot words only in a sample with this many words of its own
+_PLACEHOLDER = re.compile(r"\{([^}]+)\}")
+
+
+@dataclass
+class _NearIndex:
+    choices: Dict[Tuple[str, ...], List[str]]   # slot names -> expansions with those {slots}
+    intents: Dict[Tuple[str, ...], List[str]]   # parallel: the intent of each expansion
+
+
+def _word_ratio(a: str, b: str, *, score_cutoff: float = 0, **_) -> float:
+    """Like fuzz.ratio, on words instead of characters (a word more or less costs the same, whatever
+    its length)."""
+    from rapidfuzz.distance import Indel
+
+    score = Indel.normalized_similarity(a.split(), b.split()) * 100
+    return score if score >= score_cutoff else 0
+
+
+class GrammarResolver:
+    """resolve(text) -> skill.nlu.Resolution, on the grammar (hassil) with a near-match step."""
+
+    def __init__(self, grammar=None, model: Optional[nlu.Model] = None, *,
+                 near_threshold: float = NEAR_THRESHOLD, near: bool = True):
+        from skill import grammar as grammar_module
+
+        self.grammar = grammar or grammar_module.load_grammar()
+        self.model = model or nlu.load_model()
+        self.model_resolver = nlu.Resolver(self.model)
+        self.near_threshold = near_threshold
+        self.near_enabled = near
+        self._near: Optional[_NearIndex] = None
+        self._values: Dict[str, Dict[str, nlu.SlotValue]] = {}
+        for slot_type in self.grammar.slot_types.values():
+            table: Dict[str, nlu.SlotValue] = {}
+            for value in slot_type.values:
+                for phrase in value.phrases():
+                    table.setdefault(nlu.normalize(phrase), value)
+            table.pop("", None)
+            self._values[slot_type.name] = table
+        self._order = {name: i for i, name in enumerate(self.grammar.intent_order)}
+        self._open = {t.name: t for t in self.grammar.slot_types.values() if t.open_values}
+        self._skip = {w for w in (nlu.normalize(s) for s in self.grammar.intents.skip_words) if " " not in w}
+
+    # exact, on the grammar ---------------------------------------------------------------------
+    def resolve_grammar(self, text: str) -> Optional[nlu.Resolution]:
+        from hassil.recognize import recognize_all
+
+        norm = nlu.normalize(text)
+        if not norm:
+            return None
+        best = None
+        for result in recognize_all(norm, self.grammar.intents):
+            if result.unmatched_entities:
+                continue
+            key = (-len(result.entities), -(result.text_chunks_matched or 0),
+                   self._order.get(result.intent.name, 999))
+            if best is None or key < best[0]:
+                best = (key, result)
+        if best is None:
+            return None
+        result = best[1]
+        slots = []
+        for name, entity in result.entities.items():
+            type_name = self.grammar.list_types.get(name, "")
+            value = self._values.get(type_name, {}).get(nlu.normalize(str(entity.text)))
+            slots.append(nlu.SlotResult(name, nlu.normalize(str(entity.text)), type_name,
+                                        id=str(entity.value), resolved_name=value.name if value else None))
+        sample = (result.intent_sentence.text if result.intent_sentence is not None else None) or norm
+        return nlu.Resolution(result.intent.name, slots, sample, text, how="grammar")
+
+    # near ----------------------------------------------------------------------------------------
+    def _near_index(self) -> _NearIndex:
+        if self._near is None:
+            from skill import grammar as grammar_module
+
+            choices: Dict[Tuple[str, ...], Dict[str, str]] = {}
+            for intent in self.grammar.intent_order:
+                if intent.startswith("AMAZON."):
+                    continue
+                for text in grammar_module.all_expansions(self.grammar, intent):
+                    slots = tuple(sorted(set(_PLACEHOLDER.findall(text))))
+                    choices.setdefault(slots, {}).setdefault(text, intent)
+            self._near = _NearIndex({k: list(v) for k, v in choices.items()},
+                                    {k: list(v.values()) for k, v in choices.items()})
+        return self._near
+
+    def _find_values(self, norm: str) -> List[Tuple[str, str, nlu.SlotValue, str]]:
+        """(slot name, type, value, words) for the longest listed phrase of each slot type in norm."""
+        found = []
+        padded = f" {norm} "
+        for slot_type in self.grammar.slot_types.values():
+            best = None
+            for phrase, value in self._values[slot_type.name].items():
+                if f" {phrase} " in padded and (best is None or len(phrase) > len(best[0])):
+                    best = (phrase, value)
+            if best is not None:
+                found.append((slot_type.list_name, slot_type.name, best[1], best[0]))
+        return found
+
+    def resolve_near(self, text: str) -> Optional[nlu.Resolution]:
+        from rapidfuzz import process
+
+        norm = " ".join(w for w in nlu.normalize(text).split() if w not in self._skip)
+        if len(norm.split()) < NEAR_MIN_WORDS:
+            return None
+        index = self._near_index()
+        queries: List[Tuple[str, Tuple[str, ...], List[nlu.SlotResult]]] = [(norm, (), [])]
+        for slot, type_name, value, words in self._find_values(norm):
+            query = f" {norm} ".replace(f" {words} ", f" {{{slot}}} ", 1).strip()
+            queries.append((query, (slot,), [nlu.SlotResult(slot, words, type_name, id=value.id,
+                                                            resolved_name=value.name)]))
+        best = None
+        for query, slots, slot_results in queries:
+            choices = index.choices.get(slots)
+            if not choices:
+                continue
+            for scorer in (_word_ratio,):
+                hit = process.extractOne(query, choices, scorer=scorer, score_cutoff=self.near_threshold)
+                if hit is None:
+                    continue
+                sample, score, position = hit
+                # prefer the higher score; on a tie, the query with a listed slot value
+                key = (score, len(slots))
+                if best is None or key > best[0]:
+                    best = (key, index.intents[slots][position], sample, score, slot_results)
+        if best is None:
+            return None
+        _, intent, sample, score, slot_results = best
+        return nlu.Resolution(intent, slot_results, sample, text, how="near", score=round(score, 1))
+
+    # the model's samples -----------------------------------------------------------------------
+    def resolve_model(self, text: str, *, wildcard: bool) -> Optional[nlu.Resolution]:
+        """A sample of the generated model; wildcard: also a slot filled with unlisted words, in a
+        sample with at least WILDCARD_MIN_WORDS words of its own ("help me met {principe}")."""
+        for kind, template, words in self.model_resolver.matches(text, wildcard=wildcard):
+            if kind == nlu.WILDCARD and not self._open_slot(template, words):
+                continue
+            intent = self.model.intents[template.intent]
+            slots = [self.model_resolver._slot(intent, name, value) for name, value in words.items()]
+            return nlu.Resolution(intent.name, slots, template.sample, text, how="model")
+        return None
+
+    def _open_slot(self, template, words: Dict[str, str]) -> bool:
+        """May this sample take these unlisted words? Only for a type with open_values, in a sample
+        of WILDCARD_MIN_WORDS words or more that has one of the type's carrier words."""
+        if template.literal_words < WILDCARD_MIN_WORDS:
+            return False
+        for type_name, name in zip(template.slot_types, template.slot_names):
+            table = self._values.get(type_name)
+            if table is None or words[name] in table:
+                continue
+            slot_type = self._open.get(type_name)
+            if slot_type is None or (slot_type.carriers and not slot_type.carriers & template.words):
+                return False
+        return True
+
+    # the pipeline --------------------------------------------------------------------------------
+    def resolve(self, text: str) -> nlu.Resolution:
+        for step in (self.resolve_grammar, lambda t: self.resolve_model(t, wildcard=False),
+                     self.resolve_near if self.near_enabled else lambda t: None,
+                     lambda t: self.resolve_model(t, wildcard=True)):
+            found = step(text)
+            if found is not None:
+                return found
+        return nlu.Resolution(nlu.FALLBACK, [], None, text)
+
+    # invocation ----------------------------------------------------------------------------------
+    def parse_invocation(self, text: str) -> Optional[Tuple[str, str]]:
+        return nlu.parse_invocation(text, self.model.invocation_name or self.grammar.invocation_name)
+
+    def resolve_one_shot(self, rest: str) -> nlu.Resolution:
+        """What follows the invocation name: as said, else without a connecting word ("om", "of",
+        "naar"), the exact steps before any near match."""
+        words = nlu.normalize(rest).split()
+        tries = [rest]
+        if len(words) > 1 and words[0] in nlu.CONNECTING_WORDS:
+            tries.append(" ".join(words[1:]))
+        steps = [self.resolve_grammar, lambda t: self.resolve_model(t, wildcard=False)]
+        if self.near_enabled:
+            steps.append(self.resolve_near)
+        steps.append(lambda t: self.resolve_model(t, wildcard=True))
+        for step in steps:
+            for attempt in tries:
+                found = step(attempt)
+                if found is not None:
+                    found.text = rest
+                    return found
+        return nlu.Resolution(nlu.FALLBACK, [], None, rest)
