@@ -25,7 +25,7 @@ def practising(chat):
 
 @pytest.mark.parametrize("said, understood", [
     ("hoe gaat het met je", "PracticeReplyIntent antwoord_vrij='hoe gaat het met je'"),  # not a question to the coach
-    ("Wat houdt je bezig?", "PracticeReplyIntent antwoord_vrij='wat houdt je bezig'"),
+    ("Wat houdt je bezig?", "PracticeReplyIntent antwoord_vrij='wat houdt je bezig'"),  # as Alexa sends it
     ("geef een open vraag", "PracticeReplyIntent antwoord_vrij='geef een open vraag'"),  # slot sample, not exact
     ("ik zeg dan je moet gewoon nee zeggen", "PracticeReplyIntent antwoord_vrij='je moet gewoon nee zeggen'"),
     ("geef een hint", "HintIntent"),

@@ -310,3 +310,10 @@ def test_the_other_person_ends_well_when_most_answers_were_good_or_half_and_the_
         reply = say(talk, words)
     assert (SANNE.ending_good in reply.speech) is went_well
     assert (SANNE.ending_poor in reply.speech) is not went_well
+
+
+def test_stop_met_oefenen_is_leave_intent_with_the_activity_practice(talk):
+    start(talk)
+    reply = talk.intent("LeaveIntent", activiteit=("oefenen", "practice"))
+    assert reply.speech.startswith(first("practice_left")) and not reply.ended
+    assert talk.attributes.get("offer") is None and section(talk)["t"] == 0

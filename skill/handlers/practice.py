@@ -12,13 +12,14 @@ from skill.turn import Turn
 
 class PracticeModeHandler(IntentHandler):
     """While the role play is open: its replies, hints, repeat, help, fallback, yes/no, start over;
-    Cancel ("annuleer", "laat maar") leaves it (kept, so it can be resumed)."""
+    "stop met oefenen" (LeaveIntent) and Cancel ("annuleer", "laat maar") leave it (kept, so it can be
+    resumed)."""
 
-    INTENTS = PRACTICE.INTENTS + ("AMAZON.CancelIntent",)
+    INTENTS = PRACTICE.INTENTS + ("AMAZON.CancelIntent", "LeaveIntent")
     OFFER = PRACTICE.OFFER
 
     def respond(self, turn):
-        if turn.intent_name == "AMAZON.CancelIntent":
+        if turn.intent_name in ("AMAZON.CancelIntent", "LeaveIntent"):
             return PRACTICE.leave(turn)
         return PRACTICE.answer(turn)
 
