@@ -6,7 +6,8 @@ vs the baseline behind flask-ask-sdk's SkillAdapter.
     .venv/bin/python bench/http_bench.py [--seconds 5] [--rounds 5] [--connections 16] [--python-client]
 
 Sides (all with the signature check off and the timestamp check on: a load generator cannot sign):
-- ours:     ``skill.web:create_app()`` with GESPREKSCOACH_DEV=1;
+- ours:     ``skill.web:create_app()`` with GESPREKSCOACH_DEV=1 and its memory store (--store: SQLite, the
+            webservice's default, in a temporary directory; or none, like the bare skill);
 - baseline: the hello-world skill behind the same app (``bench.baseline_app:ours_path()``);
 - adapter:  the hello-world skill behind flask-ask-sdk's SkillAdapter (``bench.baseline_app:adapter()``,
   needs ``pip install -e '.[bench]'``; skipped with a note when missing).
@@ -38,6 +39,9 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--python-client", action="store_true", help="use bench/loadgen.py even if wrk exists")
+    ap.add_argument("--store", choices=("sqlite", "none"), default="sqlite",
+                    help="our side's memory store (GESPREKSCOACH_STORE): the webservice's default, SQLite "
+                         "(in a temporary directory), or none, like the bare skill, which keeps nothing")
     args = ap.parse_args(argv)
     use_wrk = serving.have_wrk() and not args.python_client
 
@@ -53,7 +57,8 @@ def main(argv=None) -> int:
         servers = {}
         try:
             for name, spec in sides.items():
-                servers[name] = serving.Gunicorn(spec, log_dir=tmp)
+                store = {"GESPREKSCOACH_STORE": "none" if args.store == "none" else f"sqlite:{tmp}/profiles.sqlite3"}
+                servers[name] = serving.Gunicorn(spec, log_dir=tmp, env=store if name == "ours" else None)
                 serving.check_answers(servers[name].port, bodies)
             results = {name: [] for name in sides}
 
@@ -81,6 +86,7 @@ def main(argv=None) -> int:
 
     ratio = paired("ours", "baseline")  # median of per-round ratios (runs back to back)
     print(common.line("="))
+    print(f"  our side's memory store: {args.store}")
     print(f"HTTP: gunicorn --workers 2 --threads 4 on 127.0.0.1, {args.connections} connections, "
           f"{'wrk' if use_wrk else 'bench/loadgen.py (Python)'}, {args.rounds} x {args.seconds:g} s per side")
     print(f"  {common.machine_note()}; load generator and server share the 2 CPUs")
@@ -101,7 +107,8 @@ def main(argv=None) -> int:
     print(json.dumps({"bench": "http", "client": "wrk" if use_wrk else "python",
                       **{f"{n}_rps": round(med(n, "rps")) for n in sides},
                       **{f"{n}_p99_ms": round(med(n, "p99_ms"), 1) for n in sides},
-                      "ratio": round(ratio, 3), **extra, "target": TARGET, "met": ratio >= TARGET}))
+                      "ratio": round(ratio, 3), "store": args.store, **extra, "target": TARGET,
+                      "met": ratio >= TARGET}))
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from skill import memory
+from skill.budgets import load_budgets, words
 from skill.checklist import load_checklist
 from skill.content import Principle
 from skill.ssml import Speech
@@ -16,22 +17,28 @@ from skill.turn import Turn
 
 
 def tip(turn: Turn, index: Optional[int] = None, intro: Optional[Speech] = None):
-    """A tip the user has not heard yet, in this session or (with memory) before (or the one at
-    index, for Previous)."""
+    """A tip the user has not heard yet, in this session or (with memory) before, never from the same
+    principle as the tip just before it; or the tip at index (Previous / Next through the tips
+    heard), without "Een tip voor je": that one is not new."""
     tips = turn.content.tips
     speech = Speech().extend(intro or Speech())
-    if index is None:
+    new = index is None
+    if new:
         heard = memory.heard_tips(turn)  # in earlier sessions (issue 9)
         unheard = [t.index for t in tips if t.index not in turn.state.seen and t.index not in heard]
         if not unheard:
             speech.say(turn.line("tips_all_heard"))
             turn.state.seen = []
             unheard = [t.index for t in tips]
-        index = turn.rng.choice(unheard)
+        ctx = turn.state.ctx or {}
+        before = ctx.get("p") if ctx.get("k") == "tip" else None
+        other = [i for i in unheard if tips[i].principle.id != before]
+        index = turn.rng.choice(other or unheard)
         turn.state.seen.append(index)
     chosen = tips[index]
     principle = chosen.principle
-    speech.say(turn.line("tip_intro")).pause("short")
+    if new:
+        speech.say(turn.line("tip_intro")).pause("short")
     speech.say(principle.title + ".").say(chosen.advice.text)
     speech.pause(chosen.advice.pause).say(turn.line("example_lead")).quote(chosen.example)
     turn.state.set_context("tip", principle.id, index)
@@ -39,19 +46,65 @@ def tip(turn: Turn, index: Optional[int] = None, intro: Optional[Speech] = None)
                        card_title=principle.title)
 
 
-def principle(turn: Turn, item: Principle, intro: Optional[Speech] = None):
-    """Title, short explanation and all advice; then the offer of example phrases.
+def _longest(turn: Turn, *keys: str) -> int:
+    return max(words(variant) for key in keys for variant in turn.prompts.variants(key))
 
-    One-shot, the example phrases come straight away, since there is no next turn to offer them in.
-    """
+
+def advice_that_fits(turn: Turn, item: Principle) -> int:
+    """How many pieces of advice fit in the first answer about a principle, within its word budget
+    (skill/data/budgets.json), counted with the longest variant of every prompt around them; at
+    least one. The same split every time, so "meer" knows where to go on."""
+    one_shot = turn.one_shot
+    budget = load_budgets()["principle_one_shot" if one_shot else "principle"]
+    used = words(item.title) + words(item.summary) + _longest(turn, "principle_advice_lead")
+    if not one_shot:
+        used += _longest(turn, "principle_more_question", "principle_question", "checklist_offer_question")
+    count = 0
+    for advice in item.advice:
+        if count and used + words(advice.text) > budget:
+            break
+        used += words(advice.text)
+        count += 1
+    return count
+
+
+def principle(turn: Turn, item: Principle, intro: Optional[Speech] = None):
+    """Title, short explanation and the advice that fits in one breath; the rest on "meer", then the
+    offer of example phrases (or, for the closing principle, of the checklist).
+
+    One-shot, an example phrase comes straight away when it fits, since there is no next turn."""
     speech = Speech().extend(intro or Speech())
     speech.say(item.title + ".").pause("short").say(item.summary).pause("short")
     speech.say(turn.line("principle_advice_lead"))
-    for advice in item.advice:
+    count = advice_that_fits(turn, item)
+    for advice in item.advice[:count]:
         speech.say(advice.text).pause(advice.pause)
     turn.state.set_context("principle", item.id, turn.content.position(item.id))
     if turn.one_shot:
-        speech.extend(_example_phrases(turn, item))
+        phrase = item.examples[0]
+        budget = load_budgets()["principle_one_shot"]
+        lead = turn.line("example_lead")
+        if words(speech.text()) + words(lead) + words(phrase) <= budget:
+            speech.say(lead).quote(phrase)
+        return turn.tell(speech, card_title=item.title)
+    if count < len(item.advice):
+        return turn.ask(speech, question="principle_more_question", reprompt="principle_more_reprompt",
+                        offer="more", card_title=item.title)
+    return _principle_offer(turn, item, speech)
+
+
+def more(turn: Turn, item: Principle):
+    """The rest of a principle's advice (after "Wil je meer horen?"), then its usual offer."""
+    speech = Speech()
+    for advice in item.advice[advice_that_fits(turn, item):]:
+        speech.say(advice.text).pause(advice.pause)
+    if not speech:
+        return examples(turn, item)
+    turn.state.set_context("principle", item.id, turn.content.position(item.id))
+    return _principle_offer(turn, item, speech)
+
+
+def _principle_offer(turn: Turn, item: Principle, speech: Speech):
     if item.id == load_checklist(turn.content).principle:  # the closing principle offers the checklist
         return turn.answer(speech, question="checklist_offer_question", reprompt="checklist_offer_reprompt",
                            offer="checklist", card_title=item.title)
@@ -74,10 +127,10 @@ def _example_phrases(turn: Turn, item: Principle) -> Speech:
     return speech
 
 
-def listing(turn: Turn):
-    """The ten topics, then an invitation to pick one."""
+def listing(turn: Turn, intro: Optional[Speech] = None):
+    """The ten topics, then an invitation to pick one (by name, or "de derde")."""
     names = [p.name for p in turn.content]
-    speech = Speech().say(turn.line("list_intro"))
+    speech = Speech().extend(intro or Speech()).say(turn.line("list_intro"))
     for name in names[:-2]:
         speech.say(name + ",").pause("short")
     speech.say(f"{names[-2]} en {names[-1]}.") if len(names) > 1 else speech.say(names[-1] + ".")

@@ -346,9 +346,9 @@ def sample_problems(text: str, slots: Sequence[str] = ()) -> List[str]:
 
 def choose_samples(templates: List[Tuple[str, List[Expansion]]], cap: int) -> List[str]:
     """Per template: its plainest expansion (fewest words) first, then a cover of every alternative of
-    the template (an alternative of a shared rule once per intent; for each alternative not yet covered,
-    the shortest expansion with it); then, up to cap, more expansions of each template in turn, short
-    ones first and spread over the rest. Deterministic."""
+    the template (for each alternative not yet covered, the shortest expansion that takes it; an
+    alternative of a shared rule is covered once per intent); then, up to cap, more expansions of each
+    template in turn, short ones first and spread over the rest. Deterministic."""
     chosen: Dict[str, None] = {}
     covered: set = set()  # per intent: a shared rule's alternatives are covered once
     for _, expansions in templates:

@@ -303,6 +303,8 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
         if memory is not None:
             return memory
         log.warning("memory: the session copy was damaged; reading the store again")
+    if getattr(handler_input.request_envelope.request, "object_type", None) == "SessionEndedRequest":
+        return None  # a session that had no memory ends: nothing to read, no visit to count
     try:
         stored = handler_input.attributes_manager.persistent_attributes
     except PersistenceException as exc:

@@ -52,6 +52,19 @@ def _word_ratio(a: str, b: str, *, score_cutoff: float = 0, **_) -> float:
     return score if score >= score_cutoff else 0
 
 
+def project_model(grammar) -> nlu.Model:
+    """The project's interaction model: its file in a checkout; installed from a wheel (no checkout), the
+    same model built from the grammar, which ships as package data (build-model's check keeps the two
+    equal)."""
+    from skill import grammar as grammar_module
+
+    path = nlu.model_file(nlu.DEFAULT_PACKAGE)
+    if path.is_file():
+        return nlu.load_model()
+    raw, _ = grammar_module.build_model(grammar)
+    return nlu.model_from_json(raw, path)
+
+
 class GrammarResolver:
     """resolve(text) -> skill.nlu.Resolution, on the grammar (hassil) with a near-match step."""
 
@@ -60,7 +73,7 @@ class GrammarResolver:
         from skill import grammar as grammar_module
 
         self.grammar = grammar or grammar_module.load_grammar()
-        self.model = model or nlu.load_model()
+        self.model = model or project_model(self.grammar)
         self.model_resolver = nlu.Resolver(self.model)
         self.near_threshold = near_threshold
         self.near_enabled = near

@@ -225,8 +225,8 @@ class _Codegen:
         types = cls.deserialized_types
         attribute_map = dict(getattr(cls, "attribute_map", {}))
         attribute_map.update({k: k for k in types if k not in attribute_map})
-        if set(attribute_map) != set(types):
-            return _fail
+        if set(attribute_map) != set(types) or not cls.__module__.startswith("ask_sdk_model."):
+            return _fail  # (another class's __init__ may do more than set its fields: the SDK calls it)
         template = cls().__dict__
         plain = (cls.__setattr__ is object.__setattr__ and type(template) is dict
                  and all(v is None or v.__class__ in (str, int, bool, float) for v in template.values())
@@ -423,3 +423,13 @@ class FastSerializer(DefaultSerializer):
             return self._code.write(obj)
         except Exception:
             return super().serialize(obj)
+
+
+def read_request(serializer, data, text, obj_type):
+    """``obj_type`` from a body already parsed (``data`` = ``json.loads(text)``, untouched): a
+    FastSerializer reads ``data`` as it is instead of parsing ``text`` again; any other serializer
+    (the SDK's) deserializes ``text``. The webservice's one call."""
+    from_data = getattr(serializer, "from_data", None)
+    if from_data is None:
+        return serializer.deserialize(payload=text, obj_type=obj_type)
+    return from_data(data, obj_type, text)

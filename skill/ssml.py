@@ -7,7 +7,10 @@ Alexa's rules (used by the tests, the fuzzers and the Repeat handler).
 
 Prompt strings (skill/locale/*/prompts.json) may hold two small markers:
   [[pauze]]          a short pause (for example before a question)
-  [[cijfers:0800-0113]]  a number read digit by digit (phone numbers), shown as written on the card
+  [[cijfers:0800-0113]]  a number read digit by digit, shown as written on the card
+  [[tel:nl_113]]     a helpline from skill/data/helplines.json, spoken the way Dutch speakers say
+                     it (112 "één één twee", 0800-0113 "nul achthonderd, nul één één drie", 1813
+                     "achttien dertien"), written on the card as the organisation writes it
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ PAUSES = {Pause.SHORT: 350, Pause.MEDIUM: 600, Pause.LONG: 1000}  # milliseconds
 MAX_SPEECH_CHARS = 8000
 MAX_RESPONSE_BYTES = 24 * 1024
 
-_MARKER = re.compile(r"\[\[(pauze|cijfers:[0-9 \-]+)\]\]")
+_MARKER = re.compile(r"\[\[(pauze|cijfers:[0-9 \-]+|tel:[a-z0-9_]+)\]\]")
+PHONE_GROUP_PAUSE_MS = 250  # between the groups of a phone number ("nul achthonderd" | "nul één één drie")
 
 # Tags (and their attributes) that Alexa's SSML reference lists.
 ALLOWED_TAGS = {
@@ -93,6 +97,8 @@ class Speech:
             elif kind == "digits":
                 digits = "".join(ch for ch in value if ch.isdigit())
                 out.append(f'<say-as interpret-as="digits">{digits}</say-as>')
+            elif kind == "tel":
+                out.append(phone_ssml(value))
             else:  # quote
                 out.append(f'<break time="{PAUSES["short"]}ms"/><prosody rate="{QUOTE_RATE}">'
                            f'{escape(value)}</prosody><break time="{PAUSES["medium"]}ms"/>')
@@ -104,6 +110,8 @@ class Speech:
         for kind, value in self._parts:
             if kind in ("text", "digits"):
                 out.append(value)
+            elif kind == "tel":
+                out.append(_helpline(value).number)
             elif kind == "quote":
                 out.append(f"‘{value}’")
         return _join(out)
@@ -137,10 +145,32 @@ def _segments(text: str) -> Tuple[Tuple[str, str], ...]:
     for match in _MARKER.finditer(text):
         add(text[pos:match.start()])
         marker = match.group(1)
-        out.append(("pause", "") if marker == "pauze" else ("digits", marker.split(":", 1)[1]))
+        if marker == "pauze":
+            out.append(("pause", ""))
+        else:
+            name, value = marker.split(":", 1)
+            out.append(("tel" if name == "tel" else "digits", value))
         pos = match.end()
     add(text[pos:])
     return tuple(out)
+
+
+def _helpline(ident: str):
+    from skill.helplines import load_helplines  # validated at start-up (skill.builder)
+
+    return load_helplines()[ident]
+
+
+@lru_cache(maxsize=64)
+def phone_ssml(ident: str) -> str:
+    """A helpline number as Dutch speakers say it: each breath group in turn, a short pause between
+    groups; a part written as a string is read digit by digit, a whole number as a number."""
+    groups = []
+    for group in _helpline(ident).spoken:
+        parts = [f'<say-as interpret-as="digits">{part}</say-as>' if isinstance(part, str)
+                 else f'<say-as interpret-as="cardinal">{part}</say-as>' for part in group]
+        groups.append(" ".join(parts))
+    return f'<break time="{PHONE_GROUP_PAUSE_MS}ms"/>'.join(groups)
 
 
 def escape(text: str) -> str:

@@ -32,6 +32,9 @@ class Turn:
         self.rng = rng
         self.state = state
         self.end_session = False
+        # (question, reprompt, offer) that replaces the closing question of this turn's answer: set
+        # by a paused mode (skill.modes) so a tip mid-quiz ends with the offer to resume the quiz.
+        self.follow_up: Optional[tuple] = None
         request = handler_input.request_envelope.request
         intent = getattr(request, "intent", None) if isinstance(request, IntentRequest) else None
         self.intent_name: Optional[str] = getattr(intent, "name", None)
@@ -72,6 +75,8 @@ class Turn:
     def ask(self, speech: Speech, *, question: str, reprompt: str, offer: Optional[str] = None,
             card_title: Optional[str] = None) -> Response:
         """Speak, end with a question (a prompt key), keep the session open with a reprompt."""
+        if self.follow_up:
+            question, reprompt, offer = self.follow_up
         full = Speech().extend(speech).pause("short").say(self.line(question))
         again = self.speech(reprompt)
         self.state.offer = offer

@@ -8,7 +8,7 @@ import re
 from skill.content import load_content
 from skill.prompts import load_prompts
 from skill.quiz import load_bank
-from skill.ssml import plain_text
+from skill.ssml import plain_text, speech
 
 P = load_prompts()
 C = load_content()
@@ -18,8 +18,7 @@ LETTER_IDS = ("a", "b", "c")
 
 def text(key: str, variant: int = 0, **fields) -> str:
     """A prompt variant as plain text (as Reply.speech shows it)."""
-    raw = re.sub(r"\[\[pauze\]\]", "", P.variants(key)[variant].format(**fields))
-    return plain_text("<speak>" + raw + "</speak>")
+    return plain_text(speech(P.variants(key)[variant].format(**fields)).ssml())
 
 
 def variants(key: str, **fields):

@@ -48,10 +48,10 @@ def test_the_whole_list_numbered_with_pauses_then_the_offer_to_go_step_by_step(t
     assert positions == sorted(positions)
     for step in CHECKLIST.steps:
         assert step.text in reply.speech
-    assert quoted(reply.ssml) == [s.example for s in CHECKLIST.steps]
+    assert quoted(reply.ssml) == []  # one breath per step: the example phrases come step by step
     assert reply.ssml.count('<break time="1000ms"/>') >= 3
     assert reply.speech.endswith(text("chk_whole_question")) and reply.reprompt and not reply.ended
-    assert reply.attributes["offer"] == "checklist"
+    assert reply.attributes["offer"] == "chk_steps"
     yes = talk.intent("AMAZON.YesIntent")
     assert yes.speech.startswith(step_text(1)) and yes.attributes["chk"] == {"v": 1, "s": 0}
 
@@ -103,7 +103,8 @@ def test_repeat_start_over_help_and_no_in_step_mode(talk):
     assert repeat.speech.startswith(step_text(3)) and repeat.attributes["chk"]["s"] == 2
     assert CHECKLIST.steps[2].text in repeat.speech and quoted(repeat.ssml) == quoted(third.ssml)
     help_ = talk.intent("AMAZON.HelpIntent")
-    assert help_.speech.startswith(text("chk_help")) and step_text(3) in help_.speech
+    assert help_.speech.startswith(text("chk_help")) and step_text(3) not in help_.speech  # short: help only
+    assert help_.attributes["chk"]["s"] == 2 and help_.attributes["offer"] == "chk_step" and not help_.ended
     over = talk.intent("AMAZON.StartOverIntent")
     assert said(over.speech, "start_over") and step_text(1) in over.speech and over.attributes["chk"]["s"] == 0
     no = talk.intent("AMAZON.NoIntent")
@@ -127,8 +128,11 @@ def test_yes_in_step_mode_goes_to_the_next_step(talk):
 
 def test_the_closing_principle_offers_the_checklist_and_yes_leads_into_it(talk):
     talk.launch()
-    reply = talk.intent("PrincipleIntent", principe=("afsluiten", "afsluiten"))
-    assert reply.speech.startswith(CLOSING.title)
+    first = talk.intent("PrincipleIntent", principe=("afsluiten", "afsluiten"))
+    assert first.speech.startswith(CLOSING.title) and first.speech.endswith(text("principle_more_question"))
+    assert first.attributes["offer"] == "more"
+    reply = talk.intent("AMAZON.YesIntent")
+    assert CLOSING.advice[-1].text in reply.speech and CLOSING.advice[0].text not in reply.speech
     assert reply.speech.endswith(text("checklist_offer_question")) and "Wil je de checklist stap voor stap horen?" in reply.speech
     assert reply.reprompt == text("checklist_offer_reprompt") and reply.attributes["offer"] == "checklist"
     yes = talk.intent("AMAZON.YesIntent")

@@ -75,6 +75,7 @@ def test_the_database_file_is_created_on_first_use_only(db):
     visit(skill)
     assert os.path.exists(db)
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert os.stat(db).st_mode & 0o777 == 0o600
 
 
 def test_another_person_is_a_first_visit(skill):
@@ -507,3 +508,23 @@ def test_changes_left_pending_by_a_failed_save_are_written_once_later(db):
     talk.intent("AMAZON.StopIntent")
     record = stored(db)[2]
     assert record["rounds"] == 1 and sum(v[0] for v in record["quiz"].values()) == 5 and record["visits"] == 2
+
+
+def test_a_session_that_ended_without_memory_does_not_count_a_visit(skill, db):
+    talk = visit(skill)
+    talk.launch()
+    talk.attributes.pop("mem")  # as if the store had been down for the whole session
+    talk.end("EXCEEDED_MAX_REPROMPTS")
+    assert stored(db)[2]["visits"] == 1
+
+
+def test_welcome_back_after_a_quiz_offers_a_new_round(skill):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("QuizIntent")
+    answer(talk, right=False)
+    talk.intent("AMAZON.StopIntent")
+    back = talk.launch()
+    assert said(back.speech, "memory_last_quiz") and said(back.speech, "memory_resume_quiz_question")
+    round_ = talk.intent("AMAZON.YesIntent")
+    assert "Vraag 1 van" in round_.speech and "q" in talk.attributes["quiz"]

@@ -135,9 +135,8 @@ def test_after_the_summary_yes_starts_another_scenario_and_no_moves_on(talk):
     assert mark.opening[0] in reply.speech and section(talk)["s"] == mark.id
     for words in ("hoe gaat het met je vader", "wat zei de dokter", "wat heb je nodig", "hoe voel je je nu"):
         reply = say(talk, words)
-    reply = talk.intent("AMAZON.NoIntent")
-    assert not reply.ended and talk.attributes.get("offer") is None
-    assert reply.speech.endswith(first("anything_else"))
+    reply = talk.intent("AMAZON.NoIntent")   # no to "Wil je nog een gesprek oefenen?": done, as everywhere
+    assert reply.ended and reply.speech in PROMPTS["goodbye_short"]
 
 
 @pytest.mark.parametrize("intent", ["DontKnowIntent", "HintIntent"])
@@ -229,9 +228,10 @@ def test_a_distress_statement_mid_practice_leaves_the_role_play_for_the_crisis_a
     assert "113" in reply.speech
     assert SANNE.story[0] not in reply.speech and "Sanne" not in reply.speech
     assert not reply.ended and reply.reprompt
-    assert talk.attributes["offer"] == "crisis" and not elicits_the_reply(reply)
-    reply = talk.intent("AMAZON.YesIntent")       # yes = the numbers again, not a reply in the role play
-    assert "113" in reply.speech and talk.attributes["offer"] == "crisis"
+    assert talk.attributes["offer"].startswith("care_") and not elicits_the_reply(reply)
+    reply = talk.intent("AMAZON.RepeatIntent")    # the numbers again, not the other person's line
+    assert "113" in reply.speech and talk.attributes["offer"].startswith("care_")
+    assert "Sanne" not in reply.speech and section(talk)["t"] == 1
 
 
 def test_outside_the_role_play_a_hint_offers_to_begin_one(talk):
@@ -317,3 +317,29 @@ def test_stop_met_oefenen_is_leave_intent_with_the_activity_practice(talk):
     reply = talk.intent("LeaveIntent", activiteit=("oefenen", "practice"))
     assert reply.speech.startswith(first("practice_left")) and not reply.ended
     assert talk.attributes.get("offer") is None and section(talk)["t"] == 0
+
+
+def test_ga_verder_met_oefenen_resumes_where_the_role_play_was_left(talk):
+    start(talk)
+    say(talk, "wat maakt het zo druk")
+    talk.intent("LeaveIntent", activiteit=("oefenen", "practice"))
+    reply = talk.intent("ResumeIntent", activiteit=("oefenen", "practice"))
+    assert reply.speech.startswith(first("practice_back")) and SANNE.story[0] in reply.speech
+    assert talk.attributes["offer"] == "practice" and elicits_the_reply(reply) and section(talk)["t"] == 1
+
+
+def test_resuming_with_no_role_play_kept_offers_to_begin_one(talk):
+    talk.launch()
+    reply = talk.intent("ResumeIntent", activiteit=("oefenen", "practice"))
+    assert reply.speech.startswith(first("practice_nothing_to_resume")) and not reply.ended
+    reply = talk.intent("AMAZON.YesIntent")
+    assert SANNE.opening[0] in reply.speech and talk.attributes["offer"] == "practice"
+
+
+def test_a_tip_asked_mid_practice_is_answered_and_yes_goes_back_to_the_role_play(talk):
+    start(talk)
+    reply = talk.intent("TipIntent")
+    assert talk.attributes["offer"] == "resume_practice" and not elicits_the_reply(reply)
+    assert reply.speech.endswith(first("practice_resume_question"))
+    reply = talk.intent("AMAZON.YesIntent")
+    assert SANNE.opening[0] in reply.speech and talk.attributes["offer"] == "practice" and elicits_the_reply(reply)

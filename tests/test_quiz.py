@@ -138,7 +138,8 @@ def test_yes_to_a_multiple_choice_question_is_re_asked_with_the_options(talk):
     section = section_with(question)
     talk.attributes = {**talk.attributes, "offer": "quiz", "quiz": section}
     reply = talk.intent("AMAZON.YesIntent")
-    assert said(reply.speech, "quiz_unmatched") and said(reply.speech, "quiz_options_again")
+    assert said(reply.speech, "quiz_yes_no_to_choice") and said(reply.speech, "quiz_options_again")
+    assert not said(reply.speech, "quiz_unmatched")
     for key in section["o"]:
         assert BANK.option_text(key) in reply.speech
     assert reply.attributes["quiz"] == section
@@ -155,12 +156,12 @@ def test_repeat_mid_quiz_says_the_question_and_its_options_again(talk):
     assert reply.attributes["quiz"] == first.attributes["quiz"] and not reply.ended
 
 
-def test_help_mid_quiz_explains_how_to_answer_then_repeats_the_question(talk):
+def test_help_mid_quiz_explains_how_to_answer_then_asks_for_the_answer(talk):
     first = start(talk)
     reply = talk.intent("AMAZON.HelpIntent")
     question, _ = current(reply.attributes)
-    assert reply.speech.startswith(text("quiz_help"))
-    assert question.text in reply.speech and reply.reprompt and not reply.ended
+    assert reply.speech.startswith(text("quiz_help")) and len(reply.speech.split()) <= 50
+    assert question.text not in reply.speech and reply.speech.endswith("?") and reply.reprompt and not reply.ended
     assert reply.attributes["quiz"] == first.attributes["quiz"] and reply.attributes["offer"] == "quiz"
 
 

@@ -15,7 +15,7 @@ from skill.config import SkillConfig
 from skill.content import load_content
 from skill.prompts import load_prompts
 from skill.runtime import dispatch
-from skill.ssml import plain_text
+from skill.ssml import plain_text, speech
 
 P = load_prompts()
 C = load_content()
@@ -23,8 +23,7 @@ C = load_content()
 
 def text(key: str, variant: int = 0, **fields) -> str:
     """A prompt variant as plain text (as Reply.speech shows it)."""
-    raw = P.variants(key)[variant].format(**fields)
-    return plain_text("<speak>" + re.sub(r"\[\[(pauze|cijfers:([0-9 -]+))\]\]", lambda m: (m.group(2) or "").replace("-", "").replace(" ", ""), raw) + "</speak>")
+    return plain_text(speech(P.variants(key)[variant].format(**fields)).ssml())
 
 
 def quoted(ssml: str):
@@ -41,7 +40,7 @@ def test_launch_welcomes_says_what_you_can_ask_and_asks(talk):
     assert reply.speech.endswith("?")
     assert not reply.ended
     assert reply.reprompt == text("welcome_reprompt")
-    assert reply.card["title"] == "Gesprekscoach"
+    assert reply.card["title"] == "Empathisch gesprek"
 
 
 def test_help_says_more_than_the_welcome_keeps_the_session_and_ends_in_a_question(talk):
@@ -148,8 +147,8 @@ def test_every_tip_comes_by_once_before_any_repeats(talk):
 
 def test_principle_by_name_gives_title_advice_and_offers_example_phrases(talk):
     talk.launch()
-    reply = talk.intent("PrincipleIntent", principe=("in je eigen woorden", "parafraseren"))
-    item = C.get("parafraseren")
+    reply = talk.intent("PrincipleIntent", principe=("in je eigen woorden", "gevoelens"))
+    item = C.get("gevoelens")
     assert reply.speech.startswith(item.title + ".")
     for advice in item.advice:
         assert advice.text in reply.speech
@@ -160,19 +159,34 @@ def test_principle_by_name_gives_title_advice_and_offers_example_phrases(talk):
     assert not yes.ended and yes.attributes["offer"] == "next"
 
 
-def test_no_to_the_offer_keeps_the_conversation_going(talk):
+def test_no_to_the_offer_ends_with_a_short_goodbye(talk):
     talk.launch()
     talk.intent("PrincipleIntent", principe="gevoelens")
     reply = talk.intent("AMAZON.NoIntent")
-    assert reply.speech == f"{text('declined')} {text('anything_else')}"
-    assert not reply.ended and "offer" not in reply.attributes
+    assert reply.speech == text("goodbye_short")
+    assert reply.ended and not reply.reprompt
 
 
-def test_one_shot_principle_gives_the_example_phrases_too_and_ends(talk):
+def test_a_long_principle_gives_what_fits_in_one_breath_and_the_rest_on_meer(talk):
+    talk.launch()
+    item = C.get("parafraseren")
+    first = talk.intent("PrincipleIntent", principe=("in je eigen woorden", "parafraseren"))
+    assert item.advice[0].text in first.speech and item.advice[-1].text not in first.speech
+    assert first.speech.endswith(text("principle_more_question")) and first.attributes["offer"] == "more"
+    assert first.reprompt == text("principle_more_reprompt") and not first.ended
+    rest = talk.intent("AMAZON.MoreIntent")
+    assert item.advice[-1].text in rest.speech and item.advice[0].text not in rest.speech
+    assert rest.speech.endswith(text("principle_question", 0)) and rest.attributes["offer"] == "examples"
+    assert quoted(talk.intent("AMAZON.YesIntent").ssml) == list(item.examples)
+
+
+def test_one_shot_principle_gives_what_fits_in_one_breath_and_ends(talk):
     reply = talk.intent("PrincipleIntent", principe=("hoe ik een gesprek moet afsluiten", "afsluiten"))
     item = C.get("afsluiten")
     assert reply.ended and reply.speech.startswith(item.title)
-    assert quoted(reply.ssml) == list(item.examples)
+    assert item.advice[0].text in reply.speech and len(reply.speech.split()) <= 60
+    reply = talk.intent("PrincipleIntent", principe="gevoelens")
+    assert reply.ended and quoted(reply.ssml) == [C.get("gevoelens").examples[0]]
 
 
 def test_geef_een_open_vraag_reads_the_open_questions_aloud_with_pauses(talk):
@@ -224,7 +238,7 @@ def test_repeat_says_exactly_the_same_again(talk):
     said = talk.intent("PrincipleIntent", principe="cultuur")
     again = talk.intent("AMAZON.RepeatIntent")
     assert again.ssml == said.ssml and again.reprompt == said.reprompt and not again.ended
-    assert talk.intent("AMAZON.YesIntent").attributes["ctx"] == {"k": "examples", "p": "cultuur", "i": 8}
+    assert talk.intent("AMAZON.YesIntent").attributes["ctx"] == {"k": "principle", "p": "cultuur", "i": 8}
 
 
 def test_repeat_with_nothing_said_yet(talk):
@@ -293,23 +307,24 @@ def test_yes_and_no_without_an_open_offer(talk):
     reply = talk.intent("AMAZON.YesIntent")
     assert reply.speech.startswith(text("no_offer")) and not reply.ended
     reply = talk.intent("AMAZON.NoIntent")
-    assert reply.speech.startswith(text("no_offer", 1)) and not reply.ended
+    assert reply.speech == text("goodbye_short") and reply.ended
 
 
 # --- safety ----------------------------------------------------------------------------------------
 
 
-def test_distress_is_answered_with_care_and_points_to_113_and_112(talk):
+def test_distress_is_answered_with_care_and_points_to_113_1813_and_112(talk):
     reply = talk.intent("CrisisIntent")
-    assert "113 Zelfmoordpreventie" in reply.speech
-    assert '<say-as interpret-as="digits">08000113</say-as>' in reply.ssml
+    assert reply.speech == f"{text('care_crisis_self')} {text('care_question_numbers')}"
+    assert '<say-as interpret-as="digits">113</say-as>' in reply.ssml
     assert '<say-as interpret-as="digits">112</say-as>' in reply.ssml
-    assert "0800-0113" in reply.card["content"]
-    assert not reply.ended and reply.speech.endswith(text("crisis_question"))
+    assert "1813" in reply.card["content"]
+    assert not reply.ended and reply.reprompt == text("care_reprompt_numbers")
     again = talk.intent("AMAZON.YesIntent")
-    assert again.speech.startswith("Bel 113 Zelfmoordpreventie") and not again.ended
+    assert again.speech.startswith(text("care_numbers_crisis")) and not again.ended
+    assert "0800-0113" in again.card["content"]
     bye = talk.intent("AMAZON.NoIntent")
-    assert bye.ended and bye.speech.endswith(text("crisis_goodbye"))
+    assert bye.ended and bye.speech.endswith(text("care_goodbye"))
 
 
 # --- robustness ----------------------------------------------------------------------------------
@@ -391,5 +406,7 @@ def test_text_that_cannot_be_encoded_is_never_echoed(run):
 
 def test_help_names_every_feature_so_each_can_be_found_by_voice():
     for variant in P.variants("help"):
-        for words in ("tip", "voorbeeldzin", "welke tips heb je", "start de quiz", "afsluitchecklist", "herhaal"):
+        for words in ("tip", "voorbeeldzin", "onderwerp", "welke onderwerpen zijn er", "start de quiz",
+                      "hoe sluit ik een gesprek af", "professione"):
             assert words in variant, (words, variant[:40])
+        assert "afsluitchecklist" not in variant and "principe" not in variant

@@ -90,12 +90,13 @@ print(json.dumps({"skill": skill.__file__, "missing": missing, "needed": needed}
     assert info["needed"] and info["missing"] == []
     data = Path(info["skill"]).parent
     assert (data / "data" / "principles.json").is_file() and (data / "locale" / "nl-NL" / "prompts.json").is_file()
+    assert list((data / "locale" / "nl-NL" / "sentences").glob("*.yaml"))  # chat's grammar
 
 
 def test_help_lists_every_command(wheel_venv):
     proc = wheel_venv.run("--help")
     assert proc.returncode == 0, proc.stderr
-    for command in ("serve", "chat", "check-model", "package-lambda"):
+    for command in ("serve", "chat", "check-model", "build-model", "package-lambda"):
         assert command in proc.stdout
 
 
@@ -129,17 +130,37 @@ def test_check_model_takes_the_package_and_says_what_it_needs(wheel_venv):
 
 
 def test_chat_runs_from_the_wheel(wheel_venv):
-    proc = wheel_venv.run("chat", "--package", str(MODEL_PACKAGE), "--say", "", "--say", "geef me een tip",
-                          "--say", "stop")
+    """chat understands with the sentence grammar, shipped as package data: no checkout needed."""
+    proc = wheel_venv.run("chat", "--say", "", "--say", "geef me een tip", "--say", "stop")
     assert proc.returncode == 0, proc.stderr
-    assert "[TipIntent]" in proc.stdout and "[AMAZON.StopIntent]" in proc.stdout
+    assert "[TipIntent" in proc.stdout and "[AMAZON.StopIntent" in proc.stdout
     assert proc.stdout.count("alexa> ") == 3 and "(sessie beëindigd)" in proc.stdout
 
 
-def test_chat_without_the_model_says_what_it_needs(wheel_venv):
-    proc = wheel_venv.run("chat", "--say", "geef me een tip")
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "--package DIR" in proc.stderr and "GESPREKSCOACH_MODEL_PACKAGE" in proc.stderr
+def test_chat_with_a_model_from_a_path(wheel_venv, tmp_path):
+    proc = wheel_venv.run("chat", "--package", str(MODEL_PACKAGE), "--say", "geef me een tip")
+    assert proc.returncode == 0, proc.stderr
+    assert "[TipIntent]" in proc.stdout
+    missing = wheel_venv.run("chat", "--package", str(tmp_path / "nothing"), "--say", "geef me een tip")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert "--package DIR" in missing.stderr and "GESPREKSCOACH_MODEL_PACKAGE" in missing.stderr
+
+
+def test_build_model_takes_the_package_and_says_what_it_needs(wheel_venv, tmp_path):
+    missing = wheel_venv.run("build-model")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "needs the skill package folder" in missing.stderr and "--package DIR" in missing.stderr
+    assert not list(wheel_venv.root.rglob("interaction_model"))  # nothing written into the venv
+    fresh = wheel_venv.run("build-model", "--check", "--package", str(MODEL_PACKAGE))
+    assert fresh.returncode == 0, fresh.stderr
+    assert "up to date with the grammar" in fresh.stdout
+    package = tmp_path / "package"
+    shutil.copytree(MODEL_PACKAGE, package)
+    model = package / "interactionModels" / "custom" / "nl-NL.json"
+    model.write_text("{}")
+    built = wheel_venv.run("build-model", "--package", str(package))
+    assert built.returncode == 0, built.stderr
+    assert model.read_text() == (MODEL_PACKAGE / "interactionModels" / "custom" / "nl-NL.json").read_text()
 
 
 def test_package_lambda_from_the_wheel(wheel_venv):

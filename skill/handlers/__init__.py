@@ -1,66 +1,50 @@
 """Every request handler, in one explicit, ordered list: the first that can handle a request wins.
 
-Order matters: safety first; handlers bound to an open offer (OFFER) before the general ones for
-the same intent; the catch-all last.
+Order matters: safety first (in any mode); then the active mode (skill.modes: the quiz, the
+checklist step by step), which answers its own intents and the built-ins through one object per
+mode; handlers bound to an open offer before the general ones for the same intent; the catch-all last.
 """
 
-from skill.handlers.checklist import (ChecklistHandler, StepDoneHandler, StepHelpHandler, StepNextHandler,
-                                      StepPreviousHandler, StepRepeatHandler, StepStartOverHandler,
-                                      YesChecklistHandler)
+from skill.handlers.checklist import ChecklistHandler, StartStepsHandler
 from skill.handlers.content import ExamplesHandler, ListHandler, PrincipleHandler, TipHandler
 from skill.handlers.errors import CatchAllExceptionHandler
 from skill.handlers.memory import (ForgetMeHandler, NoForgetHandler, PaceHandler, ProgressHandler,
                                    SkillDisabledHandler, YesForgetHandler, YesResumeHandler)
-from skill.handlers.navigation import (NextHandler, NoHandler, PreviousHandler, RepeatHandler,
+from skill.handlers.modes import LeaveHandler, ModeHandler, PickHandler, ResumeHandler, YesResumeModeHandler
+from skill.handlers.navigation import (MoreHandler, NextHandler, NoHandler, PreviousHandler, RepeatHandler,
                                        StartOverHandler, YesExamplesHandler, YesHandler,
                                        YesNextHandler, YesTipHandler)
-from skill.handlers.practice import (NoPracticeHandler, PracticeHandler, PracticeModeHandler,
-                                     PracticeOutsideHandler, YesPracticeHandler)
-from skill.handlers.quiz import (QuizAnswerHandler, QuizAnswerOutsideHandler, QuizDontKnowHandler,
-                                 QuizHandler, QuizHelpHandler, QuizPreviousHandler, QuizRepeatHandler,
-                                 QuizSkipHandler, QuizStartOverHandler, QuizStopHandler, YesQuizAgainHandler,
-                                 YesQuizStartHandler)
-from skill.handlers.safety import CrisisHandler, NoCrisisHandler, YesCrisisHandler
+from skill.handlers.practice import PracticeHandler, PracticeOutsideHandler, YesPracticeHandler
+from skill.handlers.quiz import QuizAnswerOutsideHandler, QuizHandler, YesQuizAgainHandler, YesQuizStartHandler
+from skill.handlers.safety import CareHandler, CareNoHandler, CareTalkHandler, CareYesHandler
 from skill.handlers.session import (FallbackHandler, HelpHandler, LaunchHandler, NavigateHomeHandler,
                                     SessionEndedHandler, StopHandler, UnhandledHandler)
 
 HANDLERS = [
     LaunchHandler,
-    CrisisHandler,
-    YesCrisisHandler,
-    NoCrisisHandler,
-    # practice (offer "practice"): replies, hints and the built-ins go to the role play
-    PracticeModeHandler,
+    CareHandler,
+    CareYesHandler,
+    CareTalkHandler,
+    CareNoHandler,
+    ModeHandler,
+    ResumeHandler,
+    YesResumeModeHandler,
+    LeaveHandler,
+    PickHandler,
     PracticeHandler,
     YesPracticeHandler,
-    NoPracticeHandler,
     PracticeOutsideHandler,
-    # quiz mode (offer "quiz"): answers, PrincipleIntent and the built-ins go to the open question
-    QuizAnswerHandler,
-    QuizDontKnowHandler,
-    QuizSkipHandler,
-    QuizRepeatHandler,
-    QuizHelpHandler,
-    QuizPreviousHandler,
-    QuizStartOverHandler,
-    QuizStopHandler,
-    # checklist step by step (offer "chk_step")
-    StepNextHandler,
-    StepPreviousHandler,
-    StepRepeatHandler,
-    StepStartOverHandler,
-    StepHelpHandler,
-    StepDoneHandler,
     QuizHandler,
     YesQuizAgainHandler,
     YesQuizStartHandler,
     QuizAnswerOutsideHandler,
     ChecklistHandler,
-    YesChecklistHandler,
+    StartStepsHandler,
     TipHandler,
     PrincipleHandler,
     ExamplesHandler,
     ListHandler,
+    MoreHandler,
     # memory across sessions (issue 9)
     ProgressHandler,
     PaceHandler,

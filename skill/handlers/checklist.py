@@ -1,9 +1,10 @@
 """The closing checklist, spoken: the whole list at once (numbered, with pauses; also one-shot), or
 step by step with "volgende", "vorige", "herhaal" and "opnieuw beginnen".
 
-In step-by-step mode the offer is "chk_step" and the step index lives in the session section "chk"
-(skill.checklist). The step handlers (OFFER = "chk_step") come before the general navigation
-handlers in skill.handlers.HANDLERS.
+In step-by-step mode the offer is "chk_step", the step index lives in the session section "chk"
+(skill.checklist), and ChecklistMode (a skill.modes.Mode) answers: next, previous, repeat, start
+over, help, "de derde" (that step), no (done). "Ik ben klaar met de checklist" leaves it, "ga verder
+met de checklist" resumes at the same step.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from typing import Optional
 from skill import answers
 from skill.checklist import SECTION, load_checklist, read_step, section
 from skill.handlers.base import IntentHandler
+from skill.modes import Mode, register
 from skill.slots import resolved_id
 from skill.ssml import Speech
+from skill.turn import Turn
 
 MODE_SLOT = "manier"
+PICK_SLOT = "nummer"
+LAST_ID = "last"
 STEP_BY_STEP = "stap_voor_stap"
-STEP_OFFER = "chk_step"
+STEP_OFFER = "chk_step"      # a step was just said (ChecklistMode is active)
+OFFER = "checklist"          # "Wil je de checklist stap voor stap horen?" (after the closing principle)
+WHOLE_OFFER = "chk_steps"    # "Zal ik de stappen één voor één met je doorlopen?" (after the whole list)
 
 
 def _card(turn) -> str:
@@ -33,14 +40,15 @@ def _step(turn, step) -> Speech:
 
 
 def whole(turn):
-    """Every step, numbered, with a pause after each; then the offer to go through them one by one."""
+    """Every step, numbered, one breath each (without its example phrase), a pause after each; then
+    the offer to go through them one by one, with the example phrases."""
     checklist = load_checklist(turn.content)
     speech = turn.speech("chk_whole_intro", count=str(len(checklist))).pause("medium")
-    for n, step in enumerate(checklist.steps, start=1):
-        speech.say(turn.line("chk_step_label", n=str(n))).extend(_step(turn, step)).pause("long")
+    for n, step in enumerate(checklist.steps, start=1):  # one breath per step: the example phrases
+        speech.say(turn.line("chk_step_label", n=str(n))).say(step.text).pause("long")  # come step by step
     turn.state.sections.pop(SECTION, None)
     return turn.answer(speech, question="chk_whole_question", reprompt="chk_whole_reprompt",
-                       offer="checklist", card_title=_card(turn))
+                       offer=WHOLE_OFFER, card_title=_card(turn))
 
 
 def show_step(turn, index: int, intro: Optional[Speech] = None):
@@ -68,82 +76,93 @@ class ChecklistHandler(IntentHandler):
         return whole(turn)
 
 
-class YesChecklistHandler(IntentHandler):
-    """Yes to "Wil je de checklist stap voor stap horen?" (after the closing principle, or the list)."""
+class StartStepsHandler(IntentHandler):
+    """Yes to "Wil je de checklist stap voor stap horen?" (after the closing principle), and Yes or
+    Next to "Zal ik de stappen één voor één met je doorlopen?" (after the whole list): step 1."""
 
-    INTENTS = ("AMAZON.YesIntent",)
-    OFFER = "checklist"
+    INTENTS = ("AMAZON.YesIntent", "AMAZON.NextIntent")
+
+    def can_handle(self, handler_input) -> bool:
+        turn = Turn.of(handler_input)
+        if turn.intent_name == "AMAZON.YesIntent":
+            return turn.state.offer in (OFFER, WHOLE_OFFER)
+        return turn.intent_name in self.INTENTS and turn.state.offer == WHOLE_OFFER
 
     def respond(self, turn):
         return show_step(turn, 0)
 
 
-class StepModeHandler(IntentHandler):
-    """Base: only in step-by-step mode; reads and validates the step first."""
+def _next(turn, checklist, index):
+    """Next (or yes): the next step; yes after the last step starts again."""
+    last = index == len(checklist) - 1
+    if last and turn.intent_name == "AMAZON.YesIntent":
+        return show_step(turn, 0, intro=turn.speech("start_over"))
+    if last:
+        turn.state.sections.pop(SECTION, None)
+        return answers.anything_else(turn, "chk_past_last")
+    return show_step(turn, index + 1)
 
+
+def _previous(turn, checklist, index):
+    if index == 0:
+        return show_step(turn, 0, intro=turn.speech("chk_before_first"))
+    return show_step(turn, index - 1)
+
+
+def _pick(turn, checklist, index):
+    """"de derde": that step ("de laatste": the last one)."""
+    value, _ = resolved_id(turn.request, PICK_SLOT)
+    n = len(checklist) if value == LAST_ID else int(value) if value and value.isdigit() else 0
+    if not 1 <= n <= len(checklist):
+        return show_step(turn, index, intro=turn.speech("chk_no_such_step", total=str(len(checklist))))
+    return show_step(turn, n - 1)
+
+
+_PLAY = {
+    "AMAZON.NextIntent": _next,
+    "AMAZON.YesIntent": _next,
+    "AMAZON.PreviousIntent": _previous,
+    "AMAZON.RepeatIntent": lambda turn, checklist, index: show_step(turn, index),
+    "AMAZON.StartOverIntent": lambda turn, checklist, index: show_step(turn, 0, intro=turn.speech("start_over")),
+    "AMAZON.HelpIntent": lambda turn, checklist, index: turn.ask(
+        turn.speech("chk_help"), question="chk_step_question", reprompt="chk_step_reprompt", offer=STEP_OFFER,
+        card_title=_card(turn)),
+    "PickIntent": _pick,
+}
+
+
+class ChecklistMode(Mode):
+    """The checklist step by step: next, previous, repeat, start over, help, "de derde"; no = done."""
+
+    NAME = "checklist"
     OFFER = STEP_OFFER
+    SECTION = SECTION
+    INTENTS = tuple(_PLAY) + ("AMAZON.NoIntent",)
+    LEFT = "chk_left"
+    RESUME_QUESTION = "chk_resume_question"
 
-    def respond(self, turn):
+    def answer(self, turn):
+        if turn.intent_name == "AMAZON.NoIntent":  # "nee" to "Zeg volgende ... of nee als je klaar bent"
+            self.drop(turn)
+            return answers.anything_else(turn, "chk_done")
         checklist = load_checklist(turn.content)
         index = read_step(turn.state.sections.get(SECTION), checklist)
         if index is None:
             return show_step(turn, 0, intro=turn.speech("chk_lost"))
-        return self.play(turn, checklist, index)
+        return _PLAY[turn.intent_name](turn, checklist, index)
 
-    def play(self, turn, checklist, index):  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def can_resume(self, turn):
+        return read_step(turn.state.sections.get(SECTION), load_checklist(turn.content)) is not None
 
+    def resume(self, turn):
+        checklist = load_checklist(turn.content)
+        index = read_step(turn.state.sections.get(SECTION), checklist)
+        if index is None:
+            return self.offer_start(turn)
+        return show_step(turn, index, intro=turn.speech("chk_resume"))
 
-class StepNextHandler(StepModeHandler):
-    """Next (or yes): the next step; yes after the last step starts again."""
-
-    INTENTS = ("AMAZON.NextIntent", "AMAZON.YesIntent")
-
-    def play(self, turn, checklist, index):
-        last = index == len(checklist) - 1
-        if last and turn.request.intent.name == "AMAZON.YesIntent":
-            return show_step(turn, 0, intro=turn.speech("start_over"))
-        if last:
-            turn.state.sections.pop(SECTION, None)
-            return answers.anything_else(turn, "chk_past_last")
-        return show_step(turn, index + 1)
+    def offer_start(self, turn):
+        return show_step(turn, 0, intro=turn.speech("chk_resume_none"))
 
 
-class StepPreviousHandler(StepModeHandler):
-    INTENTS = ("AMAZON.PreviousIntent",)
-
-    def play(self, turn, checklist, index):
-        if index == 0:
-            return show_step(turn, 0, intro=turn.speech("chk_before_first"))
-        return show_step(turn, index - 1)
-
-
-class StepRepeatHandler(StepModeHandler):
-    INTENTS = ("AMAZON.RepeatIntent",)
-
-    def play(self, turn, checklist, index):
-        return show_step(turn, index)
-
-
-class StepStartOverHandler(StepModeHandler):
-    INTENTS = ("AMAZON.StartOverIntent",)
-
-    def play(self, turn, checklist, index):
-        return show_step(turn, 0, intro=turn.speech("start_over"))
-
-
-class StepHelpHandler(StepModeHandler):
-    INTENTS = ("AMAZON.HelpIntent",)
-
-    def play(self, turn, checklist, index):
-        return show_step(turn, index, intro=turn.speech("chk_help"))
-
-
-class StepDoneHandler(StepModeHandler):
-    """No: leave the checklist, and ask what next."""
-
-    INTENTS = ("AMAZON.NoIntent",)
-
-    def respond(self, turn):
-        turn.state.sections.pop(SECTION, None)
-        return answers.anything_else(turn, "chk_done")
+CHECKLIST = register(ChecklistMode())

@@ -7,6 +7,7 @@ from skill import answers
 from skill.handlers.base import IntentHandler
 from skill.handlers.session import welcome
 from skill.ssml import validate
+from skill.turn import Turn
 
 
 def _current(turn):
@@ -126,7 +127,32 @@ class YesHandler(IntentHandler):
 
 
 class NoHandler(IntentHandler):
+    """"nee", "nee dank je" outside a mode (a mode or a care answer takes its own No first): to "Wil
+    je nog een tip?", to "Wat wil je nu doen?" or to nothing at all, the person is done: a short
+    goodbye and the session ends (no endless "Wat wil je nu doen?")."""
+
     INTENTS = ("AMAZON.NoIntent",)
 
     def respond(self, turn):
-        return answers.anything_else(turn, "declined" if turn.state.offer else "no_offer")
+        return turn.tell(turn.speech("goodbye_short"), card=False)
+
+
+class MoreHandler(IntentHandler):
+    """"meer", or yes to "Wil je meer horen?": the rest of the principle just started; after a tip,
+    another tip; after example phrases, those of the next principle."""
+
+    INTENTS = ("AMAZON.MoreIntent", "AMAZON.YesIntent")
+
+    def can_handle(self, handler_input) -> bool:
+        turn = Turn.of(handler_input)
+        if turn.intent_name == "AMAZON.YesIntent":
+            return turn.state.offer == "more"
+        return turn.intent_name in self.INTENTS
+
+    def respond(self, turn):
+        kind, principle, _ = _current(turn)
+        if kind == "principle" and principle is not None:
+            return answers.more(turn, principle)
+        if kind in ("tip", "examples"):
+            return step(turn, +1)
+        return answers.anything_else(turn, "no_offer")

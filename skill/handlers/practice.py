@@ -1,27 +1,12 @@
-"""Practising a conversation (skill.practice.mode.PRACTICE): starting it, and routing to the mode
-while the role play is open. PracticeModeHandler comes right after the safety handlers, so a
-statement of distress mid-practice still gets the crisis answer at once."""
+"""Practising a conversation: starting it and the offers around it. While the role play is open,
+skill.handlers.modes.ModeHandler routes to the mode object (skill.practice.mode.PRACTICE), after the
+safety handlers, so a statement of distress mid-practice still gets the care answer at once."""
 
 from __future__ import annotations
 
-from skill import answers
 from skill.handlers.base import IntentHandler
 from skill.practice.mode import PRACTICE, REPLY_INTENT
 from skill.turn import Turn
-
-
-class PracticeModeHandler(IntentHandler):
-    """While the role play is open: its replies, hints, repeat, help, fallback, yes/no, start over;
-    "stop met oefenen" (LeaveIntent) and Cancel ("annuleer", "laat maar") leave it (kept, so it can be
-    resumed)."""
-
-    INTENTS = PRACTICE.INTENTS + ("AMAZON.CancelIntent", "LeaveIntent")
-    OFFER = PRACTICE.OFFER
-
-    def respond(self, turn):
-        if turn.intent_name in ("AMAZON.CancelIntent", "LeaveIntent"):
-            return PRACTICE.leave(turn)
-        return PRACTICE.answer(turn)
 
 
 class PracticeHandler(IntentHandler):
@@ -46,13 +31,6 @@ class YesPracticeHandler(_PracticeOfferHandler):
 
     def respond(self, turn):
         return PRACTICE.start(turn)
-
-
-class NoPracticeHandler(_PracticeOfferHandler):
-    INTENTS = ("AMAZON.NoIntent",)
-
-    def respond(self, turn):
-        return answers.anything_else(turn, "declined")
 
 
 class PracticeOutsideHandler(IntentHandler):

@@ -1,10 +1,12 @@
 """The quiz, spoken: start a round, ask a question, judge the answer, give the score.
 
-While a question is open the offer is "quiz": the handlers below with OFFER = "quiz" then take the
-answer intents and the built-ins (Repeat, Help, Next, Previous, StartOver, Stop, Yes/No, Fallback,
-and PrincipleIntent for an answer by principle name). They come before the general handlers in
-skill.handlers.HANDLERS. The round itself (skill.quiz) is read from its session section and
-validated on every turn; a bad section is answered kindly with the offer of a new round.
+While a question is open the offer is "quiz" and QuizMode (a skill.modes.Mode) answers: letters,
+ordinals ("de derde" = C), "waar"/"niet waar", a principle by name, and the built-ins (Repeat, Help,
+Next = skip, Previous, StartOver, Stop, Yes/No, Fallback). A principle named that is not an option
+of the question, a tip or example phrases pause the quiz; "stop de quiz" leaves it; "ga verder met
+de quiz" resumes (skill.modes). A bare "stop" ends the skill, as everywhere. The round itself
+(skill.quiz) is read from its session section and validated on every turn; a bad section is
+answered kindly with the offer of a new round.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import List, Optional
 
 from skill import memory
 from skill.handlers.base import IntentHandler
+from skill.modes import Mode, register
 from skill.quiz import Answer, judge, load_bank, new_round, read_section
 from skill.quiz.bank import OPEN, PHRASE, TRUTH
 from skill.quiz.game import (ACTIVE, DONT_KNOW, ENDED, NONE, RIGHT, SECTION, SKIPPED, WRONG, Round,
@@ -21,6 +24,8 @@ from skill.slots import principle_from, resolved_id
 from skill.ssml import Speech
 
 ANSWER_SLOT = "antwoord"
+PICK_SLOT = "nummer"
+LAST_ID = "last"
 LETTER_IDS = ("a", "b", "c")
 TRUTH_IDS = ("waar", "niet_waar")
 QUIZ_OFFER = "quiz"
@@ -185,7 +190,7 @@ def again(turn, bank, game: Round, lead: str, *, with_number: bool = False):
 
 
 def _answer_from(turn) -> Answer:
-    name = turn.request.intent.name
+    name = turn.intent_name
     if name == "AMAZON.YesIntent":
         return Answer(truth="waar")
     if name == "AMAZON.NoIntent":
@@ -193,6 +198,13 @@ def _answer_from(turn) -> Answer:
     if name == "PrincipleIntent":
         item, _ = principle_from(turn)
         return Answer(principle=item.id if item else None)
+    if name == "PickIntent":
+        value, _ = resolved_id(turn.request, PICK_SLOT)
+        if value == LAST_ID:
+            return Answer(letter=len(LETTER_IDS) - 1)
+        if value in ("1", "2", "3"):
+            return Answer(letter=int(value) - 1)
+        return Answer()
     value, _ = resolved_id(turn.request, ANSWER_SLOT)
     if value in LETTER_IDS:
         return Answer(letter=LETTER_IDS.index(value))
@@ -201,107 +213,101 @@ def _answer_from(turn) -> Answer:
     return Answer()
 
 
-# handlers while a question is open --------------------------------------------------------------
+def _answer(turn, bank, game):
+    """A letter, an ordinal, "waar"/"niet waar" (also yes/no), a principle by name, or words that fit nothing."""
+    question = game.current(bank)
+    if turn.intent_name == "PrincipleIntent":
+        item, _ = principle_from(turn)
+        if question.kind != PHRASE and item is not None:
+            # a principle named where no principle is an answer: a question about it; the quiz waits
+            from skill.handlers.content import PrincipleHandler
+            return QUIZ.interrupt(turn, PrincipleHandler().respond)
+    verdict = judge(bank, game, _answer_from(turn))
+    if verdict.outcome in ("right", "wrong"):
+        return settle(turn, bank, game, RIGHT if verdict.outcome == "right" else WRONG)
+    speech = Speech()
+    if verdict.outcome == "not_option":
+        speech.say(turn.line("quiz_not_an_option", name=turn.content.get(verdict.chosen).name))
+    elif question.choice and turn.intent_name in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
+        speech.say(turn.line("quiz_yes_no_to_choice"))
+    else:
+        speech.say(turn.line("quiz_unmatched"))
+    if question.choice:
+        speech.say(turn.line("quiz_options_again"))
+        speech.extend(_options(turn, bank, game, question))
+    else:
+        speech.say(turn.line("quiz_statement_again")).say(question.text)
+    return _ask(turn, bank, game, speech)
 
 
-class QuizModeHandler(IntentHandler):
-    """Base: only while a quiz question is open; reads and validates the round first."""
+def _help(turn, bank, game):
+    """How to answer, what "stop de quiz" and "stop" do; then the question's closing line (short:
+    "herhaal de vraag" says the whole question again)."""
+    return _ask(turn, bank, game, turn.speech("quiz_help"))
 
+
+def _stop(turn):
+    """Stop or cancel mid-quiz: end the quiz and the session (the skill), with the score so far."""
+    _, status, game = _round(turn)
+    speech = turn.speech("quiz_stopped")
+    if status == ACTIVE and game.answered:
+        speech.say(turn.line("quiz_score", right=str(game.right), total=str(game.answered)))
+    turn.state.sections.pop(SECTION, None)
+    return turn.tell(speech.say(turn.line("goodbye")), card=False)
+
+
+def _start_over(turn):
+    _, status, game = _round(turn)
+    return start(turn, game.focus if status == ACTIVE else [], intro=turn.speech("quiz_start_over"))
+
+
+_PLAY = {
+    "QuizAnswerIntent": _answer, "PickIntent": _answer, "PrincipleIntent": _answer,
+    "AMAZON.YesIntent": _answer, "AMAZON.NoIntent": _answer, "AMAZON.FallbackIntent": _answer,
+    "DontKnowIntent": lambda turn, bank, game: settle(turn, bank, game, DONT_KNOW),
+    "SkipIntent": lambda turn, bank, game: settle(turn, bank, game, SKIPPED),
+    "AMAZON.NextIntent": lambda turn, bank, game: settle(turn, bank, game, SKIPPED),
+    "AMAZON.RepeatIntent": lambda turn, bank, game: _ask(turn, bank, game, _numbered(turn, bank, game)),
+    "AMAZON.HelpIntent": _help,
+    "AMAZON.PreviousIntent": lambda turn, bank, game: again(turn, bank, game, "quiz_no_back", with_number=True),
+}
+
+
+class QuizMode(Mode):
+    """The quiz while a question is open: answers, the built-ins, and a principle named mid-quiz."""
+
+    NAME = "quiz"
     OFFER = QUIZ_OFFER
+    SECTION = SECTION
+    INTENTS = tuple(_PLAY) + ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.StartOverIntent")
+    LEFT = "quiz_left"
+    RESUME_QUESTION = "quiz_resume_question"
 
-    def respond(self, turn):
+    def answer(self, turn):
+        if turn.intent_name in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
+            return _stop(turn)
+        if turn.intent_name == "AMAZON.StartOverIntent":
+            return _start_over(turn)
         bank, status, game = _round(turn)
         if status != ACTIVE:
             return lost(turn)
-        return self.play(turn, bank, game)
+        return _PLAY[turn.intent_name](turn, bank, game)
 
-    def play(self, turn, bank, game):  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def can_resume(self, turn):
+        return _round(turn)[1] == ACTIVE
 
+    def resume(self, turn):
+        bank, status, game = _round(turn)
+        if status != ACTIVE:
+            return self.offer_start(turn)
+        return again(turn, bank, game, "quiz_resume", with_number=True)
 
-class QuizAnswerHandler(QuizModeHandler):
-    """A letter, "waar"/"niet waar" (also yes/no), a principle by name, or words that fit nothing."""
-
-    INTENTS = ("QuizAnswerIntent", "PrincipleIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
-               "AMAZON.FallbackIntent")
-
-    def play(self, turn, bank, game):
-        verdict = judge(bank, game, _answer_from(turn))
-        if verdict.outcome in ("right", "wrong"):
-            return settle(turn, bank, game, RIGHT if verdict.outcome == "right" else WRONG)
-        question = game.current(bank)
-        speech = Speech()
-        if verdict.outcome == "not_option":
-            speech.say(turn.line("quiz_not_an_option", name=turn.content.get(verdict.chosen).name))
-        else:
-            speech.say(turn.line("quiz_unmatched"))
-        if question.choice:
-            speech.say(turn.line("quiz_options_again"))
-            speech.extend(_options(turn, bank, game, question))
-        else:
-            speech.say(turn.line("quiz_statement_again")).say(question.text)
-        return _ask(turn, bank, game, speech)
+    def offer_start(self, turn):
+        return turn.ask(turn.speech("quiz_none"), question="quiz_start_question",
+                        reprompt="quiz_start_reprompt", offer="quiz_start", card_title=_card(turn))
 
 
-class QuizDontKnowHandler(QuizModeHandler):
-    INTENTS = ("DontKnowIntent",)
-
-    def play(self, turn, bank, game):
-        return settle(turn, bank, game, DONT_KNOW)
-
-
-class QuizSkipHandler(QuizModeHandler):
-    INTENTS = ("SkipIntent", "AMAZON.NextIntent")
-
-    def play(self, turn, bank, game):
-        return settle(turn, bank, game, SKIPPED)
-
-
-class QuizRepeatHandler(QuizModeHandler):
-    INTENTS = ("AMAZON.RepeatIntent",)
-
-    def play(self, turn, bank, game):
-        return _ask(turn, bank, game, _numbered(turn, bank, game))
-
-
-class QuizHelpHandler(QuizModeHandler):
-    INTENTS = ("AMAZON.HelpIntent",)
-
-    def play(self, turn, bank, game):
-        speech = turn.speech("quiz_help", "quiz_here_again").extend(_numbered(turn, bank, game))
-        return _ask(turn, bank, game, speech)
-
-
-class QuizPreviousHandler(QuizModeHandler):
-    INTENTS = ("AMAZON.PreviousIntent",)
-
-    def play(self, turn, bank, game):
-        return again(turn, bank, game, "quiz_no_back", with_number=True)
-
-
-class QuizStartOverHandler(IntentHandler):
-    INTENTS = ("AMAZON.StartOverIntent",)
-    OFFER = QUIZ_OFFER
-
-    def respond(self, turn):
-        _, status, game = _round(turn)
-        focus = game.focus if status == ACTIVE else []
-        return start(turn, focus, intro=turn.speech("quiz_start_over"))
-
-
-class QuizStopHandler(IntentHandler):
-    """Stop or cancel mid-quiz: end the quiz and the session, with the score so far."""
-
-    INTENTS = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
-    OFFER = QUIZ_OFFER
-
-    def respond(self, turn):
-        _, status, game = _round(turn)
-        speech = turn.speech("quiz_stopped")
-        if status == ACTIVE and game.answered:
-            speech.say(turn.line("quiz_score", right=str(game.right), total=str(game.answered)))
-        turn.state.sections.pop(SECTION, None)
-        return turn.tell(speech.say(turn.line("goodbye")), card=False)
+QUIZ = register(QuizMode())
 
 
 # handlers outside a question ------------------------------------------------------------------
@@ -346,11 +352,10 @@ class QuizAnswerOutsideHandler(IntentHandler):
     INTENTS = ("QuizAnswerIntent", "DontKnowIntent", "SkipIntent")
 
     def respond(self, turn):
-        bank, status, game = _round(turn)
+        _, status, _ = _round(turn)
         if status == ACTIVE:
-            return again(turn, bank, game, "quiz_resume", with_number=True)
+            return QUIZ.resume(turn)
         if status not in (NONE, ENDED):
             return lost(turn)
-        return turn.ask(turn.speech("quiz_none"), question="quiz_start_question",
-                        reprompt="quiz_start_reprompt", offer="quiz_start", card_title=_card(turn))
+        return QUIZ.offer_start(turn)
 

@@ -1,32 +1,125 @@
-"""When someone says they are not safe or want to die: answer with care and point to help
-(113 Zelfmoordpreventie, 112 in an emergency). This comes first in the handler list."""
+"""Distress and safety: suicidal thoughts (CrisisIntent), violence or abuse (AbuseIntent), acute
+danger (DangerIntent) and feeling very low (LowMoodIntent). First in the handler list, in any mode
+(a quiz or checklist in progress stays paused and can be resumed).
+
+Without a `persoon` slot the speaker means themselves; with one, someone else, and the answer is for
+the person supporting them. Each answer is short and warm, names where to turn (helplines as data in
+skill/data/helplines.json, both countries the skill is distributed in), and keeps the session open:
+"ja" repeats the numbers (or, for someone else, says what you can say to them), and "wat kan ik
+tegen hem zeggen?" (ExamplesIntent or PrincipleIntent without a topic) gets the guidance that fits:
+listen, acknowledge the feeling, do not promise secrecy. No, Stop and Cancel end with the numbers.
+
+Offers: "care_<kind>_self", "care_<kind>_other", "care_<kind>_talked" (after the guidance).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
 from skill.handlers.base import IntentHandler
+from skill.turn import Turn
+from skill.slots import resolved_id
+
+PERSON_SLOT = "persoon"
+OFFER_PREFIX = "care_"
 
 
-class CrisisHandler(IntentHandler):
-    INTENTS = ("CrisisIntent",)
+@dataclass(frozen=True)
+class Care:
+    kind: str
+    self_answer: str   # prompt keys
+    other_answer: str
+    numbers: str
+    talk: str
+
+
+CARE = {
+    "CrisisIntent": Care("crisis", "care_crisis_self", "care_crisis_other", "care_numbers_crisis",
+                         "care_talk_crisis"),
+    "AbuseIntent": Care("abuse", "care_abuse_self", "care_abuse_other", "care_numbers_abuse",
+                        "care_talk_abuse"),
+    "DangerIntent": Care("danger", "care_danger_self", "care_danger_other", "care_numbers_danger",
+                         "care_talk_danger"),
+    "LowMoodIntent": Care("low", "care_low_self", "care_low_other", "care_numbers_low", "care_talk_low"),
+}
+_BY_KIND = {care.kind: care for care in CARE.values()}
+
+
+def open_care(turn) -> Tuple[Optional[Care], str]:
+    """(care, who) of the care offer that is open: who is "self", "other" or "talked"."""
+    offer = turn.state.offer or ""
+    if not offer.startswith(OFFER_PREFIX):
+        return None, ""
+    kind, _, who = offer[len(OFFER_PREFIX):].rpartition("_")
+    return _BY_KIND.get(kind), who
+
+
+def _offer(care: Care, who: str) -> str:
+    return f"{OFFER_PREFIX}{care.kind}_{who}"
+
+
+def numbers(turn, care: Care):
+    return turn.ask(turn.speech(care.numbers), question="care_question_numbers",
+                    reprompt="care_reprompt_numbers", offer=_offer(care, "self"))
+
+
+def talk(turn, care: Care):
+    """What you can say to the person you worry about (listen, acknowledge, no promise of secrecy)."""
+    return turn.ask(turn.speech(care.talk), question="care_question_numbers",
+                    reprompt="care_reprompt_numbers", offer=_offer(care, "talked"))
+
+
+class CareHandler(IntentHandler):
+    INTENTS = tuple(CARE)
 
     def respond(self, turn):
+        care = CARE[turn.intent_name]
+        _, someone_else = resolved_id(turn.request, PERSON_SLOT)
         # Always keep the session open here, even one-shot: the numbers may need repeating.
-        return turn.ask(turn.speech("crisis"), question="crisis_question", reprompt="crisis_reprompt",
-                        offer="crisis")
+        if someone_else:
+            return turn.ask(turn.speech(care.other_answer), question="care_question_talk",
+                            reprompt="care_reprompt_talk", offer=_offer(care, "other"))
+        return turn.ask(turn.speech(care.self_answer), question="care_question_numbers",
+                        reprompt="care_reprompt_numbers", offer=_offer(care, "self"))
 
 
-class YesCrisisHandler(IntentHandler):
+class OpenCareHandler(IntentHandler):
+    """Base: only while a care offer is open."""
+
+    def can_handle(self, handler_input) -> bool:
+        turn = Turn.of(handler_input)
+        return turn.intent_name in self.INTENTS and open_care(turn)[0] is not None
+
+
+class CareYesHandler(OpenCareHandler):
     INTENTS = ("AMAZON.YesIntent", "AMAZON.RepeatIntent")
-    OFFER = "crisis"
 
     def respond(self, turn):
-        return turn.ask(turn.speech("crisis_numbers"), question="crisis_question",
-                        reprompt="crisis_reprompt", offer="crisis")
+        care, who = open_care(turn)
+        if who == "other" and turn.intent_name == "AMAZON.YesIntent":
+            return talk(turn, care)
+        return numbers(turn, care)
 
 
-class NoCrisisHandler(IntentHandler):
-    INTENTS = ("AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent")
-    OFFER = "crisis"
+class CareTalkHandler(OpenCareHandler):
+    """"wat kan ik tegen hem zeggen?", "hoe begin ik het gesprek?" after a care answer."""
+
+    INTENTS = ("ExamplesIntent", "PrincipleIntent")
+
+    def can_handle(self, handler_input) -> bool:
+        if not super().can_handle(handler_input):
+            return False
+        _, named = resolved_id(Turn.of(handler_input).request, "principe")
+        return not named  # a named topic gets that topic
 
     def respond(self, turn):
-        return turn.tell(turn.speech("crisis_numbers", "crisis_goodbye"))
+        return talk(turn, open_care(turn)[0])
+
+
+class CareNoHandler(OpenCareHandler):
+    INTENTS = ("AMAZON.NoIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "LeaveIntent")
+
+    def respond(self, turn):
+        care, _ = open_care(turn)
+        return turn.tell(turn.speech(care.numbers, "care_goodbye"))

@@ -5,9 +5,10 @@ to the kind of answer (an open question gets more story, advice gets a "ja, maar
 ``turns`` answers (3-5, from the scenarios file): the other person's ending and a spoken summary (what
 went well, one thing to try, the example phrase that fits it).
 
-One object (PRACTICE) answers its own intents and the built-ins while the role play is open (offer
-"practice"), with the interface of the other modes (NAME, OFFER, SECTION, INTENTS, LEFT,
-RESUME_QUESTION, answer, can_resume, resume, offer_start, leave, drop).
+One object (PRACTICE, a skill.modes.Mode) answers its own intents and the built-ins while the role play
+is open (offer "practice"); skill.handlers.modes.ModeHandler routes to it, "stop met oefenen"
+(LeaveIntent) pauses it, "ga verder met oefenen" (ResumeIntent) comes back, and a tip or a principle
+asked mid-practice is answered with the offer to resume.
 
 Hearing the answer: PracticeReplyIntent{antwoord_vrij} (AMAZON.SearchQuery). Every practice question
 goes out with Dialog.ElicitSlot for that slot, so Alexa takes the whole next utterance as the reply
@@ -26,6 +27,7 @@ from typing import Dict, Optional, Tuple
 from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
 from ask_sdk_model.dialog import ElicitSlotDirective
 
+from skill.modes import Mode, register
 from skill.practice.classify import OTHER, classify
 from skill.practice.scenarios import GOOD_LABELS, Scenario, Scenarios, load_scenarios
 from skill.ssml import Speech
@@ -111,14 +113,14 @@ class Progress:
         return [LABEL_OF[code] for code in self.history]
 
 
-class PracticeMode:
+class PracticeMode(Mode):
     NAME = "practice"
     OFFER = "practice"
     SECTION = "prac"
     INTENTS: Tuple[str, ...] = (
         REPLY_INTENT, "DontKnowIntent", "HintIntent", "SkipIntent", "AMAZON.NextIntent",
         "AMAZON.RepeatIntent", "AMAZON.PreviousIntent", "AMAZON.HelpIntent", "AMAZON.FallbackIntent",
-        "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+        "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.CancelIntent",
     )
     LEFT = "practice_left"
     RESUME_QUESTION = "practice_resume_question"
@@ -130,17 +132,11 @@ class PracticeMode:
     def scenarios(turn: Turn) -> Scenarios:
         return load_scenarios(turn.content)
 
-    def active(self, turn: Turn) -> bool:
-        return turn.state.offer == self.OFFER
-
     def progress(self, turn: Turn) -> Optional[Progress]:
         return Progress.read(turn.state.sections.get(self.SECTION), self.scenarios(turn))
 
     def can_resume(self, turn: Turn) -> bool:
         return self.progress(turn) is not None
-
-    def drop(self, turn: Turn) -> None:
-        turn.state.sections.pop(self.SECTION, None)
 
     # starting ----------------------------------------------------------------------------------
     def start(self, turn: Turn):
@@ -152,7 +148,7 @@ class PracticeMode:
         progress = Progress(scenario, line=f"o{opening}")
         speech = turn.speech("practice_intro").pause("short")
         speech.say(turn.line("practice_scene", name=scenario.name, situation=scenario.situation)).pause("medium")
-        speech.say(turn.line("practice_role_start", other=scenario.other)).say(scenario.opening[opening])
+        speech.say(turn.line("practice_other_goes_on", other=scenario.other)).say(scenario.opening[opening])
         return self._ask(turn, progress, speech)
 
     def offer_start(self, turn: Turn):
@@ -164,15 +160,14 @@ class PracticeMode:
         speech = turn.speech("practice_back").pause("short")
         return self._ask(turn, progress, self._say_line(turn, progress, speech, "practice_repeat_intro"))
 
-    def leave(self, turn: Turn):
-        return turn.ask(turn.speech(self.LEFT), question="anything_else", reprompt="anything_else_reprompt")
-
     # while active ------------------------------------------------------------------------------
     def answer(self, turn: Turn):
         progress = self.progress(turn)
         if progress is None:  # the section was lost or tampered with: begin afresh
             return self.start(turn)
         name = turn.intent_name
+        if name == "AMAZON.CancelIntent":  # "annuleer", "laat maar": leave the role play, as "stop met oefenen"
+            return self.leave(turn)
         if name == REPLY_INTENT:
             return self.reply(turn, progress, reply_text(turn))
         if name in ("AMAZON.YesIntent", "AMAZON.NoIntent"):  # "ja" / "nee" said to the other person
@@ -190,7 +185,7 @@ class PracticeMode:
 
     def restart(self, turn: Turn, progress: Progress):
         fresh = Progress(progress.scenario, line="o0")
-        speech = turn.speech("practice_role_start", other=fresh.scenario.other).say(fresh.scenario.opening[0])
+        speech = turn.speech("practice_other_goes_on", other=fresh.scenario.other).say(fresh.scenario.opening[0])
         return self._ask(turn, fresh, speech)
 
     def hint(self, turn: Turn, progress: Progress):
@@ -305,4 +300,4 @@ def elicit_reply(turn: Turn) -> None:
         ElicitSlotDirective(updated_intent=updated, slot_to_elicit=REPLY_SLOT))
 
 
-PRACTICE = PracticeMode()
+PRACTICE = register(PracticeMode())

@@ -176,8 +176,11 @@ def build_bank(content: Content, data, origin: str = "quiz.json") -> Bank:
         advice = item.get("advice")
         if advice is not None and (type(advice) is not int or not 0 <= advice < len(principle.advice)):
             fail(f"{where}.advice", f"must index the advice of {principle.id}")
+        why = item.get("why")  # optional: an explanation of its own, else from the content
+        if why is not None and not (isinstance(why, str) and why.strip() == why and why.endswith(".")):
+            fail(f"{where}.why", "must be a sentence ending in '.'")
         questions.append(Question(f"w:{sid}", TRUTH, principle.id, text, "waar" if truth else "niet_waar",
-                                  _why(principle, advice)))
+                                  why or _why(principle, advice)))
     return Bank(content, tuple(questions), tuple(letters), size, tuple(closed), open_texts,
                 frozenset(confusable))
 

@@ -17,7 +17,6 @@ sqlite3 nor boto3: each adapter's module is imported only when that store is cho
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
@@ -85,6 +84,8 @@ def user_key(request_envelope) -> str:
     user_id = getattr(user, "user_id", None)
     if not isinstance(user_id, str) or not user_id:
         raise PersistenceException("the request has no user id")
+    import hashlib  # here, not at import: it loads OpenSSL's libcrypto (+3.7 MB RSS at every cold start)
+
     return hashlib.sha256(_KEY_PREFIX + user_id.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -1,7 +1,8 @@
 """SQLite store: one file, one table, for the webservice on one host (several gunicorn workers and
 threads included).
 
-- The file and its folder are created on first use (not at start-up), the folder private (0700).
+- The file and its folder are created on first use (not at start-up), private to the skill's user
+  (file 0600; a new folder 0700).
 - WAL mode: readers never wait for the writer; one writer at a time, others wait up to `timeout`
   seconds (SQLite's busy timeout) and then the call fails with PersistenceException: the skill
   answers that turn without memory.
@@ -49,6 +50,8 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         folder = os.path.dirname(self.path)
         if folder:
             os.makedirs(folder, mode=0o700, exist_ok=True)
+        # Readable by the skill's user only (SQLite gives its -wal and -shm files the same mode).
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode=WAL")

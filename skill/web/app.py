@@ -26,6 +26,7 @@ from flask import Blueprint, Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge
 
 from skill.config import SkillConfig
+from skill.serializer import read_request
 from skill.logsafe import loggable_intent
 from skill.web.sdk_compat import VerificationException, WebserviceSkillHandler
 from skill.web.verifier import (Clock, Fetcher, RequestRejected, build_verifiers, default_trust_roots,
@@ -116,7 +117,7 @@ class SkillHandler(WebserviceSkillHandler):
         self._run([v for v in self._verifiers if not getattr(v, "needs_raw_body", False)],
                   http_request_headers, text, data)
         try:
-            envelope = self._skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+            envelope = read_request(self._skill.serializer, data, text, RequestEnvelope)  # parsed once
         except Exception as exc:
             raise _Rejected(400, "not_an_envelope", "body is not an Alexa request envelope", type(exc).__name__)
         if envelope is None or envelope.request is None:
