@@ -244,6 +244,11 @@ class StateSigner:
 # the turn ----------------------------------------------------------------------------------------
 
 
+# Beside a browser session's attributes: the slot the skill elicited (Dialog.ElicitSlot), so the next
+# sentence fills it whole, as on Alexa (a practice reply). Not a key the skill uses; never sent to it.
+ELICITED_KEY = "_elicited"
+
+
 class Coach:
     """The skill behind the page: one resolver (loaded on first use) and the skill builder."""
 
@@ -289,7 +294,10 @@ class Coach:
 
         with self._lock:
             reply, understood, talk = understand_and_answer(self._base_chat(), send, text, session)
-        return reply, understood, talk.session_id, talk.attributes
+        attributes = talk.attributes
+        if talk.elicited and talk.session_id:  # what Alexa would remember: the slot the skill asked for
+            attributes = dict(attributes, **{ELICITED_KEY: list(talk.elicited)})
+        return reply, understood, talk.session_id, attributes
 
 
 def understand_and_answer(base_chat, send, text: str, session: Optional[Session]):
@@ -306,7 +314,11 @@ def understand_and_answer(base_chat, send, text: str, session: Optional[Session]
     chat = copy.copy(base_chat)  # shares the resolver; a conversation of its own
     chat.talk = Conversation(send, skill_id=base_chat.talk.skill_id)
     if session is not None:
-        chat.talk.session_id, chat.talk.attributes = session.session_id, session.attributes
+        attributes = dict(session.attributes)
+        elicited = attributes.pop(ELICITED_KEY, None)  # kept beside the skill's attributes, never sent
+        chat.talk.session_id, chat.talk.attributes = session.session_id, attributes
+        if isinstance(elicited, list) and len(elicited) == 2 and all(isinstance(x, str) for x in elicited):
+            chat.talk.elicited = (elicited[0], elicited[1])
     if text and not chat.talk.in_session:
         chat.say("")
     reply, understood = chat.say(text)
