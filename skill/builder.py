@@ -22,6 +22,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
     from skill.helplines import check_prompts, load_helplines
     from skill.interceptors import request_interceptors, response_interceptors
+    from skill.practice.scenarios import load_practice
     from skill.prompts import load_prompts
     from skill.routing import IndexedSkillBuilder
     from skill.store import make_adapter
@@ -31,6 +32,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     prompts = load_prompts(config.prompts_path)
     check_prompts(prompts, load_helplines())  # every helpline a prompt names exists, numbers valid
     load_budgets()
+    load_practice(content)  # the practice scenarios and reply markers, validated at start-up
 
     adapter = make_adapter(config)  # None without a store; boto3 is imported only for DynamoDB
     sb = IndexedSkillBuilder(persistence_adapter=adapter)

@@ -12,7 +12,7 @@ Used by the tests, the chat simulator and the end-to-end checks:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from skill import envelopes
 from skill.ssml import plain_text
@@ -54,6 +54,17 @@ class Reply:
     def card(self) -> Optional[Dict[str, Any]]:
         return self.response.get("card")
 
+    @property
+    def elicited(self) -> Optional[Tuple[str, str]]:
+        """(intent, slot) when the answer elicits a slot (Dialog.ElicitSlot), else None."""
+        for directive in self.response.get("directives") or []:
+            if isinstance(directive, dict) and directive.get("type") == "Dialog.ElicitSlot":
+                intent = (directive.get("updatedIntent") or {}).get("name")
+                slot = directive.get("slotToElicit")
+                if isinstance(intent, str) and isinstance(slot, str):
+                    return intent, slot
+        return None
+
 
 class Conversation:
     """send: a function taking a request envelope dict and returning the response envelope dict."""
@@ -69,6 +80,8 @@ class Conversation:
         self.session_id: Optional[str] = None
         self.attributes: Dict[str, Any] = {}
         self.last: Optional[Reply] = None
+        # (intent, slot) the skill elicits with Dialog.ElicitSlot, as Alexa tracks it for the next turn
+        self.elicited: Optional[Tuple[str, str]] = None
 
     @property
     def in_session(self) -> bool:
@@ -78,10 +91,11 @@ class Conversation:
         reply = Reply(envelope, self._send(envelope))
         self.last = reply
         if envelope["request"]["type"] == "SessionEndedRequest" or reply.ended:
-            self.session_id, self.attributes = None, {}
+            self.session_id, self.attributes, self.elicited = None, {}, None
         else:
             self.session_id = envelope["session"]["sessionId"]
             self.attributes = reply.attributes
+            self.elicited = reply.elicited
         return reply
 
     def launch(self) -> Reply:

@@ -16,7 +16,12 @@ The grammar files are home-assistant/intents style YAML, in hassil's template sy
   ER_SUCCESS_NO_MATCH) in a sample that has one of those words,
   ``model: {max_samples, max_builtin_samples}`` (caps per intent), and
   ``pending_handlers: [Intent, ...]``: intents whose handler is being written on another branch; the
-  handler cross-check tolerates them only while no handler declares them (remove the entry when it lands).
+  handler cross-check tolerates them only while no handler declares them (remove the entry when it lands);
+  ``builtin: AMAZON.SearchQuery`` on a slot type: a list that takes any words (a hassil wildcard list),
+  emitted as that built-in type and never as a custom type;
+  ``slot_samples: {Intent: {slot: [...]}}``: the samples Alexa uses while the skill elicits that slot
+  (Dialog.ElicitSlot; "{antwoord_vrij}" alone is allowed there, not in an intent sample);
+  ``dialog`` and ``prompts``: the interaction model's dialog model and its prompts, copied as they are.
 
 Built-in intents (``AMAZON.*``) carry only sentences that extend what Alexa understands by itself; the
 phrases Alexa knows without samples (skill.nlu.BUILTIN_PHRASES) are added for the chat resolver only.
@@ -48,7 +53,7 @@ DEFAULT_LOCALE = "nl-NL"
 EXPANSION_LIMIT = 4000       # expansions kept per template (spread evenly over all combinations)
 DEFAULT_MAX_SAMPLES = 150
 DEFAULT_MAX_BUILTIN_SAMPLES = 20
-OWN_KEYS = ("slot_types", "model", "pending_handlers", "invocation_name")
+OWN_KEYS = ("slot_types", "model", "pending_handlers", "invocation_name", "slot_samples", "dialog", "prompts")
 # Words no Dutch sample may end with (articles, prepositions that need a noun, conjunctions): an optional
 # part that drops what follows leaves them dangling. (Separable particles like "uit", "over", "voor" and
 # pronouns may end a Dutch sentence: "leg het uit", "sla deze over", "wat zei je".)
@@ -76,6 +81,7 @@ class SlotType:
     values: List[nlu.SlotValue]
     open_values: bool = False  # people say values we do not list (the chat resolver's model step)
     carriers: FrozenSet[str] = frozenset()  # ... after one of these words ("help me met koken")
+    builtin: str = ""  # an Alexa built-in type (AMAZON.SearchQuery) whose slot takes any words
 
 
 @dataclass
@@ -140,13 +146,15 @@ def load_grammar(locale: str = DEFAULT_LOCALE, directory: Optional[Path] = None)
                       for v in spec.get("values") or []]
         open_values = spec.get("open_values") or False
         carriers = frozenset(open_values.get("carriers") or ()) if isinstance(open_values, dict) else frozenset()
-        slot_types[type_name] = SlotType(type_name, spec["list"], values, bool(open_values), carriers)
-    list_types = {t.list_name: t.name for t in slot_types.values()}
+        slot_types[type_name] = SlotType(type_name, spec["list"], values, bool(open_values), carriers,
+                                         str(spec.get("builtin") or ""))
+    list_types = {t.list_name: t.builtin or t.name for t in slot_types.values()}
     hassil_dict = {k: v for k, v in raw.items() if k not in OWN_KEYS}
     hassil_dict.setdefault("language", locale.split("-")[0])
     hassil_dict["lists"] = {
-        t.list_name: {"values": [{"in": phrase, "out": v.id} for v in t.values for phrase in
-                                 dict.fromkeys(nlu.normalize(p) for p in v.phrases()) if phrase]}
+        t.list_name: {"wildcard": True} if t.builtin else
+        {"values": [{"in": phrase, "out": v.id} for v in t.values for phrase in
+                    dict.fromkeys(nlu.normalize(p) for p in v.phrases()) if phrase]}
         for t in slot_types.values()}
     # Phrases Alexa's built-ins know by themselves: for the chat resolver (never emitted as samples).
     for name, phrases in nlu.BUILTIN_PHRASES.items():
@@ -419,15 +427,25 @@ def build_model(grammar: Optional[Grammar] = None) -> Tuple[Dict[str, Any], Buil
             owner[key] = name
             samples.append(text)
         report.counts[name] = len(samples)
-        intents_json.append({"name": name,
-                             "slots": [{"name": s, "type": grammar.list_types.get(s, "")} for s in slots],
-                             "samples": samples})
+        elicited = (grammar.raw.get("slot_samples") or {}).get(name) or {}
+        slots_json = []
+        for s in slots:
+            slot_json = {"name": s, "type": grammar.list_types.get(s, "")}
+            if elicited.get(s):
+                slot_json["samples"] = list(elicited[s])
+            slots_json.append(slot_json)
+        intents_json.append({"name": name, "slots": slots_json, "samples": samples})
     types_json = []
     for slot_type in grammar.slot_types.values():
+        if slot_type.builtin:
+            continue
         types_json.append({"name": slot_type.name, "values": [
             {"id": v.id, "name": {"value": v.name, "synonyms": list(v.synonyms)}} for v in slot_type.values]})
     model = {"interactionModel": {"languageModel": {
         "invocationName": grammar.invocation_name, "intents": intents_json, "types": types_json}}}
+    for key in ("dialog", "prompts"):
+        if grammar.raw.get(key):
+            model["interactionModel"][key] = grammar.raw[key]
     return model, report
 
 

@@ -87,6 +87,7 @@ def modes() -> List[Mode]:
     if not _LOADED:  # the modes register themselves when their modules are imported
         import skill.handlers.checklist  # noqa: F401
         import skill.handlers.quiz  # noqa: F401
+        import skill.practice.mode  # noqa: F401
         _LOADED.append(True)
         _MODES.sort(key=lambda mode: MODE_ORDER.index(mode.NAME) if mode.NAME in MODE_ORDER else len(MODE_ORDER))
     return _MODES

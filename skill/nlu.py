@@ -198,6 +198,29 @@ class Resolution:
         return " ".join(parts)
 
 
+# Intents an utterance reaches even while a slot is elicited, with slots or not (see elicited_resolution):
+# distress, and leaving or resuming an activity ("stop met oefenen").
+ALWAYS_HEARD = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "LowMoodIntent", "LeaveIntent",
+                          "ResumeIntent"})
+
+
+def elicited_resolution(found: "Resolution", intent_name: str, slot_name: str, model: "Model",
+                        text: str) -> "Resolution":
+    """What Alexa does while the skill elicits a slot (Dialog.ElicitSlot): the utterance fills that
+    slot, whole, unless it was understood exactly as the elicited intent itself (a carrier phrase), as
+    another intent without slots ("geef een hint", "herhaal", "stop"), or as one of ALWAYS_HEARD; those
+    reach their intents as usual. found: the utterance (text) resolved the usual way."""
+    exact = not found.fallback and not found.near
+    if exact and (found.intent == intent_name or not found.slots or found.intent in ALWAYS_HEARD):
+        return found
+    intent = model.intents.get(intent_name)
+    words = " ".join(text.split())  # the sentence as said or typed (the mode reads its punctuation)
+    if intent is None or slot_name not in intent.slots or not normalize(words):
+        return found
+    slot = SlotResult(slot_name, words, intent.slots[slot_name] or "AMAZON.SearchQuery",
+                      custom=not (intent.slots[slot_name] or "AMAZON.").startswith("AMAZON."))
+    return Resolution(intent_name, [slot], "{%s}" % slot_name, text)
+
 # precedence classes
 EXACT, LISTED, WILDCARD = 0, 1, 2
 
@@ -360,6 +383,9 @@ class Resolver:
         intent = self.model.intents[template.intent]
         slots = [self._slot(intent, name, value) for name, value in words.items()]
         return Resolution(intent.name, slots, template.sample, text)
+
+    def resolve_elicited(self, text: str, intent_name: str, slot_name: str) -> Resolution:
+        return elicited_resolution(self.resolve(text), intent_name, slot_name, self.model, text)
 
     def _slot(self, intent: Intent, name: str, words: str) -> SlotResult:
         type_name = intent.slots.get(name) or "AMAZON.SearchQuery"

@@ -26,7 +26,8 @@ MAX_VARIANTS = len(_DIGITS)
 
 class Rotation:
     """Where each prompt's rotation stands in this session, kept in the session attributes as one
-    short string: a character per prompt key (in sorted key order), '-' for a prompt not used yet.
+    short string: a character per prompt key with more than one variant (in sorted key order), '-' for a
+    prompt not used yet.
     One string instead of a dict of ints keeps every turn's (de)serialisation and ask-sdk's deep copy
     of the attributes cheap. Anything malformed (tampered, or from another prompt set) starts afresh."""
 
@@ -56,7 +57,8 @@ class Rotation:
 class Prompts:
     def __init__(self, variants: Dict[str, Tuple[str, ...]]):
         self._variants = variants
-        self._index = {key: n for n, key in enumerate(sorted(variants))}
+        # a prompt with one variant never rotates: it takes no place in the session's rotation string
+        self._index = {key: n for n, key in enumerate(sorted(k for k, v in variants.items() if len(v) > 1))}
 
     def rotation(self, encoded: object = None) -> Rotation:
         """The rotation state of a session, from its stored string (or fresh)."""

@@ -111,6 +111,9 @@ class GrammarResolver:
         slots = []
         for name, entity in result.entities.items():
             type_name = self.grammar.list_types.get(name, "")
+            if type_name.startswith("AMAZON."):  # a built-in phrase slot: the words, no entity resolution
+                slots.append(nlu.SlotResult(name, str(entity.text).strip(), type_name, custom=False))
+                continue
             value = self._values.get(type_name, {}).get(nlu.normalize(str(entity.text)))
             slots.append(nlu.SlotResult(name, nlu.normalize(str(entity.text)), type_name,
                                         id=str(entity.value), resolved_name=value.name if value else None))
@@ -202,6 +205,10 @@ class GrammarResolver:
             if slot_type is None or (slot_type.carriers and not slot_type.carriers & template.words):
                 return False
         return True
+
+    def resolve_elicited(self, text: str, intent_name: str, slot_name: str) -> nlu.Resolution:
+        """While the skill elicits a slot: see skill.nlu.elicited_resolution."""
+        return nlu.elicited_resolution(self.resolve(text), intent_name, slot_name, self.model, text)
 
     # the pipeline --------------------------------------------------------------------------------
     def resolve(self, text: str) -> nlu.Resolution:

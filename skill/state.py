@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 STATE_VERSION = 1
 CONTEXT_KINDS = {"tip", "principle", "examples", "list"}
 MAX_TEXT = 8000
-FEATURE_SECTIONS = frozenset({"quiz", "chk"})  # owned by skill/quiz and skill/checklist.py
+FEATURE_SECTIONS = frozenset({"quiz", "chk", "prac"})  # owned by skill/quiz, skill/checklist.py, skill/practice
 MAX_SECTION_BYTES = 2048
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CORE_KEYS = {"v", "ctx", "offer", "seen", "rot", "last"}

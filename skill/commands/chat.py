@@ -215,11 +215,20 @@ class Chat:
             resolution = self.resolver.resolve_one_shot(rest)
         else:
             _, words = nlu.strip_wake_word(text)  # "Alexa, stop" in a session is just "stop"
-            resolution = self.resolver.resolve(words)
+            elicited = self._elicited()
+            if elicited:  # the skill asked for a slot (Dialog.ElicitSlot): the words fill it, whole
+                resolution = self.resolver.resolve_elicited(words, *elicited)
+            else:
+                resolution = self.resolver.resolve(words)
         envelope = envelopes.intent(resolution.intent, resolution.slot_dicts(self.talk.skill_id),
                                     new=not self.talk.in_session, attributes=self.talk.attributes,
                                     session_id=self.talk.session_id, skill_id=self.talk.skill_id)
         return self.talk.send(envelope), resolution.describe()
+
+
+    def _elicited(self):
+        """(intent, slot) when the last answer in this session elicited a slot, else None."""
+        return self.talk.elicited if self.talk.in_session else None
 
 
 # speaking ----------------------------------------------------------------------------------------

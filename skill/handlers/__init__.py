@@ -14,6 +14,7 @@ from skill.handlers.modes import LeaveHandler, ModeHandler, PickHandler, ResumeH
 from skill.handlers.navigation import (MoreHandler, NextHandler, NoHandler, PreviousHandler, RepeatHandler,
                                        StartOverHandler, YesExamplesHandler, YesHandler,
                                        YesNextHandler, YesTipHandler)
+from skill.handlers.practice import PracticeHandler, PracticeOutsideHandler, YesPracticeHandler
 from skill.handlers.quiz import QuizAnswerOutsideHandler, QuizHandler, YesQuizAgainHandler, YesQuizStartHandler
 from skill.handlers.safety import CareHandler, CareNoHandler, CareTalkHandler, CareYesHandler
 from skill.handlers.session import (FallbackHandler, HelpHandler, LaunchHandler, NavigateHomeHandler,
@@ -30,6 +31,9 @@ HANDLERS = [
     YesResumeModeHandler,
     LeaveHandler,
     PickHandler,
+    PracticeHandler,
+    YesPracticeHandler,
+    PracticeOutsideHandler,
     QuizHandler,
     YesQuizAgainHandler,
     YesQuizStartHandler,

@@ -244,6 +244,11 @@ class StateSigner:
 # the turn ----------------------------------------------------------------------------------------
 
 
+# Beside a browser session's attributes: the slot the skill elicited (Dialog.ElicitSlot), so the next
+# sentence fills it whole, as on Alexa (a practice reply). Not a key the skill uses; never sent to it.
+ELICITED_KEY = "_elicited"
+
+
 class Coach:
     """The skill behind the page: one resolver (loaded on first use) and the skill builder."""
 
@@ -251,14 +256,32 @@ class Coach:
         self.skill, self.skill_id = skill, skill_id
         self._chat = None
         self._lock = threading.Lock()  # one turn at a time: the resolver is not promised thread-safe
+        self.warming: Optional[threading.Thread] = None
 
     def _base_chat(self):
         if self._chat is None:
             from skill.commands.chat import Chat
 
-            self._chat = Chat(self.skill, skill_id=self.skill_id)
-            self._chat.say("")  # warm up the resolver and the skill before the first visitor
+            chat = Chat(self.skill, skill_id=self.skill_id)
+            chat.resolver.resolve("geef me een tip")  # load the grammar now, not in a visitor's turn
+            self._chat = chat
         return self._chat
+
+    def warm_up(self) -> None:
+        """Load the resolver in the background when the page is first opened (about a second with
+        the sentence grammar), so the first question does not wait for it; /alexa never loads it."""
+        if self._chat is not None or self.warming is not None:
+            return
+
+        def load() -> None:
+            with self._lock:
+                try:
+                    self._base_chat()
+                except Exception:  # the first turn will try again, and report
+                    log.warning("page: loading the resolver failed", exc_info=True)
+
+        self.warming = threading.Thread(target=load, name="gesprekscoach-page-warm-up", daemon=True)
+        self.warming.start()
 
     def turn(self, text: str, session: Optional[Session], user_id: str):
         """(reply, understood, session id to keep or None, attributes)."""
@@ -271,7 +294,10 @@ class Coach:
 
         with self._lock:
             reply, understood, talk = understand_and_answer(self._base_chat(), send, text, session)
-        return reply, understood, talk.session_id, talk.attributes
+        attributes = talk.attributes
+        if talk.elicited and talk.session_id:  # what Alexa would remember: the slot the skill asked for
+            attributes = dict(attributes, **{ELICITED_KEY: list(talk.elicited)})
+        return reply, understood, talk.session_id, attributes
 
 
 def understand_and_answer(base_chat, send, text: str, session: Optional[Session]):
@@ -288,7 +314,11 @@ def understand_and_answer(base_chat, send, text: str, session: Optional[Session]
     chat = copy.copy(base_chat)  # shares the resolver; a conversation of its own
     chat.talk = Conversation(send, skill_id=base_chat.talk.skill_id)
     if session is not None:
-        chat.talk.session_id, chat.talk.attributes = session.session_id, session.attributes
+        attributes = dict(session.attributes)
+        elicited = attributes.pop(ELICITED_KEY, None)  # kept beside the skill's attributes, never sent
+        chat.talk.session_id, chat.talk.attributes = session.session_id, attributes
+        if isinstance(elicited, list) and len(elicited) == 2 and all(isinstance(x, str) for x in elicited):
+            chat.talk.elicited = (elicited[0], elicited[1])
     if text and not chat.talk.in_session:
         chat.say("")
     reply, understood = chat.say(text)
@@ -377,6 +407,7 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
 
     @bp.get("/")
     def index() -> Response:
+        coach.warm_up()
         resp = bp.send_static_file("index.html")
         resp.headers["Cache-Control"] = "no-cache"
         if _token(USER_COOKIE) is None:

@@ -145,14 +145,14 @@ test("ExamplesIntent: 'geef een open vraag' (launch-word workaround)", async () 
   speech(more);
 });
 
-test("ListPrinciplesIntent, then next / previous / repeat / yes / no", async () => {
+test("ListPrinciplesIntent, then next / previous / repeat / yes / start over; no ends", async () => {
   const alexa = newAlexa();
   const sent = recording(alexa);
   await alexa.launch();
   speech(await say(alexa, "welke tips heb je"));
   assert.equal(sent[1].request.intent.name, "ListPrinciplesIntent");
   const steps = [["volgende", "AMAZON.NextIntent"], ["vorige", "AMAZON.PreviousIntent"],
-    ["herhaal", "AMAZON.RepeatIntent"], ["ja graag", "AMAZON.YesIntent"], ["nee", "AMAZON.NoIntent"],
+    ["herhaal", "AMAZON.RepeatIntent"], ["ja graag", "AMAZON.YesIntent"],
     ["begin opnieuw", "AMAZON.StartOverIntent"]];
   for (const [text, intent] of steps) {
     const r = await say(alexa, text);
@@ -160,6 +160,11 @@ test("ListPrinciplesIntent, then next / previous / repeat / yes / no", async () 
     speech(r);
     open(r);
   }
+  // issue 15: "nee" ends with a short goodbye instead of asking "Wat wil je nu doen?" again
+  const no = await say(alexa, "nee");
+  assert.equal(sent[sent.length - 1].request.intent.name, "AMAZON.NoIntent");
+  speech(no);
+  ended(no);
 });
 
 test("repeat says the same thing again", async () => {
@@ -332,3 +337,68 @@ test("checklist: step by step with 'volgende' to the end", async () => {
     open(await say(alexa, "volgende")); // past the last step: still an answer, still open
     ended(await say(alexa, "stop"));
   });
+
+// Practice (issue 11): every practice question comes with Dialog.ElicitSlot for
+// PracticeReplyIntent.antwoord_vrij, so Alexa takes the next utterance whole. virtual-alexa follows the
+// dialog model; a free reply is sent as Alexa would after the elicitation (intent + slot), a reply with a
+// carrier phrase goes through the model's samples.
+const PRACTICE = JSON.parse(fs.readFileSync(
+  path.join(__dirname, "..", "..", "skill", "locale", "nl-NL", "practice.json"), "utf8")).prompts;
+function elicits(r) {
+  const d = (r.response.directives || []).find((x) => x.type === "Dialog.ElicitSlot");
+  assert.ok(d, "no Dialog.ElicitSlot");
+  assert.equal(d.slotToElicit, "antwoord_vrij");
+  assert.equal(d.updatedIntent.name, "PracticeReplyIntent");
+}
+function reply(alexa, words) {
+  return alexa.request().intent("PracticeReplyIntent").slot("antwoord_vrij", words).send();
+}
+
+test("practice: start, replies in free words, a hint, then 'annuleer' leaves the role play", async () => {
+  const alexa = newAlexa();
+  const sent = recording(alexa);
+  await alexa.launch();
+  let r = await say(alexa, "laten we oefenen");
+  assert.equal(sent[1].request.intent.name, "PracticeIntent");
+  open(r); elicits(r);
+  assert.equal(r.sessionAttributes.offer, "practice");
+  r = await reply(alexa, "hoe gaat het met je");      // a reply here, not a question to the coach
+  open(r); elicits(r);
+  assert.equal(r.sessionAttributes.prac.h, "o");
+  r = await say(alexa, "ik zeg dan je moet gewoon nee zeggen");
+  assert.equal(sent[3].request.intent.name, "PracticeReplyIntent");
+  assert.equal(sent[3].request.intent.slots.antwoord_vrij.value, "je moet gewoon nee zeggen");
+  assert.equal(r.sessionAttributes.prac.h, "oa");
+  r = await say(alexa, "geef een hint");
+  assert.equal(sent[4].request.intent.name, "HintIntent");
+  open(r); elicits(r);
+  r = await say(alexa, "annuleer");
+  open(r);
+  assert.equal(r.sessionAttributes.offer, undefined);
+  assert.equal(r.sessionAttributes.prac.t, 2);
+});
+
+test("practice: four answers, then the summary and the offer of another", async () => {
+  const alexa = newAlexa();
+  await alexa.launch();
+  await say(alexa, "oefen een gesprek");
+  let r;
+  for (const words of ["wat maakt het zo zwaar", "het klinkt alsof het te veel is", "logisch dat je moe bent",
+                       "wat zou je helpen"]) {
+    r = await reply(alexa, words);
+  }
+  open(r);
+  assert.equal(r.sessionAttributes.offer, "practice_again");
+  assert.ok(!(r.response.directives || []).some((x) => x.type === "Dialog.ElicitSlot"));
+  const text = speech(r);
+  assert.ok(PRACTICE.practice_again_question.some((q) => text.endsWith(q)), text);
+});
+
+test("practice: a distress statement mid-practice gets the crisis answer at once", async () => {
+  const alexa = newAlexa();
+  await alexa.launch();
+  await say(alexa, "laten we oefenen");
+  const r = await say(alexa, "ik zie het niet meer zitten");
+  assert.match(r.response.outputSpeech.ssml, /113/);
+  assert.equal(r.sessionAttributes.offer, "crisis");
+});

@@ -1,0 +1,101 @@
+"""The practice reply classifier: the development half of the labelled replies, the pattern language,
+and the markers file's validation. (The held-out test half is only measured by
+bench/practice_classifier.py; nothing here reads it.)"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skill import datafiles
+from skill.practice.classify import ALL_LABELS, MarkerError, classify, load_classifier, parse_markers, sentences
+
+ROOT = Path(__file__).parent.parent
+DEV = yaml.safe_load((ROOT / "tests/nl-NL/practice_dev.yaml").read_text(encoding="utf-8"))["replies"]
+MARKERS = json.loads(datafiles.read_text("locale", "nl-NL", "practice", "markers.json"))
+
+
+def test_the_labelled_sets_are_well_formed_and_disjoint():
+    test = yaml.safe_load((ROOT / "tests/nl-NL/practice_test.yaml").read_text(encoding="utf-8"))["replies"]
+    assert len(DEV) + len(test) >= 300
+    assert not {r["text"] for r in DEV} & {r["text"] for r in test}
+    for row in DEV + test:
+        assert row["labels"] and set(row["labels"]) <= set(ALL_LABELS), row
+        assert "other" not in row["labels"] or row["labels"] == ["other"], row
+
+
+def test_the_development_half_is_classified_as_labelled():
+    """At most 2 % of the development half may differ from its gold labels, and none of the advice or
+    minimising replies may be missed (the feedback needs those most)."""
+    wrong, missed = [], []
+    for row in DEV:
+        got = set(classify(row["text"]).labels)
+        if got != set(row["labels"]):
+            wrong.append((row["text"], row["labels"], sorted(got)))
+        for label in ("advice", "minimising"):
+            if label in row["labels"] and label not in got:
+                missed.append((row["text"], label))
+    assert missed == []
+    assert len(wrong) <= len(DEV) // 50, wrong
+
+
+@pytest.mark.parametrize("text, labels", [
+    ("Wat houdt je bezig?", {"open_question"}),
+    ("Wat je mij vertelt, blijft tussen ons.", {"other"}),          # question word, then a subject: no question
+    ("Wat fijn dat je het vertelt.", {"other"}),                     # an exclamation
+    ("ben je moe", {"closed_question"}),                             # no punctuation, as Alexa hears it
+    ("Als ik jou was, zou ik het laten rusten.", {"advice"}),       # inversion after a clause: no question
+    ("Heb je al eens gedacht aan een time-out?", {"closed_question", "advice"}),
+    ("Waarom doe je het niet gewoon anders?", {"advice"}),          # a "waarom" that is a suggestion
+    ("Het valt niet mee.", {"validation"}),                          # negation: not minimising
+    ("Het valt wel mee hoor.", {"minimising"}),
+    ("Ik ga niet zeggen dat het meevalt.", {"other"}),
+    ("Dat heb ik ook.", {"self_talk"}),
+    ("Het klinkt alsof je moe bent. Klopt dat?", {"paraphrase", "closed_question"}),
+    ("", {"other"}),
+])
+def test_hand_picked_cases(text, labels):
+    assert set(classify(text).labels) == labels
+
+
+def test_every_label_says_which_marker_decided_it():
+    result = classify("Logisch dat je boos bent, maar je moet wel rustig blijven.")
+    assert set(result.labels) == {"validation", "advice"}
+    assert result.evidence["advice"] in MARKERS["labels"]["advice"]["markers"]
+    assert result.evidence["validation"] in MARKERS["labels"]["validation"]["markers"]
+
+
+def test_sentences_keep_question_marks_and_commas_and_mark_where_they_start():
+    fillers = frozenset({"ja", "nou"})
+    assert sentences("Ja, ben je moe? Ik snap het, nou, echt.", fillers) == [
+        ("ja , ¶ ben je moe ", True), ("¶ ik snap het , nou , § echt ", False)]
+    assert sentences(" ... ?! ") == []
+    assert sentences("¶ § wat") == [("¶ wat ", False)]  # the marks cannot be typed in
+
+
+@pytest.mark.parametrize("text", ["\u0000", "?" * 1000, "wat " * 2000, "’’’", "ÄÖÜ ß ø", 12])
+def test_odd_input_never_crashes(text):
+    assert classify(text).labels
+
+
+def _broken(mutate):
+    data = copy.deepcopy(MARKERS)
+    mutate(data)
+    with pytest.raises(MarkerError):
+        parse_markers(data)
+
+
+def test_the_markers_file_is_validated():
+    load_classifier()
+    _broken(lambda d: d.pop("version"))
+    _broken(lambda d: d["labels"].pop("advice"))
+    _broken(lambda d: d["labels"]["advice"]["markers"].append("{NOPE} x"))
+    _broken(lambda d: d["labels"]["advice"]["markers"].append("je ^ moet"))
+    _broken(lambda d: d["labels"]["advice"]["markers"].append("je (moet)"))
+    _broken(lambda d: d["labels"]["advice"]["markers"].append("^ $"))
+    _broken(lambda d: d["labels"]["advice"].update(markers=[]))
+    _broken(lambda d: d.update(fillers="en|"))
