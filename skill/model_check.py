@@ -295,9 +295,24 @@ def _concrete(model: nlu.Model, intent: nlu.Intent, sample: str,
     return out
 
 
+_CONFLICTS_CACHE: Dict[str, List[Problem]] = {}
+
+
 def check_conflicts(model: nlu.Model) -> List[Problem]:
     """No sample of one intent may be matched by a sample of another intent (a built-in phrase
-    counts as a sample of its built-in intent)."""
+    counts as a sample of its built-in intent). The answer depends only on the intents and slot
+    types, so it is remembered for the last few models checked in this process."""
+    key = json.dumps([[(i.name, i.samples, sorted(i.slots.items())) for i in model.intents.values()],
+                      [(n, [(v.id, v.name, v.synonyms) for v in vs]) for n, vs in model.types.items()]],
+                     ensure_ascii=False)
+    if key not in _CONFLICTS_CACHE:
+        if len(_CONFLICTS_CACHE) >= 4:
+            _CONFLICTS_CACHE.pop(next(iter(_CONFLICTS_CACHE)))
+        _CONFLICTS_CACHE[key] = _find_conflicts(model)
+    return list(_CONFLICTS_CACHE[key])
+
+
+def _find_conflicts(model: nlu.Model) -> List[Problem]:
     resolver = nlu.Resolver(model)
     out: List[Problem] = []
     reported = set()

@@ -73,8 +73,9 @@ class Turn:
         return self.ask(speech, question=question, reprompt=reprompt, offer=offer, card_title=card_title)
 
     def ask(self, speech: Speech, *, question: str, reprompt: str, offer: Optional[str] = None,
-            card_title: Optional[str] = None) -> Response:
-        """Speak, end with a question (a prompt key), keep the session open with a reprompt."""
+            card_title: Optional[str] = None, card_more: Optional[Speech] = None) -> Response:
+        """Speak, end with a question (a prompt key), keep the session open with a reprompt.
+        card_more: shown on the card after what was said (the helplines in writing)."""
         if self.follow_up:
             question, reprompt, offer = self.follow_up
         full = Speech().extend(speech).pause("short").say(self.line(question))
@@ -82,7 +83,8 @@ class Turn:
         self.state.offer = offer
         builder = self.handler_input.response_builder
         builder.speak(full.ssml()).ask(again.ssml())
-        builder.set_card(SimpleCard(title=card_title or self.line("card_title"), content=full.text()))
+        card = full.text() + ("\n\n" + card_more.text() if card_more else "")
+        builder.set_card(SimpleCard(title=card_title or self.line("card_title"), content=card))
         self.end_session = False
         return builder.response
 

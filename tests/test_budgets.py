@@ -74,6 +74,18 @@ def answers(talk_for):
     yield "goodbye", talk.intent("AMAZON.NoIntent")
 
 
+def returning(talk):
+    """A person who was here before: the short welcome back, after each topic and after a quiz."""
+    for item in C:
+        talk.launch()
+        talk.intent("PrincipleIntent", principe=item.id)
+        talk.intent("AMAZON.StopIntent")
+        yield "launch_returning", talk.launch()
+    talk.intent("QuizIntent")
+    talk.intent("AMAZON.StopIntent")
+    yield "launch_returning", talk.launch()
+
+
 def _pick_policy(monkeypatch, choose):
     def pick(self, key, rotation, rng, **fields):
         options = self.variants(key)
@@ -83,7 +95,7 @@ def _pick_policy(monkeypatch, choose):
     monkeypatch.setattr(Prompts, "pick", pick)
 
 
-def test_every_answer_within_its_budget(monkeypatch):
+def test_every_answer_within_its_budget(monkeypatch, tmp_path):
     prompts = load_prompts()
     most = max(len(prompts.variants(key)) for key in prompts.keys())
     policies = [lambda options, i=i: min(i, len(options) - 1) for i in range(most)]
@@ -93,7 +105,9 @@ def test_every_answer_within_its_budget(monkeypatch):
     for choose in policies:
         _pick_policy(monkeypatch, choose)
         skill = build_skill(SkillConfig(rng=random.Random(3)))
-        for kind, reply in answers(lambda skill=skill: Conversation(skill)):
+        remembering = build_skill(SkillConfig(rng=random.Random(3), store=f"sqlite:{tmp_path / str(len(seen))}.db"))
+        replies = list(answers(lambda skill=skill: Conversation(skill))) + list(returning(Conversation(remembering)))
+        for kind, reply in replies:
             count = words(reply.speech)
             seen[kind] = max(seen[kind], count)
             if count > BUDGETS[kind]:
@@ -102,6 +116,6 @@ def test_every_answer_within_its_budget(monkeypatch):
     assert over == [], "\n".join(over)
 
 
-@pytest.mark.parametrize("shorter, longer", [("help", "launch"), ("care_numbers", "care")])
+@pytest.mark.parametrize("shorter, longer", [("help", "launch"), ("care_numbers", "care"), ("launch_returning", "launch")])
 def test_the_budgets_keep_their_order(shorter, longer):
     assert BUDGETS[shorter] <= BUDGETS[longer] + 5

@@ -61,6 +61,16 @@ def test_distress_for_self_and_others_gets_a_warm_answer_with_where_to_turn(talk
     assert reply.speech == f"{text(answer)} {text(question)}"
     assert not reply.ended and reply.reprompt in variants(question.replace("question", "reprompt"))
     assert reply.attributes["offer"] == offer
+    numbers = "care_numbers_" + offer.split("_")[1]
+    written = Speech().say(P.variants(numbers)[0]).text()
+    assert reply.card["content"].endswith(f"?\n\n{written}")  # what was said, then every number in writing
+
+
+def test_the_crisis_card_lists_every_number_as_written(talk):
+    talk.launch()
+    card = say(talk, "ik wil niet meer leven").card["content"]
+    for number in ("113", "0800-0113", "1813", "112"):
+        assert number in card
 
 
 @pytest.mark.parametrize("words", ["mijn zoon wil niet meer leven", "ik denk erover om er een eind aan te maken"])
@@ -76,7 +86,7 @@ def test_wat_kan_ik_tegen_hem_zeggen_after_a_care_answer_gives_the_guidance_that
     talk.launch()
     say(talk, words)
     reply = say(talk, "wat kan ik tegen hem zeggen")
-    assert reply.speech == f"{text('care_talk_' + kind)} {text('care_question_numbers')}"
+    assert reply.speech == f"{text('care_talk_' + kind)} {text('care_question_after_talk')}"
     assert not reply.ended and reply.attributes["offer"] == f"care_{kind}_talked"
     numbers = say(talk, "ja")
     assert numbers.speech.startswith(text(f"care_numbers_{kind}")) and not numbers.ended

@@ -134,6 +134,20 @@ def test_page_weight_stays_small():
     assert total < 40 * 1024, total
 
 
+def test_opening_the_page_loads_the_resolver_in_the_background_and_alexa_never_does():
+    app, _ = page_app(skill=build_skill(SkillConfig(rng=random.Random(4))))
+    coach = app.blueprints["page"].coach
+    from skill import envelopes
+    from tests.web_fixtures import body_of
+
+    app.test_client().post("/alexa", data=body_of(envelopes.launch()), headers={"Content-Type": "application/json"})
+    assert coach.warming is None and coach._chat is None
+    app.test_client().get("/")
+    coach.warming.join(60)
+    assert coach._chat is not None
+    assert turn(app.test_client(), "geef me een tip").get_json()["understood"] == "TipIntent"
+
+
 def test_the_page_gives_the_browser_an_anonymous_user_cookie_once():
     app, _ = page_app()
     client = app.test_client()

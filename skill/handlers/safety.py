@@ -20,6 +20,7 @@ from typing import Optional, Tuple
 from skill.handlers.base import IntentHandler
 from skill.turn import Turn
 from skill.slots import resolved_id
+from skill.ssml import Speech
 
 PERSON_SLOT = "persoon"
 OFFER_PREFIX = "care_"
@@ -66,7 +67,7 @@ def numbers(turn, care: Care):
 
 def talk(turn, care: Care):
     """What you can say to the person you worry about (listen, acknowledge, no promise of secrecy)."""
-    return turn.ask(turn.speech(care.talk), question="care_question_numbers",
+    return turn.ask(turn.speech(care.talk), question="care_question_after_talk",
                     reprompt="care_reprompt_numbers", offer=_offer(care, "talked"))
 
 
@@ -77,11 +78,13 @@ class CareHandler(IntentHandler):
         care = CARE[turn.intent_name]
         _, someone_else = resolved_id(turn.request, PERSON_SLOT)
         # Always keep the session open here, even one-shot: the numbers may need repeating.
+        # the card lists every number in writing (the first variant of the numbers, not rotated)
+        card = Speech().say(turn.prompts.variants(care.numbers)[0])
         if someone_else:
             return turn.ask(turn.speech(care.other_answer), question="care_question_talk",
-                            reprompt="care_reprompt_talk", offer=_offer(care, "other"))
+                            reprompt="care_reprompt_talk", offer=_offer(care, "other"), card_more=card)
         return turn.ask(turn.speech(care.self_answer), question="care_question_numbers",
-                        reprompt="care_reprompt_numbers", offer=_offer(care, "self"))
+                        reprompt="care_reprompt_numbers", offer=_offer(care, "self"), card_more=card)
 
 
 class OpenCareHandler(IntentHandler):

@@ -256,14 +256,32 @@ class Coach:
         self.skill, self.skill_id = skill, skill_id
         self._chat = None
         self._lock = threading.Lock()  # one turn at a time: the resolver is not promised thread-safe
+        self.warming: Optional[threading.Thread] = None
 
     def _base_chat(self):
         if self._chat is None:
             from skill.commands.chat import Chat
 
-            self._chat = Chat(self.skill, skill_id=self.skill_id)
-            self._chat.say("")  # warm up the resolver and the skill before the first visitor
+            chat = Chat(self.skill, skill_id=self.skill_id)
+            chat.resolver.resolve("geef me een tip")  # load the grammar now, not in a visitor's turn
+            self._chat = chat
         return self._chat
+
+    def warm_up(self) -> None:
+        """Load the resolver in the background when the page is first opened (about a second with
+        the sentence grammar), so the first question does not wait for it; /alexa never loads it."""
+        if self._chat is not None or self.warming is not None:
+            return
+
+        def load() -> None:
+            with self._lock:
+                try:
+                    self._base_chat()
+                except Exception:  # the first turn will try again, and report
+                    log.warning("page: loading the resolver failed", exc_info=True)
+
+        self.warming = threading.Thread(target=load, name="gesprekscoach-page-warm-up", daemon=True)
+        self.warming.start()
 
     def turn(self, text: str, session: Optional[Session], user_id: str):
         """(reply, understood, session id to keep or None, attributes)."""
@@ -389,6 +407,7 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
 
     @bp.get("/")
     def index() -> Response:
+        coach.warm_up()
         resp = bp.send_static_file("index.html")
         resp.headers["Cache-Control"] = "no-cache"
         if _token(USER_COOKIE) is None:

@@ -145,14 +145,14 @@ test("ExamplesIntent: 'geef een open vraag' (launch-word workaround)", async () 
   speech(more);
 });
 
-test("ListPrinciplesIntent, then next / previous / repeat / yes / no", async () => {
+test("ListPrinciplesIntent, then next / previous / repeat / yes / start over; no ends", async () => {
   const alexa = newAlexa();
   const sent = recording(alexa);
   await alexa.launch();
   speech(await say(alexa, "welke tips heb je"));
   assert.equal(sent[1].request.intent.name, "ListPrinciplesIntent");
   const steps = [["volgende", "AMAZON.NextIntent"], ["vorige", "AMAZON.PreviousIntent"],
-    ["herhaal", "AMAZON.RepeatIntent"], ["ja graag", "AMAZON.YesIntent"], ["nee", "AMAZON.NoIntent"],
+    ["herhaal", "AMAZON.RepeatIntent"], ["ja graag", "AMAZON.YesIntent"],
     ["begin opnieuw", "AMAZON.StartOverIntent"]];
   for (const [text, intent] of steps) {
     const r = await say(alexa, text);
@@ -160,6 +160,11 @@ test("ListPrinciplesIntent, then next / previous / repeat / yes / no", async () 
     speech(r);
     open(r);
   }
+  // issue 15: "nee" ends with a short goodbye instead of asking "Wat wil je nu doen?" again
+  const no = await say(alexa, "nee");
+  assert.equal(sent[sent.length - 1].request.intent.name, "AMAZON.NoIntent");
+  speech(no);
+  ended(no);
 });
 
 test("repeat says the same thing again", async () => {
