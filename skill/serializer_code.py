@@ -1292,6 +1292,46 @@ def _39(obj):
     if 'attribute_map' in d or 'deserialized_types' in d:
         raise _Fallback
     out = {}
+    v = obj.name
+    if v is not None:
+        out['name'] = w(v)
+    v = obj.slots
+    if v is not None:
+        out['slots'] = w(v)
+    v = obj.confirmation_status
+    if v is not None:
+        out['confirmationStatus'] = w(v)
+    return out
+
+
+def _40(obj):
+    d = obj.__dict__
+    if 'attribute_map' in d or 'deserialized_types' in d:
+        raise _Fallback
+    out = {}
+    v = obj.name
+    if v is not None:
+        out['name'] = w(v)
+    v = obj.value
+    if v is not None:
+        out['value'] = w(v)
+    v = obj.confirmation_status
+    if v is not None:
+        out['confirmationStatus'] = w(v)
+    v = obj.resolutions
+    if v is not None:
+        out['resolutions'] = w(v)
+    v = obj.slot_value
+    if v is not None:
+        out['slotValue'] = w(v)
+    return out
+
+
+def _41(obj):
+    d = obj.__dict__
+    if 'attribute_map' in d or 'deserialized_types' in d:
+        raise _Fallback
+    out = {}
     v = obj.object_type
     if v is not None:
         out['type'] = w(v)
@@ -1304,7 +1344,7 @@ def _39(obj):
     return out
 
 
-def _40(obj):
+def _42(obj):
     d = obj.__dict__
     if 'attribute_map' in d or 'deserialized_types' in d:
         raise _Fallback
@@ -1321,7 +1361,24 @@ def _40(obj):
     return out
 
 
-def _41(obj):
+def _43(obj):
+    d = obj.__dict__
+    if 'attribute_map' in d or 'deserialized_types' in d:
+        raise _Fallback
+    out = {}
+    v = obj.object_type
+    if v is not None:
+        out['type'] = w(v)
+    v = obj.updated_intent
+    if v is not None:
+        out['updatedIntent'] = w(v)
+    v = obj.slot_to_elicit
+    if v is not None:
+        out['slotToElicit'] = w(v)
+    return out
+
+
+def _44(obj):
     d = obj.__dict__
     if 'attribute_map' in d or 'deserialized_types' in d:
         raise _Fallback
@@ -1353,7 +1410,7 @@ def _41(obj):
     return out
 
 
-def _42(obj):
+def _45(obj):
     d = obj.__dict__
     if 'attribute_map' in d or 'deserialized_types' in d:
         raise _Fallback
@@ -1367,7 +1424,7 @@ def _42(obj):
     return out
 
 
-def _43(obj):
+def _46(obj):
     d = obj.__dict__
     if 'attribute_map' in d or 'deserialized_types' in d:
         raise _Fallback
@@ -1427,9 +1484,12 @@ CODE = {
     "def build(data):\n    if data.__class__ is not dict or len(class_map) != 7:\n        if data is None:\n            return None\n        raise _Fallback\n    obj = new(cls)\n    d = obj.__dict__\n    d.update(template)\n    n = 0\n    if 'application' in data:\n        v = data['application']\n        n += 1\n        d['application'] = r0(v)\n    if 'user' in data:\n        v = data['user']\n        n += 1\n        d['user'] = r1(v)\n    if 'device' in data:\n        v = data['device']\n        n += 1\n        d['device'] = r2(v)\n    if 'person' in data:\n        v = data['person']\n        n += 1\n        d['person'] = r3(v)\n    if 'unit' in data:\n        v = data['unit']\n        n += 1\n        d['unit'] = r4(v)\n    if 'apiEndpoint' in data:\n        v = data['apiEndpoint']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['api_endpoint'] = v\n    if 'apiAccessToken' in data:\n        v = data['apiAccessToken']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['api_access_token'] = v\n    if n != len(data):\n        extras(obj, data, known)\n    return obj": _36.__code__,
     "def build(data):\n    if data.__class__ is not dict or len(class_map) != 7:\n        if data is None:\n            return None\n        raise _Fallback\n    obj = new(cls)\n    d = obj.__dict__\n    d.update(template)\n    n = 0\n    if 'id' in data:\n        v = data['id']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['id'] = v\n    if 'type' in data:\n        v = data['type']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['object_type'] = v\n    if 'shape' in data:\n        v = data['shape']\n        n += 1\n        d['shape'] = r2(v)\n    if 'dpi' in data:\n        v = data['dpi']\n        n += 1\n        d['dpi'] = r3(v)\n    if 'presentationType' in data:\n        v = data['presentationType']\n        n += 1\n        d['presentation_type'] = r4(v)\n    if 'canRotate' in data:\n        v = data['canRotate']\n        n += 1\n        if v is not None and v.__class__ is not bool:\n            raise _Fallback\n        d['can_rotate'] = v\n    if 'configuration' in data:\n        v = data['configuration']\n        n += 1\n        d['configuration'] = r6(v)\n    if n != len(data):\n        extras(obj, data, known)\n    return obj": _37.__code__,
     "def build(data):\n    if data.__class__ is not dict or len(class_map) != 9:\n        if data is None:\n            return None\n        raise _Fallback\n    obj = new(cls)\n    d = obj.__dict__\n    d.update(template)\n    n = 0\n    if 'children' in data:\n        v = data['children']\n        n += 1\n        d['children'] = r0(v)\n    if 'entities' in data:\n        v = data['entities']\n        n += 1\n        d['entities'] = r1(v)\n    if 'id' in data:\n        v = data['id']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['id'] = v\n    if 'position' in data:\n        v = data['position']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['position'] = v\n    if 'tags' in data:\n        v = data['tags']\n        n += 1\n        d['tags'] = r4(v)\n    if 'transform' in data:\n        v = data['transform']\n        n += 1\n        d['transform'] = r5(v)\n    if 'type' in data:\n        v = data['type']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['object_type'] = v\n    if 'uid' in data:\n        v = data['uid']\n        n += 1\n        if v is not None and v.__class__ is not str:\n            raise _Fallback\n        d['uid'] = v\n    if 'visibility' in data:\n        v = data['visibility']\n        n += 1\n        d['visibility'] = r8(v)\n    if n != len(data):\n        extras(obj, data, known)\n    return obj": _38.__code__,
-    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.object_type\n    if v is not None:\n        out['type'] = w(v)\n    v = obj.play_behavior\n    if v is not None:\n        out['playBehavior'] = w(v)\n    v = obj.ssml\n    if v is not None:\n        out['ssml'] = w(v)\n    return out": _39.__code__,
-    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.object_type\n    if v is not None:\n        out['type'] = w(v)\n    v = obj.title\n    if v is not None:\n        out['title'] = w(v)\n    v = obj.content\n    if v is not None:\n        out['content'] = w(v)\n    return out": _40.__code__,
-    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.output_speech\n    if v is not None:\n        out['outputSpeech'] = w(v)\n    v = obj.card\n    if v is not None:\n        out['card'] = w(v)\n    v = obj.reprompt\n    if v is not None:\n        out['reprompt'] = w(v)\n    v = obj.directives\n    if v is not None:\n        out['directives'] = w(v)\n    v = obj.api_response\n    if v is not None:\n        out['apiResponse'] = w(v)\n    v = obj.should_end_session\n    if v is not None:\n        out['shouldEndSession'] = w(v)\n    v = obj.can_fulfill_intent\n    if v is not None:\n        out['canFulfillIntent'] = w(v)\n    v = obj.experimentation\n    if v is not None:\n        out['experimentation'] = w(v)\n    return out": _41.__code__,
-    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.output_speech\n    if v is not None:\n        out['outputSpeech'] = w(v)\n    v = obj.directives\n    if v is not None:\n        out['directives'] = w(v)\n    return out": _42.__code__,
-    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.version\n    if v is not None:\n        out['version'] = w(v)\n    v = obj.session_attributes\n    if v is not None:\n        out['sessionAttributes'] = w(v)\n    v = obj.user_agent\n    if v is not None:\n        out['userAgent'] = w(v)\n    v = obj.response\n    if v is not None:\n        out['response'] = w(v)\n    return out": _43.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.name\n    if v is not None:\n        out['name'] = w(v)\n    v = obj.slots\n    if v is not None:\n        out['slots'] = w(v)\n    v = obj.confirmation_status\n    if v is not None:\n        out['confirmationStatus'] = w(v)\n    return out": _39.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.name\n    if v is not None:\n        out['name'] = w(v)\n    v = obj.value\n    if v is not None:\n        out['value'] = w(v)\n    v = obj.confirmation_status\n    if v is not None:\n        out['confirmationStatus'] = w(v)\n    v = obj.resolutions\n    if v is not None:\n        out['resolutions'] = w(v)\n    v = obj.slot_value\n    if v is not None:\n        out['slotValue'] = w(v)\n    return out": _40.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.object_type\n    if v is not None:\n        out['type'] = w(v)\n    v = obj.play_behavior\n    if v is not None:\n        out['playBehavior'] = w(v)\n    v = obj.ssml\n    if v is not None:\n        out['ssml'] = w(v)\n    return out": _41.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.object_type\n    if v is not None:\n        out['type'] = w(v)\n    v = obj.title\n    if v is not None:\n        out['title'] = w(v)\n    v = obj.content\n    if v is not None:\n        out['content'] = w(v)\n    return out": _42.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.object_type\n    if v is not None:\n        out['type'] = w(v)\n    v = obj.updated_intent\n    if v is not None:\n        out['updatedIntent'] = w(v)\n    v = obj.slot_to_elicit\n    if v is not None:\n        out['slotToElicit'] = w(v)\n    return out": _43.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.output_speech\n    if v is not None:\n        out['outputSpeech'] = w(v)\n    v = obj.card\n    if v is not None:\n        out['card'] = w(v)\n    v = obj.reprompt\n    if v is not None:\n        out['reprompt'] = w(v)\n    v = obj.directives\n    if v is not None:\n        out['directives'] = w(v)\n    v = obj.api_response\n    if v is not None:\n        out['apiResponse'] = w(v)\n    v = obj.should_end_session\n    if v is not None:\n        out['shouldEndSession'] = w(v)\n    v = obj.can_fulfill_intent\n    if v is not None:\n        out['canFulfillIntent'] = w(v)\n    v = obj.experimentation\n    if v is not None:\n        out['experimentation'] = w(v)\n    return out": _44.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.output_speech\n    if v is not None:\n        out['outputSpeech'] = w(v)\n    v = obj.directives\n    if v is not None:\n        out['directives'] = w(v)\n    return out": _45.__code__,
+    "def write_model(obj):\n    d = obj.__dict__\n    if 'attribute_map' in d or 'deserialized_types' in d:\n        raise _Fallback\n    out = {}\n    v = obj.version\n    if v is not None:\n        out['version'] = w(v)\n    v = obj.session_attributes\n    if v is not None:\n        out['sessionAttributes'] = w(v)\n    v = obj.user_agent\n    if v is not None:\n        out['userAgent'] = w(v)\n    v = obj.response\n    if v is not None:\n        out['response'] = w(v)\n    return out": _46.__code__,
 }

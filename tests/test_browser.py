@@ -192,7 +192,8 @@ def test_type_a_question_and_see_the_answer_and_its_card(visit):
     assert v.page.locator("#invoer").input_value() == ""
     v.type("ik wil niet meer leven")  # this card says more than the speech: it is shown in full
     card = v.answers().last.locator(".kaart p")
-    assert "113" in card.inner_text() and "0800" in card.inner_text()
+    assert "113" in card.inner_text() and "112" in card.inner_text()
+    assert card.inner_text() != "Op de kaart staat dezelfde tekst als hierboven."
 
 
 def test_a_whole_quiz_round_by_clicking_and_typing(visit):

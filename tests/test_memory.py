@@ -528,3 +528,15 @@ def test_welcome_back_after_a_quiz_offers_a_new_round(skill):
     assert said(back.speech, "memory_last_quiz") and said(back.speech, "memory_resume_quiz_question")
     round_ = talk.intent("AMAZON.YesIntent")
     assert "Vraag 1 van" in round_.speech and "q" in talk.attributes["quiz"]
+
+
+def test_waar_waren_we_in_a_new_session_picks_up_last_sessions_topic(skill):
+    talk = person(skill)
+    talk.launch()
+    talk.intent("PrincipleIntent", principe="open_vragen")
+    talk.intent("AMAZON.StopIntent")
+    reply = talk.intent("ResumeIntent")  # "Alexa, vraag empathisch gesprek waar we waren"
+    item = CONTENT.get("open_vragen")
+    assert said(reply.speech, "memory_last_topic", name=item.name) and item.title in reply.speech
+    other = person(skill, USER_B).intent("ResumeIntent")  # nobody to pick up from
+    assert said(other.speech, "nothing_to_resume")

@@ -58,17 +58,17 @@ def test_rotation_is_one_short_string_and_round_trips():
     rng = random.Random(4)
     first = [prompts.pick("b", rotation, rng) for _ in range(2)]
     encoded = rotation.encode()
-    assert len(encoded) == 3 and encoded[0] == "-" and encoded[2] == "-"
+    assert len(encoded) == 2 and encoded[0] == "-"  # "c" has one variant: it takes no place
     again = prompts.rotation(encoded)
     third = prompts.pick("b", again, rng)
     assert {*first, third} == {"x", "y", "z"}
 
 
-@pytest.mark.parametrize("tampered", [None, 12, "", "--", "--?", "-9-9", "-!-", ["0", "1", "2"], "-" * 4])
+@pytest.mark.parametrize("tampered", [None, 12, "", "---", "-?", "-9-9", "-!", ["0", "1"], "-" * 4])
 def test_a_tampered_rotation_starts_afresh(tampered):
     prompts = parse_prompts({"prompts": {"a": ["1", "2"], "b": ["x", "y", "z"], "c": ["alleen"]}})
     rotation = prompts.rotation(tampered)
-    assert rotation.encode() == "---"
+    assert rotation.encode() == "--"
     assert prompts.pick("b", rotation, random.Random(0)) in {"x", "y", "z"}
 
 

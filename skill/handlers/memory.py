@@ -57,6 +57,20 @@ def welcome_back(turn):
     return turn.ask(speech, question="memory_welcome_back_question", reprompt="memory_resume_reprompt")
 
 
+def resume_from_memory(turn):
+    """"waar waren we" with nothing to resume in this session: where the person was last time (the
+    principle again, or the offer of a new quiz round); None without memory of it."""
+    mem = memory.of(turn)
+    last = (mem.profile.last or {}) if mem is not None else {}
+    item = turn.content.get(last.get("p")) if last.get("k") == "topic" else None
+    if item is not None:
+        return answers.principle(turn, item, intro=turn.speech("memory_last_topic", name=item.name))
+    if last.get("k") == "quiz":
+        return turn.ask(turn.speech("memory_last_quiz"), question="memory_resume_quiz_question",
+                        reprompt="memory_resume_reprompt", offer=QUIZ_START_OFFER)
+    return None
+
+
 class YesResumeHandler(IntentHandler):
     """Yes to "Vorige keer ging het over ... Zal ik daar verder mee gaan?"."""
 

@@ -60,7 +60,9 @@ class ResumeHandler(IntentHandler):
         name, _ = resolved_id(turn.request, ACTIVITY_SLOT)
         mode = by_name(name) or active_mode(turn) or paused_mode(turn)
         if mode is None:
-            return answers.anything_else(turn, "nothing_to_resume")
+            from skill.handlers.memory import resume_from_memory  # last session's place (issue 9)
+
+            return resume_from_memory(turn) or answers.anything_else(turn, "nothing_to_resume")
         if mode.can_resume(turn):
             return mode.resume(turn)
         return mode.offer_start(turn)
