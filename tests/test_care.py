@@ -73,6 +73,19 @@ def test_the_crisis_card_lists_every_number_as_written(talk):
         assert number in card
 
 
+MODEL = nlu.Resolver(nlu.load_model())
+
+
+@pytest.mark.parametrize("words, answer, question, offer", SITUATIONS)
+def test_the_model_alexa_gets_has_every_distress_example_as_a_sample(words, answer, question, offer):
+    """Not only the chat's grammar: the committed interaction model itself matches each example."""
+    resolution = MODEL.resolve(words)
+    intent = {"crisis": "CrisisIntent", "abuse": "AbuseIntent", "danger": "DangerIntent",
+              "low": "LowMoodIntent"}[offer.split("_")[1]]
+    assert resolution.intent == intent
+    assert any(slot.name == "persoon" and slot.id for slot in resolution.slots) == offer.endswith("other")
+
+
 @pytest.mark.parametrize("words", ["mijn zoon wil niet meer leven", "ik denk erover om er een eind aan te maken"])
 def test_distress_one_shot_keeps_the_session_open(talk, words):
     reply = say(talk, words)
