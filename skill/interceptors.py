@@ -138,8 +138,22 @@ def request_interceptors(content, prompts, config, adapter=None):
     return out
 
 
-def response_interceptors(adapter=None):
+class TurnHookInterceptor(AbstractResponseInterceptor):
+    """Last: hands the answered Turn to SkillConfig.on_turn (a test hook; not installed without one)."""
+
+    def __init__(self, on_turn):
+        self.on_turn = on_turn
+
+    def process(self, handler_input, response):
+        turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+        if turn is not None:
+            self.on_turn(turn)
+
+
+def response_interceptors(adapter=None, on_turn=None):
     out = [SaveStateInterceptor()]
     if adapter is not None:
         out.append(MemorySaveInterceptor())
+    if on_turn is not None:
+        out.append(TurnHookInterceptor(on_turn))
     return out
