@@ -11,7 +11,6 @@ from typing import Optional
 from skill import prompt_keys as K
 from skill import memory
 from skill.budgets import load_budgets, words
-from skill.checklist import load_checklist
 from skill.content import Principle
 from skill.ssml import Speech
 from skill.turn import Turn
@@ -106,7 +105,7 @@ def more(turn: Turn, item: Principle):
 
 
 def _principle_offer(turn: Turn, item: Principle, speech: Speech):
-    if item.id == load_checklist(turn.content).principle:  # the closing principle offers the checklist
+    if item.id == turn.checklist.principle:  # the closing principle offers the checklist
         return turn.answer(speech, question=K.CHECKLIST_OFFER_QUESTION, reprompt=K.CHECKLIST_OFFER_REPROMPT,
                            offer="checklist", card_title=item.title)
     return turn.answer(speech, question=K.PRINCIPLE_QUESTION, reprompt=K.PRINCIPLE_REPROMPT,

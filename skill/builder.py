@@ -17,6 +17,7 @@ from skill.config import SkillConfig
 
 
 def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
+    from skill.checklist import load_checklist
     from skill.content import load_content
     from skill.budgets import load_budgets
     from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
@@ -25,6 +26,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
     from skill.practice.scenarios import load_practice
     from skill import prompt_keys
     from skill.prompts import load_prompts
+    from skill.quiz import load_bank
     from skill.routing import IndexedSkillBuilder
     from skill.store import make_adapter
 
@@ -43,7 +45,8 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
         sb.add_request_handler(handler_class())
     for handler_class in EXCEPTION_HANDLERS:
         sb.add_exception_handler(handler_class(content, prompts, config.rng))
-    for interceptor in request_interceptors(content, prompts, config, adapter):
+    for interceptor in request_interceptors(content, prompts, config, adapter,
+                                            bank=load_bank(content), checklist=load_checklist(content)):
         sb.add_global_request_interceptor(interceptor)
     for interceptor in response_interceptors(adapter, config.on_turn):
         sb.add_global_response_interceptor(interceptor)

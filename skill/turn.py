@@ -10,7 +10,8 @@ Answering:
 
 from __future__ import annotations
 
-from typing import List, Optional
+import random
+from typing import TYPE_CHECKING, List, Optional
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
@@ -22,16 +23,25 @@ from skill.prompts import Prompts
 from skill.ssml import Speech, plain_text
 from skill.state import State
 
+if TYPE_CHECKING:
+    from skill.checklist import Checklist
+    from skill.quiz.bank import Bank
+
 TURN_KEY = "turn"
 
 
 class Turn:
-    def __init__(self, handler_input: HandlerInput, content: Content, prompts: Prompts, rng, state: State):
+    def __init__(self, handler_input: HandlerInput, content: Content, prompts: Prompts, rng: random.Random,
+                 state: State, *, bank: Optional[Bank] = None, checklist: Optional[Checklist] = None):
+        """bank, checklist: built once by the skill builder (None only for the exception handler's turn,
+        which speaks an apology and nothing else)."""
         self.handler_input = handler_input
         self.content = content
         self.prompts = prompts
         self.rng = rng
         self.state = state
+        self.bank = bank
+        self.checklist = checklist
         # the prompt key of every sentence spoken this turn, in order, and of the reprompt's (as OpenVoiceOS
         # records dialog names): for tests (SkillConfig.on_turn), never part of the response
         self.prompt_keys: List[str] = []

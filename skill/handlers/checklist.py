@@ -13,7 +13,7 @@ from typing import Optional
 
 from skill import prompt_keys as K
 from skill import answers
-from skill.checklist import SECTION, load_checklist, read_step, section
+from skill.checklist import SECTION, read_step, section
 from skill.handlers.base import IntentHandler
 from skill.modes import Mode, register
 from skill.slots import resolved_id
@@ -43,7 +43,7 @@ def _step(turn, step) -> Speech:
 def whole(turn):
     """Every step, numbered, one breath each (without its example phrase), a pause after each; then
     the offer to go through them one by one, with the example phrases."""
-    checklist = load_checklist(turn.content)
+    checklist = turn.checklist
     speech = turn.speech(K.CHK_WHOLE_INTRO, count=str(len(checklist))).pause("medium")
     for n, step in enumerate(checklist.steps, start=1):  # one breath per step: the example phrases
         speech.say(turn.line(K.CHK_STEP_LABEL, n=str(n))).say(step.text).pause("long")  # come step by step
@@ -54,7 +54,7 @@ def whole(turn):
 
 def show_step(turn, index: int, intro: Optional[Speech] = None):
     """One step, saying which of how many; the session stays in step-by-step mode."""
-    checklist = load_checklist(turn.content)
+    checklist = turn.checklist
     speech = Speech().extend(intro or Speech())
     speech.say(turn.line(K.CHK_STEP_POSITION, n=str(index + 1), total=str(len(checklist))))
     speech.extend(_step(turn, checklist.steps[index]))
@@ -146,17 +146,17 @@ class ChecklistMode(Mode):
         if turn.intent_name == "AMAZON.NoIntent":  # "nee" to "Zeg volgende ... of nee als je klaar bent"
             self.drop(turn)
             return answers.anything_else(turn, K.CHK_DONE)
-        checklist = load_checklist(turn.content)
+        checklist = turn.checklist
         index = read_step(turn.state.sections.get(SECTION), checklist)
         if index is None:
             return show_step(turn, 0, intro=turn.speech(K.CHK_LOST))
         return _PLAY[turn.intent_name](turn, checklist, index)
 
     def can_resume(self, turn):
-        return read_step(turn.state.sections.get(SECTION), load_checklist(turn.content)) is not None
+        return read_step(turn.state.sections.get(SECTION), turn.checklist) is not None
 
     def resume(self, turn):
-        checklist = load_checklist(turn.content)
+        checklist = turn.checklist
         index = read_step(turn.state.sections.get(SECTION), checklist)
         if index is None:
             return self.offer_start(turn)

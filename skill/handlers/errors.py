@@ -8,8 +8,7 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 
 from skill import prompt_keys as K
 from skill.ssml import Speech
-from skill.state import State
-from skill.interceptors import save_state
+from skill.state import State, save_state
 from skill.turn import TURN_KEY, Turn
 
 log = logging.getLogger("gesprekscoach.skill")

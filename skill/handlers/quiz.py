@@ -17,7 +17,7 @@ from skill import prompt_keys as K
 from skill import memory
 from skill.handlers.base import IntentHandler
 from skill.modes import Mode, register
-from skill.quiz import Answer, judge, load_bank, new_round, read_section
+from skill.quiz import Answer, judge, new_round, read_section
 from skill.quiz.bank import OPEN, PHRASE, TRUTH
 from skill.quiz.game import (ACTIVE, DONT_KNOW, ENDED, NONE, RIGHT, SECTION, SKIPPED, WRONG, Round,
                              ended_section)
@@ -84,7 +84,7 @@ def _ask(turn, bank, game: Round, speech: Speech):
 
 def _round(turn):
     """(bank, status, round) of this session's quiz section, validated."""
-    bank = load_bank(turn.content)
+    bank = turn.bank
     status, game = read_section(turn.state.sections.get(SECTION), bank)
     return bank, status, game
 
@@ -101,7 +101,7 @@ def _names(turn, ids: List[str]) -> str:
 
 def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = None, again: bool = False):
     """A new round; focus: principle ids to ask about first."""
-    bank = load_bank(turn.content)
+    bank = turn.bank
     favoured = memory.favoured(turn) if focus is None and not again else []  # weak principles (issue 9)
     game, on_focus = new_round(bank, turn.rng, focus or favoured, focus_limit=len(favoured) or None)
     count = str(game.total)
@@ -221,8 +221,8 @@ def _answer(turn, bank, game):
         item, _ = principle_from(turn)
         if question.kind != PHRASE and item is not None:
             # a principle named where no principle is an answer: a question about it; the quiz waits
-            from skill.handlers.content import PrincipleHandler
-            return QUIZ.interrupt(turn, PrincipleHandler().respond)
+            from skill.handlers.content import principle_answer
+            return QUIZ.interrupt(turn, principle_answer)
     verdict = judge(bank, game, _answer_from(turn))
     if verdict.outcome in ("right", "wrong"):
         return settle(turn, bank, game, RIGHT if verdict.outcome == "right" else WRONG)
@@ -314,6 +314,12 @@ QUIZ = register(QuizMode())
 # handlers outside a question ------------------------------------------------------------------
 
 
+def another_round(turn):
+    """A new round after one ended, focused on the principles to look at again, if any."""
+    _, status, game = _round(turn)
+    return start(turn, game.focus if status == ENDED else [], again=True)
+
+
 class QuizHandler(IntentHandler):
     """"start de quiz", "overhoor me", "quiz over open vragen"."""
 
@@ -324,7 +330,7 @@ class QuizHandler(IntentHandler):
         if item is not None:
             return start(turn, [item.id])
         if not heard and turn.state.offer == "quiz_again":  # "nog een ronde" after a round
-            return YesQuizAgainHandler().respond(turn)
+            return another_round(turn)
         return start(turn, intro=turn.speech(K.QUIZ_UNKNOWN_TOPIC) if heard else None)
 
 
@@ -335,8 +341,7 @@ class YesQuizAgainHandler(IntentHandler):
     OFFER = "quiz_again"
 
     def respond(self, turn):
-        _, status, game = _round(turn)
-        return start(turn, game.focus if status == ENDED else [], again=True)
+        return another_round(turn)
 
 
 class YesQuizStartHandler(IntentHandler):

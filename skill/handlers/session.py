@@ -50,11 +50,16 @@ class StopHandler(IntentHandler):
         return turn.tell(turn.speech(K.GOODBYE), card=False)
 
 
+def fallback(turn):
+    """What was said is not understood (AMAZON.FallbackIntent, or an intent no handler takes)."""
+    return turn.ask(turn.speech(K.FALLBACK), question=K.FALLBACK_QUESTION, reprompt=K.WELCOME_REPROMPT)
+
+
 class FallbackHandler(IntentHandler):
     INTENTS = ("AMAZON.FallbackIntent",)
 
     def respond(self, turn):
-        return turn.ask(turn.speech(K.FALLBACK), question=K.FALLBACK_QUESTION, reprompt=K.WELCOME_REPROMPT)
+        return fallback(turn)
 
 
 class SessionEndedHandler(RequestTypeHandler):
@@ -84,5 +89,5 @@ class UnhandledHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         if isinstance(turn.request, IntentRequest):
             log.info("no handler for intent %s", loggable_intent(getattr(turn.request.intent, "name", None)))
-            return FallbackHandler().respond(turn)
+            return fallback(turn)
         return handler_input.response_builder.response
