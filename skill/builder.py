@@ -17,19 +17,23 @@ from skill.config import SkillConfig
 
 
 def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
+    from skill.checklist import load_checklist
     from skill.content import load_content
     from skill.budgets import load_budgets
     from skill.handlers import EXCEPTION_HANDLERS, HANDLERS
     from skill.helplines import check_prompts, load_helplines
     from skill.interceptors import request_interceptors, response_interceptors
     from skill.practice.scenarios import load_practice
+    from skill import prompt_keys
     from skill.prompts import load_prompts
+    from skill.quiz import load_bank
     from skill.routing import IndexedSkillBuilder
     from skill.store import make_adapter
 
     config = config or SkillConfig()
     content = load_content(config.content_path)
     prompts = load_prompts(config.prompts_path)
+    prompt_keys.check(prompts)  # every key the code declares has a prompt, every prompt is declared
     check_prompts(prompts, load_helplines())  # every helpline a prompt names exists, numbers valid
     load_budgets()
     load_practice(content)  # the practice scenarios and reply markers, validated at start-up
@@ -41,9 +45,10 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
         sb.add_request_handler(handler_class())
     for handler_class in EXCEPTION_HANDLERS:
         sb.add_exception_handler(handler_class(content, prompts, config.rng))
-    for interceptor in request_interceptors(content, prompts, config, adapter):
+    for interceptor in request_interceptors(content, prompts, config, adapter,
+                                            bank=load_bank(content), checklist=load_checklist(content)):
         sb.add_global_request_interceptor(interceptor)
-    for interceptor in response_interceptors(adapter):
+    for interceptor in response_interceptors(adapter, config.on_turn):
         sb.add_global_response_interceptor(interceptor)
     return sb
 

@@ -74,15 +74,10 @@ def build_checklist(content: Content, data: Any, origin: str = "checklist.json")
     return Checklist(principle.id, tuple(steps))
 
 
-_CACHE: Dict[int, Tuple[Content, Checklist]] = {}
-
-
 def load_checklist(content: Optional[Content] = None) -> Checklist:
-    content = content or load_content()
-    cached = _CACHE.get(id(content))
-    if cached is None or cached[0] is not content:
-        cached = _CACHE[id(content)] = (content, build_checklist(content, _data()))
-    return cached[1]
+    """The checklist for this content, built anew: the skill builder builds it once and handlers get it
+    through the Turn (turn.checklist)."""
+    return build_checklist(content or load_content(), _data())
 
 
 def read_step(raw: Any, checklist: Checklist) -> Optional[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 
 @dataclass
@@ -20,6 +20,8 @@ class SkillConfig:
     store_timeout: seconds one store call may take (GESPREKSCOACH_STORE_TIMEOUT, default 1).
     aws_region / dynamodb_endpoint: for the DynamoDB store (AWS_REGION or AWS_DEFAULT_REGION, else
       eu-west-1; GESPREKSCOACH_DYNAMODB_ENDPOINT for DynamoDB Local or a test server).
+    on_turn: a test hook, called with each answered skill.turn.Turn (after the handler and the state is
+      saved), e.g. to read turn.prompt_keys; never set in production, and nothing of it reaches Alexa.
     """
 
     skill_id: Optional[str] = None
@@ -30,6 +32,7 @@ class SkillConfig:
     store_timeout: float = 1.0
     aws_region: Optional[str] = None
     dynamodb_endpoint: Optional[str] = None
+    on_turn: Optional[Callable] = None
 
     @classmethod
     def from_env(cls, environ=None, *, default_store: Optional[str] = None) -> "SkillConfig":

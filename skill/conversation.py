@@ -17,6 +17,10 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from skill import envelopes
 from skill.ssml import plain_text
 
+# Tests add the prompt keys of each answer (skill.turn.Turn.prompt_keys, through SkillConfig.on_turn) to the
+# response dict under this field after it has been checked; it is never part of what the skill sends.
+PROMPT_KEYS_FIELD = "_prompt_keys"
+
 
 @dataclass
 class Reply:
@@ -45,6 +49,15 @@ class Reply:
     def ended(self) -> bool:
         """True when the session ends (shouldEndSession true or absent, as Alexa reads it)."""
         return self.response.get("shouldEndSession") is not False
+
+    @property
+    def prompt_keys(self) -> Tuple[str, ...]:
+        """The prompt keys of the sentences spoken, in order (when the sender records them, else ())."""
+        return tuple((self.envelope.get(PROMPT_KEYS_FIELD) or {}).get("speech") or ())
+
+    @property
+    def reprompt_keys(self) -> Tuple[str, ...]:
+        return tuple((self.envelope.get(PROMPT_KEYS_FIELD) or {}).get("reprompt") or ())
 
     @property
     def attributes(self) -> Dict[str, Any]:

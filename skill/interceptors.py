@@ -16,7 +16,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 from ask_sdk_model import IntentRequest
 
 from skill.logsafe import loggable_intent
-from skill.state import MAX_TEXT, State
+from skill.state import MAX_TEXT, State, save_state
 from skill.turn import TURN_KEY, Turn
 
 log = logging.getLogger("gesprekscoach.skill")
@@ -30,10 +30,12 @@ def request_name(handler_input) -> str:
 
 
 class TurnInterceptor(AbstractRequestInterceptor):
-    def __init__(self, content, prompts, rng):
+    def __init__(self, content, prompts, rng, *, bank, checklist):
         self.content = content
         self.prompts = prompts
         self.rng = rng
+        self.bank = bank
+        self.checklist = checklist
         self._tip_count = len(content.tips)
         self._ids = frozenset(content.ids)
 
@@ -45,19 +47,13 @@ class TurnInterceptor(AbstractRequestInterceptor):
         if state.repaired:
             log.info("session state repaired: dropped malformed or stale attributes")
         handler_input.attributes_manager.request_attributes[TURN_KEY] = Turn(
-            handler_input, self.content, self.prompts, self.rng, state)
+            handler_input, self.content, self.prompts, self.rng, state, bank=self.bank, checklist=self.checklist)
 
 
 class LogRequestInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input):
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request %s", request_name(handler_input))
-
-
-def save_state(handler_input, attributes) -> None:
-    """Set the session attributes of the response (not possible for a request without a session)."""
-    if handler_input.request_envelope.session is not None:
-        handler_input.attributes_manager.session_attributes = attributes
 
 
 class SaveStateInterceptor(AbstractResponseInterceptor):
@@ -131,15 +127,29 @@ class MemorySaveInterceptor(AbstractResponseInterceptor):
             handler_input.attributes_manager.session_attributes[memory.SESSION_KEY] = mem.session_copy()
 
 
-def request_interceptors(content, prompts, config, adapter=None):
-    out = [LogRequestInterceptor(), TurnInterceptor(content, prompts, config.rng)]
+def request_interceptors(content, prompts, config, adapter=None, *, bank, checklist):
+    out = [LogRequestInterceptor(), TurnInterceptor(content, prompts, config.rng, bank=bank, checklist=checklist)]
     if adapter is not None:
         out.append(MemoryLoadInterceptor(adapter))
     return out
 
 
-def response_interceptors(adapter=None):
+class TurnHookInterceptor(AbstractResponseInterceptor):
+    """Last: hands the answered Turn to SkillConfig.on_turn (a test hook; not installed without one)."""
+
+    def __init__(self, on_turn):
+        self.on_turn = on_turn
+
+    def process(self, handler_input, response):
+        turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+        if turn is not None:
+            self.on_turn(turn)
+
+
+def response_interceptors(adapter=None, on_turn=None):
     out = [SaveStateInterceptor()]
     if adapter is not None:
         out.append(MemorySaveInterceptor())
+    if on_turn is not None:
+        out.append(TurnHookInterceptor(on_turn))
     return out

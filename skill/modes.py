@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
+from skill import prompt_keys as K
 from skill.turn import Turn
 
 RESUME_PREFIX = "resume_"
@@ -61,11 +62,11 @@ class Mode:
     def leave(self, turn: Turn):
         """Pause: keep the progress, say how to come back, and ask what next (no offer open, so a
         plain "nee" then ends the session)."""
-        return turn.ask(turn.speech(self.LEFT), question="anything_else", reprompt="anything_else_reprompt")
+        return turn.ask(turn.speech(self.LEFT), question=K.ANYTHING_ELSE, reprompt=K.ANYTHING_ELSE_REPROMPT)
 
     def interrupt(self, turn: Turn, respond):
         """Answer something else (respond(turn)), keep the progress, and offer to come back."""
-        turn.follow_up = (self.RESUME_QUESTION, "resume_reprompt", RESUME_PREFIX + self.NAME)
+        turn.follow_up = (self.RESUME_QUESTION, K.RESUME_REPROMPT, RESUME_PREFIX + self.NAME)
         return respond(turn)
 
     def drop(self, turn: Turn) -> None:

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from skill.prompts import Rotation
+
 STATE_VERSION = 1
 CONTEXT_KINDS = {"tip", "principle", "examples", "list"}
 MAX_TEXT = 8000
@@ -35,7 +37,7 @@ class State:
     ctx: Optional[Dict[str, Any]] = None
     offer: Optional[str] = None
     seen: List[int] = field(default_factory=list)
-    rot: Any = None  # a skill.prompts.Rotation
+    rot: Optional[Rotation] = None  # set by from_attributes (or the exception handler) before use
     last: Optional[Dict[str, str]] = None
     sections: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     repaired: bool = False  # something in the incoming attributes was dropped
@@ -139,3 +141,9 @@ def _last(value: Any) -> Optional[Dict[str, str]]:
             return None
         out[key] = item
     return out if "s" in out else None
+
+
+def save_state(handler_input, attributes: Dict[str, Any]) -> None:
+    """Set the session attributes of the response (not possible for a request without a session)."""
+    if handler_input.request_envelope.session is not None:
+        handler_input.attributes_manager.session_attributes = attributes

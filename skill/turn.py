@@ -10,28 +10,42 @@ Answering:
 
 from __future__ import annotations
 
-from typing import Optional
+import random
+from typing import TYPE_CHECKING, List, Optional
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.ui import SimpleCard
 
+from skill import prompt_keys as K
 from skill.content import Content
 from skill.prompts import Prompts
 from skill.ssml import Speech, plain_text
 from skill.state import State
 
+if TYPE_CHECKING:
+    from skill.checklist import Checklist
+    from skill.quiz.bank import Bank
+
 TURN_KEY = "turn"
 
 
 class Turn:
-    def __init__(self, handler_input: HandlerInput, content: Content, prompts: Prompts, rng, state: State):
+    def __init__(self, handler_input: HandlerInput, content: Content, prompts: Prompts, rng: random.Random,
+                 state: State, *, bank: Optional[Bank] = None, checklist: Optional[Checklist] = None):
+        """bank, checklist: built once by the skill builder (None only for the exception handler's turn,
+        which speaks an apology and nothing else)."""
         self.handler_input = handler_input
         self.content = content
         self.prompts = prompts
         self.rng = rng
         self.state = state
-        self.end_session = False
+        self.bank = bank
+        self.checklist = checklist
+        # the prompt key of every sentence spoken this turn, in order, and of the reprompt's (as OpenVoiceOS
+        # records dialog names): for tests (SkillConfig.on_turn), never part of the response
+        self.prompt_keys: List[str] = []
+        self.reprompt_keys: List[str] = []
         # (question, reprompt, offer) that replaces the closing question of this turn's answer: set
         # by a paused mode (skill.modes) so a tip mid-quiz ends with the offer to resume the quiz.
         self.follow_up: Optional[tuple] = None
@@ -56,7 +70,9 @@ class Turn:
 
     # words -------------------------------------------------------------------------------------
     def line(self, key: str, **fields: str) -> str:
-        """The next variant of a prompt, as text (may hold [[pauze]] markers)."""
+        """The next variant of a prompt, as text (may hold [[pauze]] markers); key: a skill.prompt_keys
+        constant. Recorded in prompt_keys."""
+        self.prompt_keys.append(key)
         return self.prompts.pick(key, self.state.rot, self.rng, **fields)
 
     def speech(self, *keys: str, **fields: str) -> Speech:
@@ -64,6 +80,10 @@ class Turn:
         for key in keys:
             out.say(self.line(key, **fields))
         return out
+
+    def title(self, key: str) -> str:
+        """A card title: a prompt that is not spoken, so not recorded in prompt_keys."""
+        return self.prompts.pick(key, self.state.rot, self.rng)
 
     # answers -----------------------------------------------------------------------------------
     def answer(self, speech: Speech, *, question: str, reprompt: str, offer: Optional[str] = None,
@@ -79,23 +99,22 @@ class Turn:
         if self.follow_up:
             question, reprompt, offer = self.follow_up
         full = Speech().extend(speech).pause("short").say(self.line(question))
-        again = self.speech(reprompt)
+        self.reprompt_keys.append(reprompt)
+        again = Speech().say(self.prompts.pick(reprompt, self.state.rot, self.rng))
         self.state.offer = offer
         builder = self.handler_input.response_builder
         builder.speak(full.ssml()).ask(again.ssml())
         card = full.text() + ("\n\n" + card_more.text() if card_more else "")
-        builder.set_card(SimpleCard(title=card_title or self.line("card_title"), content=card))
-        self.end_session = False
+        builder.set_card(SimpleCard(title=card_title or self.title(K.CARD_TITLE), content=card))
         return builder.response
 
     def tell(self, speech: Speech, *, card_title: Optional[str] = None, card: bool = True) -> Response:
         builder = self.handler_input.response_builder
         builder.speak(speech.ssml())
         if card:
-            builder.set_card(SimpleCard(title=card_title or self.line("card_title"), content=speech.text()))
+            builder.set_card(SimpleCard(title=card_title or self.title(K.CARD_TITLE), content=speech.text()))
         builder.set_should_end_session(True)
         self.state.offer = None
-        self.end_session = True
         return builder.response
 
     def replay(self, ssml: str, reprompt_ssml: Optional[str]) -> Response:
@@ -106,5 +125,5 @@ class Turn:
             builder.ask(reprompt_ssml)
         else:
             builder.set_should_end_session(False)
-        builder.set_card(SimpleCard(title=self.line("card_title"), content=plain_text(ssml)))
+        builder.set_card(SimpleCard(title=self.title(K.CARD_TITLE), content=plain_text(ssml)))
         return builder.response

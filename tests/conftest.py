@@ -14,7 +14,7 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gesprekscoach-test-data-"
 
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.conversation import Conversation
+from skill.conversation import PROMPT_KEYS_FIELD, Conversation
 from skill.response_check import problems
 from skill.runtime import dispatch
 
@@ -26,28 +26,51 @@ class FirstVariant(random.Random):
         return 0.0
 
 
-def checked(skill):
+class TurnRecorder:
+    """SkillConfig.on_turn for tests: keeps the last answered Turn."""
+
+    def __init__(self):
+        self.turn = None
+
+    def __call__(self, turn):
+        self.turn = turn
+
+
+def checked(skill, turns: TurnRecorder = None):
+    """send(envelope) -> response dict, checked for validity; with a TurnRecorder (the skill built with it
+    as on_turn) the turn's prompt keys are added afterwards under PROMPT_KEYS_FIELD, for Reply.prompt_keys."""
+
     def send(envelope):
         response = dispatch(skill, envelope)
         found = problems(response)
         assert not found, f"invalid response for {envelope['request']}: {found}"
+        if turns is not None and turns.turn is not None:
+            response[PROMPT_KEYS_FIELD] = {"speech": list(turns.turn.prompt_keys),
+                                           "reprompt": list(turns.turn.reprompt_keys)}
+            turns.turn = None
         return response
 
     return send
 
 
 @pytest.fixture
-def skill():
-    return build_skill(SkillConfig(rng=FirstVariant(7)))
+def turns():
+    return TurnRecorder()
 
 
 @pytest.fixture
-def run(skill):
+def skill(turns):
+    return build_skill(SkillConfig(rng=FirstVariant(7), on_turn=turns))
+
+
+@pytest.fixture
+def run(skill, turns):
     """run(envelope) -> response dict, checked for validity."""
-    return checked(skill)
+    return checked(skill, turns)
 
 
 @pytest.fixture
-def talk(skill):
-    """A Conversation through the skill; every response checked for validity."""
-    return Conversation(checked(skill))
+def talk(skill, turns):
+    """A Conversation through the skill; every response checked for validity; Reply.prompt_keys says
+    which prompts the skill spoke."""
+    return Conversation(checked(skill, turns))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from quiz_helpers import C, a_question, section_with, text, variants
+from skill import prompt_keys as K
 from skill import nlu
 from skill.helplines import TEL_MARKER, HelplineError, load_helplines, parse_helplines
 from skill.prompts import load_prompts
@@ -58,9 +59,8 @@ SITUATIONS = [
 def test_distress_for_self_and_others_gets_a_warm_answer_with_where_to_turn(talk, words, answer, question, offer):
     talk.launch()
     reply = say(talk, words)
-    assert reply.speech == f"{text(answer)} {text(question)}"
-    assert not reply.ended and reply.reprompt in variants(question.replace("question", "reprompt"))
-    assert reply.attributes["offer"] == offer
+    assert reply.prompt_keys == (answer, question) and reply.speech == f"{text(answer)} {text(question)}"
+    assert not reply.ended and reply.reprompt_keys == (question.replace("question", "reprompt"),)
     numbers = "care_numbers_" + offer.split("_")[1]
     written = Speech().say(P.variants(numbers)[0]).text()
     assert reply.card["content"].endswith(f"?\n\n{written}")  # what was said, then every number in writing
@@ -99,12 +99,11 @@ def test_wat_kan_ik_tegen_hem_zeggen_after_a_care_answer_gives_the_guidance_that
     talk.launch()
     say(talk, words)
     reply = say(talk, "wat kan ik tegen hem zeggen")
-    assert reply.speech == f"{text('care_talk_' + kind)} {text('care_question_after_talk')}"
-    assert not reply.ended and reply.attributes["offer"] == f"care_{kind}_talked"
+    assert reply.prompt_keys == ("care_talk_" + kind, K.CARE_QUESTION_AFTER_TALK) and not reply.ended
     numbers = say(talk, "ja")
-    assert numbers.speech.startswith(text(f"care_numbers_{kind}")) and not numbers.ended
+    assert numbers.prompt_keys[0] == "care_numbers_" + kind and not numbers.ended
     bye = say(talk, "nee")
-    assert bye.ended and bye.speech.endswith(text("care_goodbye"))
+    assert bye.ended and bye.prompt_keys == ("care_numbers_" + kind, K.CARE_GOODBYE)
 
 
 def test_yes_after_a_worry_about_someone_else_says_what_to_say(talk):
@@ -210,12 +209,11 @@ def test_a_number_spoken_differently_from_how_it_is_dialled_is_refused_at_start_
 def test_leaving_the_quiz_keeps_it_and_the_session_and_ga_verder_resumes_where_you_were(talk, words):
     section = in_quiz(talk, a_question("open"))
     reply = say(talk, words)
-    assert reply.speech == f"{text('quiz_left')} {text('anything_else')}"
-    assert not reply.ended and reply.reprompt == text("anything_else_reprompt")
-    assert "offer" not in reply.attributes and reply.attributes["quiz"] == section
+    assert reply.prompt_keys == (K.QUIZ_LEFT, K.ANYTHING_ELSE) and not reply.ended
+    assert reply.reprompt_keys == (K.ANYTHING_ELSE_REPROMPT,)
     back = say(talk, "ga verder met de quiz")
-    assert back.speech.startswith(text("quiz_resume")) and "Vraag 2 van 5" in back.speech
-    assert back.attributes["offer"] == "quiz" and back.attributes["quiz"] == section and not back.ended
+    assert back.prompt_keys[:2] == (K.QUIZ_RESUME, K.QUIZ_QUESTION_NUMBER) and "Vraag 2 van 5" in back.speech
+    assert back.attributes["quiz"] == section and not back.ended
 
 
 def test_herhaal_de_vraag_mid_quiz_repeats_the_question(talk):
@@ -245,11 +243,10 @@ def test_a_question_about_a_principle_mid_quiz_is_answered_and_the_quiz_waits(ta
     section = in_quiz(talk, a_question("truth"))
     reply = say(talk, "wat is parafraseren")
     assert reply.speech.startswith(C.get("parafraseren").title)
-    assert reply.speech.endswith(text("quiz_resume_question")) and reply.attributes["offer"] == "resume_quiz"
+    assert reply.prompt_keys[-1] == K.QUIZ_RESUME_QUESTION and reply.reprompt_keys == (K.RESUME_REPROMPT,)
     assert reply.attributes["quiz"] == section and not reply.ended
     back = say(talk, "ja")
-    assert back.speech.startswith(text("quiz_resume")) and "Vraag 2 van 5" in back.speech
-    assert back.attributes["offer"] == "quiz"
+    assert back.prompt_keys[:2] == (K.QUIZ_RESUME, K.QUIZ_QUESTION_NUMBER) and "Vraag 2 van 5" in back.speech
 
 
 def test_a_tip_mid_quiz_then_ga_verder_met_de_quiz(talk):

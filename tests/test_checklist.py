@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from quiz_helpers import C, quoted, said, text, variants
+from quiz_helpers import C, quoted, said, text
+from skill import prompt_keys as K
 from skill.checklist import ChecklistError, build_checklist, load_checklist
 
 CHECKLIST = load_checklist(C)
@@ -51,9 +52,9 @@ def test_the_whole_list_numbered_with_pauses_then_the_offer_to_go_step_by_step(t
     assert quoted(reply.ssml) == []  # one breath per step: the example phrases come step by step
     assert reply.ssml.count('<break time="1000ms"/>') >= 3
     assert reply.speech.endswith(text("chk_whole_question")) and reply.reprompt and not reply.ended
-    assert reply.attributes["offer"] == "chk_steps"
+    assert reply.prompt_keys[0] == K.CHK_WHOLE_INTRO and reply.prompt_keys[-1] == K.CHK_WHOLE_QUESTION
     yes = talk.intent("AMAZON.YesIntent")
-    assert yes.speech.startswith(step_text(1)) and yes.attributes["chk"] == {"v": 1, "s": 0}
+    assert yes.speech.startswith(step_text(1)) and yes.prompt_keys[0] == K.CHK_STEP_POSITION
 
 
 def test_one_shot_the_whole_list_and_the_session_ends(talk):
@@ -68,15 +69,16 @@ def test_step_by_step_forward_past_the_last_step(talk):
     reply = talk.intent("ChecklistIntent", manier=("stap voor stap", "stap_voor_stap"))
     assert reply.speech.startswith(step_text(1)) and CHECKLIST.steps[0].text in reply.speech
     assert reply.speech.endswith(text("chk_step_question")) and reply.reprompt == text("chk_step_reprompt")
-    assert reply.attributes["offer"] == "chk_step" and reply.attributes["chk"] == {"v": 1, "s": 0}
+    assert reply.prompt_keys == (K.CHK_STEP_POSITION, K.EXAMPLE_LEAD, K.CHK_STEP_QUESTION)
+    assert reply.reprompt_keys == (K.CHK_STEP_REPROMPT,)
     for n in range(2, 5):
         reply = talk.intent("AMAZON.NextIntent")
         assert reply.speech.startswith(step_text(n)) and CHECKLIST.steps[n - 1].text in reply.speech
         assert quoted(reply.ssml) == [CHECKLIST.steps[n - 1].example]
-        assert reply.attributes["chk"] == {"v": 1, "s": n - 1} and not reply.ended
-    assert reply.speech.endswith(tuple(variants("chk_last_question")))
+        assert reply.prompt_keys[0] == K.CHK_STEP_POSITION and not reply.ended
+    assert reply.prompt_keys[-1] == K.CHK_LAST_QUESTION
     past = talk.intent("AMAZON.NextIntent")
-    assert said(past.speech, "chk_past_last") and not past.ended
+    assert past.prompt_keys[0] == K.CHK_PAST_LAST and not past.ended
     assert "chk" not in past.attributes and "offer" not in past.attributes
     after = talk.intent("AMAZON.NextIntent")  # out of the checklist now: general navigation again
     assert "chk" not in after.attributes
@@ -87,10 +89,10 @@ def test_step_by_step_back_before_the_first_step(talk):
     talk.intent("ChecklistIntent", manier="stap_voor_stap")
     talk.intent("AMAZON.NextIntent")
     back = talk.intent("AMAZON.PreviousIntent")
-    assert back.speech.startswith(step_text(1)) and back.attributes["chk"]["s"] == 0
+    assert back.speech.startswith(step_text(1)) and back.prompt_keys[0] == K.CHK_STEP_POSITION
     before = talk.intent("AMAZON.PreviousIntent")
     assert before.speech.startswith(text("chk_before_first") + " " + step_text(1))
-    assert before.attributes["chk"]["s"] == 0 and before.attributes["offer"] == "chk_step"
+    assert before.prompt_keys[:2] == (K.CHK_BEFORE_FIRST, K.CHK_STEP_POSITION)
 
 
 def test_repeat_start_over_help_and_no_in_step_mode(talk):

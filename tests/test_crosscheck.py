@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 
+import pytest
+
 from skill.content import load_content
 from skill.grammar import pending_handlers
 from skill.handlers import HANDLERS
-from skill.prompts import load_prompts
+from skill import prompt_keys
+from skill.prompts import Prompts, load_prompts
 
 ROOT = Path(__file__).parent.parent
 MODEL = json.loads((ROOT / "interaction_model/interactionModels/custom/nl-NL.json").read_text(encoding="utf-8"))
@@ -73,22 +77,61 @@ def test_the_slot_intents_use_the_principle_slot():
                 assert slot in {s["name"] for s in intent.get("slots", [])}, (intent["name"], sample)
 
 
-def _keys_used_in_code():
-    used = set()
-    pattern = re.compile(r"""(?:line|speech|question=|reprompt=|anything_else\(turn,)\s*\(?\s*((?:"[a-z_]+"\s*,?\s*)+)""")
+def _skill_trees():
     for path in (ROOT / "skill").rglob("*.py"):
-        for match in pattern.finditer(path.read_text(encoding="utf-8")):
-            used.update(re.findall(r'"([a-z_]+)"', match.group(1)))
-    return used
+        yield path, ast.parse(path.read_text(encoding="utf-8"))
 
 
-def test_every_prompt_the_code_asks_for_exists_and_every_prompt_is_used():
-    prompts = set(load_prompts().keys())
-    used = _keys_used_in_code()
-    assert used - prompts == set()
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "skill").rglob("*.py"))
-    unused = {key for key in prompts if f'"{key}"' not in source}
-    assert unused == set()
+def _prompt_key_references():
+    """(path, name) of every K.NAME in the skill's code (K: skill.prompt_keys imported as K)."""
+    for path, tree in _skill_trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "K":
+                yield path, node.attr
+
+
+def test_every_prompt_key_is_declared_once_and_has_a_prompt():
+    prompts = load_prompts()
+    prompt_keys.check(prompts)  # what the builder does at start-up
+    assert prompt_keys.ALL == set(prompts.keys())
+    names = [name for name in vars(prompt_keys) if name.isupper() and name != "ALL"]
+    assert all(getattr(prompt_keys, name) == name.lower() for name in names)
+
+
+def test_check_refuses_a_missing_or_an_undeclared_prompt():
+    variants = {key: load_prompts().variants(key) for key in load_prompts().keys()}
+    with pytest.raises(prompt_keys.PromptKeyError, match="quiz_right"):
+        prompt_keys.check(Prompts({k: v for k, v in variants.items() if k != "quiz_right"}))
+    with pytest.raises(prompt_keys.PromptKeyError, match="not_in_the_code"):
+        prompt_keys.check(Prompts({**variants, "not_in_the_code": ("Hallo.",)}))
+
+
+def test_every_prompt_key_the_code_asks_for_exists_and_every_prompt_is_used():
+    """Complete, unlike a search for string literals: the code names every prompt as a K constant (dict
+    values and conditional branches too), so a key it asks for is a K.NAME reference that must be
+    declared; a declared key (= a prompt) no reference uses is unused."""
+    referenced = {name for _, name in _prompt_key_references()}
+    declared = {name for name in vars(prompt_keys) if name.isupper() and name != "ALL"}
+    unknown = sorted(f"{path.relative_to(ROOT)}: K.{name}" for path, name in _prompt_key_references()
+                     if name not in declared)
+    assert unknown == []
+    assert sorted(declared - referenced) == []
+
+
+def test_no_prompt_key_is_written_as_a_bare_string():
+    """turn.line / speech / title, question= / reprompt= and anything_else take K constants, not strings."""
+    offenders = []
+    for path, tree in _skill_trees():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            args = list(node.args) if name in ("line", "speech", "title", "anything_else") else []
+            args += [k.value for k in node.keywords if k.arg in ("question", "reprompt")]
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    offenders.append(f"{path.relative_to(ROOT)}:{arg.lineno}: {arg.value!r}")
+    assert offenders == []
 
 
 def test_no_spoken_dutch_sentences_in_python_code():

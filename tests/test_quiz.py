@@ -10,6 +10,7 @@ import json
 import pytest
 
 from quiz_helpers import BANK, C, a_question, answer, current, said, section_with, text, variants
+from skill import prompt_keys as K
 from skill.quiz.game import ACTIVE, BAD, read_section
 
 
@@ -23,14 +24,14 @@ def test_start_says_how_to_answer_and_asks_the_first_of_five_questions(talk):
     assert reply.speech.startswith(text("quiz_intro", count="5"))
     assert text("quiz_question_number", n="1", total="5") in reply.speech
     assert not reply.ended and reply.reprompt
-    assert reply.attributes["offer"] == "quiz"
-    section = reply.attributes["quiz"]
-    assert section["v"] == 1 and section["n"] == 0 and section["r"] == [] and len(section["q"]) == 5
+    assert reply.prompt_keys[:2] == (K.QUIZ_INTRO, K.QUIZ_QUESTION_NUMBER)
     question, options = current(reply.attributes)
     if question.choice:
+        assert reply.prompt_keys[-1] == K.QUIZ_CHOICE_QUESTION and reply.reprompt_keys == (K.QUIZ_CHOICE_REPROMPT,)
         assert reply.speech.endswith(text("quiz_choice_question"))
         assert len(options) == 3 and question.answer in options
     else:
+        assert reply.prompt_keys[-1] == K.QUIZ_TRUTH_QUESTION and reply.reprompt_keys == (K.QUIZ_TRUTH_REPROMPT,)
         assert reply.speech.endswith(text("quiz_truth_question")) and options == []
 
 
@@ -45,52 +46,50 @@ def test_the_state_holds_ids_and_indexes_never_text(talk):
 def test_a_full_round_right_wrong_unmatched_dont_know_and_skipped_with_the_score(talk):
     start(talk)
     reply, first = answer(talk, right=True)
-    assert said(reply.speech, "quiz_right") and first.why in reply.speech
+    assert reply.prompt_keys[0] == K.QUIZ_RIGHT and first.why in reply.speech
     assert text("quiz_question_number", n="2", total="5") in reply.speech
-    assert reply.attributes["quiz"]["r"] == [1]
+    assert K.QUIZ_QUESTION_NUMBER in reply.prompt_keys
 
     _, options = current(talk.attributes)
     reply, second = answer(talk, right=False)
-    assert said(reply.speech, "quiz_wrong") and second.why in reply.speech
+    assert reply.prompt_keys[0] == K.QUIZ_WRONG and second.why in reply.speech
     if second.choice:
         letter = "ABC"[options.index(second.answer)]
+        assert reply.prompt_keys[1] == K.QUIZ_CORRECT_CHOICE
         assert said(reply.speech, "quiz_correct_choice", letter=letter)
         assert BANK.option_text(second.answer) in reply.speech
     else:
-        assert said(reply.speech, "quiz_correct_true") or said(reply.speech, "quiz_correct_false")
-    assert reply.attributes["quiz"]["r"] == [1, 0]
+        correct = K.QUIZ_CORRECT_TRUE if second.answer == "waar" else K.QUIZ_CORRECT_FALSE
+        assert reply.prompt_keys[1] == correct
 
     before = reply.attributes["quiz"]
     unmatched = talk.intent("QuizAnswerIntent", antwoord=("banaan", None))
-    assert said(unmatched.speech, "quiz_unmatched") and not unmatched.ended
-    assert unmatched.attributes["quiz"] == before  # no mark, same question, same options
+    assert unmatched.prompt_keys[0] == K.QUIZ_UNMATCHED and not unmatched.ended
+    assert K.QUIZ_QUESTION_NUMBER not in unmatched.prompt_keys  # no mark, the same question again
+    assert unmatched.attributes["quiz"] == before
     assert unmatched.reprompt
 
     third, _ = current(talk.attributes)
     reply = talk.intent("DontKnowIntent")
-    assert said(reply.speech, "quiz_dont_know") and third.why in reply.speech
-    assert reply.attributes["quiz"]["r"] == [1, 0, 2]
+    assert reply.prompt_keys[0] == K.QUIZ_DONT_KNOW and third.why in reply.speech
 
     fourth, _ = current(talk.attributes)
     reply = talk.intent("SkipIntent")
-    assert said(reply.speech, "quiz_skipped") and fourth.why in reply.speech
-    assert said(reply.speech, "quiz_last_question")
-    assert reply.attributes["quiz"]["r"] == [1, 0, 2, 3]
+    assert reply.prompt_keys[0] == K.QUIZ_SKIPPED and fourth.why in reply.speech
+    assert K.QUIZ_LAST_QUESTION in reply.prompt_keys and K.QUIZ_QUESTION_NUMBER not in reply.prompt_keys
 
     reply, fifth = answer(talk, right=True)
     assert fifth.why in reply.speech
-    assert said(reply.speech, "quiz_end")
+    assert K.QUIZ_END in reply.prompt_keys and K.QUIZ_SCORE in reply.prompt_keys
     assert said(reply.speech, "quiz_score", right="2", total="5")
     missed = [q.principle for q in (second, third, fourth)]
     names = [C.get(p).name for p in dict.fromkeys(missed)]
     for name in names:
         assert name in reply.speech
-    assert reply.speech.endswith(tuple(variants("quiz_again_focus_question")))
-    assert not reply.ended and reply.attributes["offer"] == "quiz_again"
-    assert reply.attributes["quiz"] == {"v": 1, "f": list(dict.fromkeys(missed))}
+    assert reply.prompt_keys[-1] == K.QUIZ_AGAIN_FOCUS_QUESTION and not reply.ended
 
     again = talk.intent("AMAZON.YesIntent")  # a new round, focused on what to look at again
-    assert said(again.speech, "quiz_intro_again", count="5")
+    assert again.prompt_keys[0] == K.QUIZ_INTRO_AGAIN
     principles = [BANK.get(k).principle for k in again.attributes["quiz"]["q"]]
     assert set(missed) <= set(principles)
     assert sum(p in missed for p in principles) >= min(5, sum(q.principle in missed for q in BANK.questions))

@@ -15,10 +15,12 @@ from ask_sdk_runtime.dispatch_components.request_components import GenericReques
 
 from skill import envelopes
 from skill.builder import build_skill_builder
+from skill.checklist import load_checklist
 from skill.config import SkillConfig
 from skill.content import load_content
 from skill.interceptors import TurnInterceptor
 from skill.prompts import load_prompts, parse_prompts
+from skill.quiz import load_bank
 from skill.routing import IndexedRequestMapper
 from tests.test_crosscheck import MODEL_INTENTS
 
@@ -36,7 +38,9 @@ def _chains():
 def test_the_indexed_mapper_picks_what_the_full_scan_picks(offer):
     chains = _chains()
     full, indexed = GenericRequestMapper(chains), IndexedRequestMapper(chains)
-    interceptor = TurnInterceptor(load_content(), load_prompts(), random.Random(1))
+    content = load_content()
+    interceptor = TurnInterceptor(content, load_prompts(), random.Random(1), bank=load_bank(content),
+                                  checklist=load_checklist(content))
     serializer = DefaultSerializer()
     requests = [envelopes.intent(name, attributes={"v": 1, "offer": offer} if offer else None)
                 for name in sorted(MODEL_INTENTS) + ["OnbekendIntent"]]

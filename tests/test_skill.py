@@ -410,3 +410,17 @@ def test_help_names_every_feature_so_each_can_be_found_by_voice():
                       "hoe sluit ik een gesprek af", "professione"):
             assert words in variant, (words, variant[:40])
         assert "afsluitchecklist" not in variant and "principe" not in variant
+
+
+def test_prompt_keys_are_recorded_for_tests_and_never_reach_alexa():
+    """SkillConfig.on_turn sees each Turn's prompt keys; the response is the same with or without it."""
+    from skill.conversation import PROMPT_KEYS_FIELD
+    from tests.conftest import FirstVariant
+
+    seen = []
+    hooked = build_skill(SkillConfig(rng=FirstVariant(7), on_turn=lambda turn: seen.append(turn.prompt_keys)))
+    plain = build_skill(SkillConfig(rng=FirstVariant(7)))
+    envelope = envelopes.launch()
+    response = dispatch(hooked, envelope)
+    assert response == dispatch(plain, envelope) and PROMPT_KEYS_FIELD not in response
+    assert seen == [["welcome", "welcome_question"]]

@@ -20,6 +20,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, TextIO
 
+from skill.errors import GesprekscoachError
+
 HELP = "Talk to the skill in the console (no Echo needed); --say for one-shot use, --speak to hear it."
 
 PAUSE = "…"
@@ -170,8 +172,8 @@ def http_sender(url: str, timeout: float = 15.0) -> Callable[[Dict[str, Any]], D
     return send
 
 
-class ChatError(Exception):
-    pass
+class ChatError(GesprekscoachError):
+    """The chat cannot reach or use its server; the message says why."""
 
 
 class Chat:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Optional
 
+from skill import prompt_keys as K
 from skill import answers
-from skill.checklist import SECTION, load_checklist, read_step, section
+from skill.checklist import SECTION, read_step, section
 from skill.handlers.base import IntentHandler
 from skill.modes import Mode, register
 from skill.slots import resolved_id
@@ -29,38 +30,38 @@ WHOLE_OFFER = "chk_steps"    # "Zal ik de stappen één voor één met je doorlo
 
 
 def _card(turn) -> str:
-    return turn.line("checklist_card_title")
+    return turn.title(K.CHECKLIST_CARD_TITLE)
 
 
 def _step(turn, step) -> Speech:
     speech = Speech().say(step.text)
     if step.example:
-        speech.pause("short").say(turn.line("example_lead")).quote(step.example)
+        speech.pause("short").say(turn.line(K.EXAMPLE_LEAD)).quote(step.example)
     return speech
 
 
 def whole(turn):
     """Every step, numbered, one breath each (without its example phrase), a pause after each; then
     the offer to go through them one by one, with the example phrases."""
-    checklist = load_checklist(turn.content)
-    speech = turn.speech("chk_whole_intro", count=str(len(checklist))).pause("medium")
+    checklist = turn.checklist
+    speech = turn.speech(K.CHK_WHOLE_INTRO, count=str(len(checklist))).pause("medium")
     for n, step in enumerate(checklist.steps, start=1):  # one breath per step: the example phrases
-        speech.say(turn.line("chk_step_label", n=str(n))).say(step.text).pause("long")  # come step by step
+        speech.say(turn.line(K.CHK_STEP_LABEL, n=str(n))).say(step.text).pause("long")  # come step by step
     turn.state.sections.pop(SECTION, None)
-    return turn.answer(speech, question="chk_whole_question", reprompt="chk_whole_reprompt",
+    return turn.answer(speech, question=K.CHK_WHOLE_QUESTION, reprompt=K.CHK_WHOLE_REPROMPT,
                        offer=WHOLE_OFFER, card_title=_card(turn))
 
 
 def show_step(turn, index: int, intro: Optional[Speech] = None):
     """One step, saying which of how many; the session stays in step-by-step mode."""
-    checklist = load_checklist(turn.content)
+    checklist = turn.checklist
     speech = Speech().extend(intro or Speech())
-    speech.say(turn.line("chk_step_position", n=str(index + 1), total=str(len(checklist))))
+    speech.say(turn.line(K.CHK_STEP_POSITION, n=str(index + 1), total=str(len(checklist))))
     speech.extend(_step(turn, checklist.steps[index]))
     turn.state.sections[SECTION] = section(index)
     last = index == len(checklist) - 1
-    return turn.ask(speech, question="chk_last_question" if last else "chk_step_question",
-                    reprompt="chk_last_reprompt" if last else "chk_step_reprompt",
+    return turn.ask(speech, question=K.CHK_LAST_QUESTION if last else K.CHK_STEP_QUESTION,
+                    reprompt=K.CHK_LAST_REPROMPT if last else K.CHK_STEP_REPROMPT,
                     offer=STEP_OFFER, card_title=_card(turn))
 
 
@@ -96,16 +97,16 @@ def _next(turn, checklist, index):
     """Next (or yes): the next step; yes after the last step starts again."""
     last = index == len(checklist) - 1
     if last and turn.intent_name == "AMAZON.YesIntent":
-        return show_step(turn, 0, intro=turn.speech("start_over"))
+        return show_step(turn, 0, intro=turn.speech(K.START_OVER))
     if last:
         turn.state.sections.pop(SECTION, None)
-        return answers.anything_else(turn, "chk_past_last")
+        return answers.anything_else(turn, K.CHK_PAST_LAST)
     return show_step(turn, index + 1)
 
 
 def _previous(turn, checklist, index):
     if index == 0:
-        return show_step(turn, 0, intro=turn.speech("chk_before_first"))
+        return show_step(turn, 0, intro=turn.speech(K.CHK_BEFORE_FIRST))
     return show_step(turn, index - 1)
 
 
@@ -114,7 +115,7 @@ def _pick(turn, checklist, index):
     value, _ = resolved_id(turn.request, PICK_SLOT)
     n = len(checklist) if value == LAST_ID else int(value) if value and value.isdigit() else 0
     if not 1 <= n <= len(checklist):
-        return show_step(turn, index, intro=turn.speech("chk_no_such_step", total=str(len(checklist))))
+        return show_step(turn, index, intro=turn.speech(K.CHK_NO_SUCH_STEP, total=str(len(checklist))))
     return show_step(turn, n - 1)
 
 
@@ -123,9 +124,9 @@ _PLAY = {
     "AMAZON.YesIntent": _next,
     "AMAZON.PreviousIntent": _previous,
     "AMAZON.RepeatIntent": lambda turn, checklist, index: show_step(turn, index),
-    "AMAZON.StartOverIntent": lambda turn, checklist, index: show_step(turn, 0, intro=turn.speech("start_over")),
+    "AMAZON.StartOverIntent": lambda turn, checklist, index: show_step(turn, 0, intro=turn.speech(K.START_OVER)),
     "AMAZON.HelpIntent": lambda turn, checklist, index: turn.ask(
-        turn.speech("chk_help"), question="chk_step_question", reprompt="chk_step_reprompt", offer=STEP_OFFER,
+        turn.speech(K.CHK_HELP), question=K.CHK_STEP_QUESTION, reprompt=K.CHK_STEP_REPROMPT, offer=STEP_OFFER,
         card_title=_card(turn)),
     "PickIntent": _pick,
 }
@@ -138,31 +139,31 @@ class ChecklistMode(Mode):
     OFFER = STEP_OFFER
     SECTION = SECTION
     INTENTS = tuple(_PLAY) + ("AMAZON.NoIntent",)
-    LEFT = "chk_left"
-    RESUME_QUESTION = "chk_resume_question"
+    LEFT = K.CHK_LEFT
+    RESUME_QUESTION = K.CHK_RESUME_QUESTION
 
     def answer(self, turn):
         if turn.intent_name == "AMAZON.NoIntent":  # "nee" to "Zeg volgende ... of nee als je klaar bent"
             self.drop(turn)
-            return answers.anything_else(turn, "chk_done")
-        checklist = load_checklist(turn.content)
+            return answers.anything_else(turn, K.CHK_DONE)
+        checklist = turn.checklist
         index = read_step(turn.state.sections.get(SECTION), checklist)
         if index is None:
-            return show_step(turn, 0, intro=turn.speech("chk_lost"))
+            return show_step(turn, 0, intro=turn.speech(K.CHK_LOST))
         return _PLAY[turn.intent_name](turn, checklist, index)
 
     def can_resume(self, turn):
-        return read_step(turn.state.sections.get(SECTION), load_checklist(turn.content)) is not None
+        return read_step(turn.state.sections.get(SECTION), turn.checklist) is not None
 
     def resume(self, turn):
-        checklist = load_checklist(turn.content)
+        checklist = turn.checklist
         index = read_step(turn.state.sections.get(SECTION), checklist)
         if index is None:
             return self.offer_start(turn)
-        return show_step(turn, index, intro=turn.speech("chk_resume"))
+        return show_step(turn, index, intro=turn.speech(K.CHK_RESUME))
 
     def offer_start(self, turn):
-        return show_step(turn, 0, intro=turn.speech("chk_resume_none"))
+        return show_step(turn, 0, intro=turn.speech(K.CHK_RESUME_NONE))
 
 
 CHECKLIST = register(ChecklistMode())

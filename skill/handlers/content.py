@@ -14,14 +14,19 @@ class TipHandler(IntentHandler):
         return answers.tip(turn)
 
 
+def principle_answer(turn):
+    """The principle named (PrincipleIntent), or the unknown-topic answer; also the quiz's interruption."""
+    item, heard = principle_from(turn)
+    if item is None:
+        return answers.unknown_topic(turn, heard=heard)
+    return answers.principle(turn, item)
+
+
 class PrincipleHandler(IntentHandler):
     INTENTS = ("PrincipleIntent",)
 
     def respond(self, turn):
-        item, heard = principle_from(turn)
-        if item is None:
-            return answers.unknown_topic(turn, heard=heard)
-        return answers.principle(turn, item)
+        return principle_answer(turn)
 
 
 class ExamplesHandler(IntentHandler):

@@ -6,9 +6,9 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 
+from skill import prompt_keys as K
 from skill.ssml import Speech
-from skill.state import State
-from skill.interceptors import save_state
+from skill.state import State, save_state
 from skill.turn import TURN_KEY, Turn
 
 log = logging.getLogger("gesprekscoach.skill")
@@ -31,8 +31,8 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         handler_input.response_builder.response.card = None
         handler_input.response_builder.response.reprompt = None
         handler_input.response_builder.response.directives = None
-        response = turn.ask(Speech().say(turn.line("error")), question="error_question",
-                            reprompt="welcome_reprompt", offer=None)
+        response = turn.ask(Speech().say(turn.line(K.ERROR)), question=K.ERROR_QUESTION,
+                            reprompt=K.WELCOME_REPROMPT, offer=None)
         # Response interceptors do not run after an exception: write the validated state back here,
         # or ask-sdk would echo the raw incoming attributes.
         save_state(handler_input, turn.state.to_attributes())

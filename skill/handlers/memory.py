@@ -10,6 +10,7 @@ import logging
 
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 
+from skill import prompt_keys as K
 from skill import answers, memory
 from skill.handlers.base import IntentHandler, RequestTypeHandler
 from skill.slots import resolved_id
@@ -20,16 +21,16 @@ TEMPO_SLOT = "tempo"
 RESUME_OFFER = "mem_resume"
 FORGET_OFFER = "mem_forget"
 QUIZ_START_OFFER = "quiz_start"  # answered by skill.handlers.quiz.YesQuizStartHandler
-PACE_LINES = {"slower": "memory_pace_slower", "faster": "memory_pace_faster", "normal": "memory_pace_normal"}
+PACE_LINES = {"slower": K.MEMORY_PACE_SLOWER, "faster": K.MEMORY_PACE_FASTER, "normal": K.MEMORY_PACE_NORMAL}
 
 
 def _next(turn, speech):
     """After a memory answer: one-shot it ends, in a session it asks what next."""
-    return turn.answer(speech, question="memory_next_question", reprompt="memory_next_reprompt")
+    return turn.answer(speech, question=K.MEMORY_NEXT_QUESTION, reprompt=K.MEMORY_NEXT_REPROMPT)
 
 
 def _unavailable(turn):
-    key = "memory_off" if memory.status(turn) == memory.OFF else "memory_unavailable"
+    key = K.MEMORY_OFF if memory.status(turn) == memory.OFF else K.MEMORY_UNAVAILABLE
     return _next(turn, turn.speech(key))
 
 
@@ -42,19 +43,19 @@ def welcome_back(turn):
     mem = memory.of(turn)
     if mem is None or not mem.returning:
         return None
-    speech = turn.speech("memory_welcome_back")
+    speech = turn.speech(K.MEMORY_WELCOME_BACK)
     last = mem.profile.last or {}
     item = turn.content.get(last.get("p")) if last.get("k") == "topic" else None
     if item is not None:
-        speech.say(turn.line("memory_last_topic", name=item.name))
+        speech.say(turn.line(K.MEMORY_LAST_TOPIC, name=item.name))
         turn.state.set_context("principle", item.id, turn.content.position(item.id))
-        return turn.ask(speech, question="memory_resume_topic_question", reprompt="memory_resume_reprompt",
+        return turn.ask(speech, question=K.MEMORY_RESUME_TOPIC_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT,
                         offer=RESUME_OFFER)
     if last.get("k") == "quiz":
-        speech.say(turn.line("memory_last_quiz"))
-        return turn.ask(speech, question="memory_resume_quiz_question", reprompt="memory_resume_reprompt",
+        speech.say(turn.line(K.MEMORY_LAST_QUIZ))
+        return turn.ask(speech, question=K.MEMORY_RESUME_QUIZ_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT,
                         offer=QUIZ_START_OFFER)
-    return turn.ask(speech, question="memory_welcome_back_question", reprompt="memory_resume_reprompt")
+    return turn.ask(speech, question=K.MEMORY_WELCOME_BACK_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT)
 
 
 def resume_from_memory(turn):
@@ -64,10 +65,10 @@ def resume_from_memory(turn):
     last = (mem.profile.last or {}) if mem is not None else {}
     item = turn.content.get(last.get("p")) if last.get("k") == "topic" else None
     if item is not None:
-        return answers.principle(turn, item, intro=turn.speech("memory_last_topic", name=item.name))
+        return answers.principle(turn, item, intro=turn.speech(K.MEMORY_LAST_TOPIC, name=item.name))
     if last.get("k") == "quiz":
-        return turn.ask(turn.speech("memory_last_quiz"), question="memory_resume_quiz_question",
-                        reprompt="memory_resume_reprompt", offer=QUIZ_START_OFFER)
+        return turn.ask(turn.speech(K.MEMORY_LAST_QUIZ), question=K.MEMORY_RESUME_QUIZ_QUESTION,
+                        reprompt=K.MEMORY_RESUME_REPROMPT, offer=QUIZ_START_OFFER)
     return None
 
 
@@ -98,21 +99,21 @@ class ProgressHandler(IntentHandler):
             return _unavailable(turn)
         profile = mem.profile
         if not profile.answered:
-            return turn.answer(turn.speech("memory_progress_none"), question="memory_progress_start_question",
-                               reprompt="memory_progress_reprompt", offer=QUIZ_START_OFFER)
+            return turn.answer(turn.speech(K.MEMORY_PROGRESS_NONE), question=K.MEMORY_PROGRESS_START_QUESTION,
+                               reprompt=K.MEMORY_PROGRESS_REPROMPT, offer=QUIZ_START_OFFER)
         fields = {"rounds": str(profile.rounds), "right": str(profile.right), "answered": str(profile.answered)}
-        key = {0: "memory_progress_no_round", 1: "memory_progress_one_round"}.get(profile.rounds,
-                                                                                  "memory_progress")
+        key = {0: K.MEMORY_PROGRESS_NO_ROUND, 1: K.MEMORY_PROGRESS_ONE_ROUND}.get(profile.rounds,
+                                                                                  K.MEMORY_PROGRESS)
         speech = turn.speech(key, **fields)
         order = turn.content.ids
         strong = profile.strongest(order)
         weak = profile.weak(1, order)
         if strong is not None:
-            speech.say(turn.line("memory_progress_strong", name=turn.content.get(strong).name))
+            speech.say(turn.line(K.MEMORY_PROGRESS_STRONG, name=turn.content.get(strong).name))
         if weak:
-            speech.say(turn.line("memory_progress_weak", name=turn.content.get(weak[0]).name))
-        return turn.answer(speech, question="memory_progress_weak_question" if weak else
-                           "memory_progress_start_question", reprompt="memory_progress_reprompt",
+            speech.say(turn.line(K.MEMORY_PROGRESS_WEAK, name=turn.content.get(weak[0]).name))
+        return turn.answer(speech, question=K.MEMORY_PROGRESS_WEAK_QUESTION if weak else
+                           K.MEMORY_PROGRESS_START_QUESTION, reprompt=K.MEMORY_PROGRESS_REPROMPT,
                            offer=QUIZ_START_OFFER)
 
 
@@ -127,8 +128,8 @@ class PaceHandler(IntentHandler):
     def respond(self, turn):
         pace, _ = resolved_id(turn.request, TEMPO_SLOT)
         if pace not in PACE_LINES:
-            return turn.ask(turn.speech("memory_pace_which"), question="memory_pace_which_question",
-                            reprompt="memory_pace_which_question")
+            return turn.ask(turn.speech(K.MEMORY_PACE_WHICH), question=K.MEMORY_PACE_WHICH_QUESTION,
+                            reprompt=K.MEMORY_PACE_WHICH_QUESTION)
         mem = memory.of(turn)
         if mem is None:
             return _unavailable(turn)
@@ -146,9 +147,9 @@ class ForgetMeHandler(IntentHandler):
 
     def respond(self, turn):
         if memory.status(turn) == memory.OFF:
-            return _next(turn, turn.speech("memory_forget_nothing"))
-        return turn.ask(turn.speech("memory_forget_confirm"), question="memory_forget_question",
-                        reprompt="memory_forget_reprompt", offer=FORGET_OFFER)
+            return _next(turn, turn.speech(K.MEMORY_FORGET_NOTHING))
+        return turn.ask(turn.speech(K.MEMORY_FORGET_CONFIRM), question=K.MEMORY_FORGET_QUESTION,
+                        reprompt=K.MEMORY_FORGET_REPROMPT, offer=FORGET_OFFER)
 
 
 class YesForgetHandler(IntentHandler):
@@ -157,8 +158,8 @@ class YesForgetHandler(IntentHandler):
 
     def respond(self, turn):
         if not memory.forget(turn):
-            return _next(turn, turn.speech("memory_forget_failed"))
-        return turn.tell(turn.speech("memory_forgotten"), card=False)
+            return _next(turn, turn.speech(K.MEMORY_FORGET_FAILED))
+        return turn.tell(turn.speech(K.MEMORY_FORGOTTEN), card=False)
 
 
 class NoForgetHandler(IntentHandler):
@@ -166,7 +167,7 @@ class NoForgetHandler(IntentHandler):
     OFFER = FORGET_OFFER
 
     def respond(self, turn):
-        return _next(turn, turn.speech("memory_forget_kept"))
+        return _next(turn, turn.speech(K.MEMORY_FORGET_KEPT))
 
 
 class SkillDisabledHandler(RequestTypeHandler):

@@ -7,6 +7,7 @@ a tip, a principle or example phrases with the mode paused (and the offer to res
 
 from __future__ import annotations
 
+from skill import prompt_keys as K
 from skill import answers
 from skill.handlers.base import IntentHandler
 from skill.handlers.content import ExamplesHandler, PrincipleHandler, TipHandler
@@ -62,7 +63,7 @@ class ResumeHandler(IntentHandler):
         if mode is None:
             from skill.handlers.memory import resume_from_memory  # last session's place (issue 9)
 
-            return resume_from_memory(turn) or answers.anything_else(turn, "nothing_to_resume")
+            return resume_from_memory(turn) or answers.anything_else(turn, K.NOTHING_TO_RESUME)
         if mode.can_resume(turn):
             return mode.resume(turn)
         return mode.offer_start(turn)
@@ -87,7 +88,7 @@ class LeaveHandler(IntentHandler):
     INTENTS = ("LeaveIntent",)
 
     def respond(self, turn):
-        return turn.tell(turn.speech("goodbye_short"), card=False)
+        return turn.tell(turn.speech(K.GOODBYE_SHORT), card=False)
 
 
 class PickHandler(IntentHandler):
@@ -100,8 +101,8 @@ class PickHandler(IntentHandler):
         principles = turn.content.principles
         ctx = turn.state.ctx or {}
         if ctx.get("k") != "list":
-            return answers.listing(turn, intro=turn.speech("pick_no_list"))
+            return answers.listing(turn, intro=turn.speech(K.PICK_NO_LIST))
         n = len(principles) if value == LAST_ID else int(value) if value and value.isdigit() else 0
         if not 1 <= n <= len(principles):
-            return answers.listing(turn, intro=turn.speech("pick_out_of_range", total=str(len(principles))))
+            return answers.listing(turn, intro=turn.speech(K.PICK_OUT_OF_RANGE, total=str(len(principles))))
         return answers.principle(turn, principles[n - 1])

@@ -3,6 +3,7 @@ just said (the context in the session state)."""
 
 from __future__ import annotations
 
+from skill import prompt_keys as K
 from skill import answers
 from skill.handlers.base import IntentHandler
 from skill.handlers.session import welcome
@@ -33,19 +34,19 @@ def step(turn, delta: int):
             return answers.tip(turn)
         if pos > 0:
             return answers.tip(turn, seen[pos - 1])
-        return answers.tip(turn, index, intro=turn.speech("nothing_before"))
+        return answers.tip(turn, index, intro=turn.speech(K.NOTHING_BEFORE))
     if kind in ("principle", "examples") and principle is not None:
         position = turn.content.position(principle.id)
         target = position + delta
         intro = None
         if target >= len(principles):
-            target, intro = 0, turn.speech("last_principle")
+            target, intro = 0, turn.speech(K.LAST_PRINCIPLE)
         elif target < 0:
-            target, intro = 0, turn.speech("first_principle")
+            target, intro = 0, turn.speech(K.FIRST_PRINCIPLE)
         return _principle_answer(kind)(turn, principles[target], intro=intro)
     if delta > 0:  # after the list, or at the start: the first principle
         return answers.principle(turn, principles[0])
-    return answers.anything_else(turn, "nothing_before")
+    return answers.anything_else(turn, K.NOTHING_BEFORE)
 
 
 class NextHandler(IntentHandler):
@@ -67,7 +68,7 @@ class StartOverHandler(IntentHandler):
 
     def respond(self, turn):
         kind, principle, _ = _current(turn)
-        intro = turn.speech("start_over")
+        intro = turn.speech(K.START_OVER)
         if kind == "tip":
             turn.state.seen = []
             return answers.tip(turn, intro=intro)
@@ -84,7 +85,7 @@ class RepeatHandler(IntentHandler):
         last = turn.state.last
         if last and not validate(last["s"]) and not (last.get("r") and validate(last["r"])):
             return turn.replay(last["s"], last.get("r"))
-        return answers.anything_else(turn, "nothing_to_repeat")
+        return answers.anything_else(turn, K.NOTHING_TO_REPEAT)
 
 
 # Yes to an open offer --------------------------------------------------------------------------
@@ -105,7 +106,7 @@ class YesExamplesHandler(IntentHandler):
     def respond(self, turn):
         _, principle, _ = _current(turn)
         if principle is None:
-            return answers.anything_else(turn, "no_offer")
+            return answers.anything_else(turn, K.NO_OFFER)
         return answers.examples(turn, principle)
 
 
@@ -123,7 +124,7 @@ class YesHandler(IntentHandler):
     INTENTS = ("AMAZON.YesIntent",)
 
     def respond(self, turn):
-        return answers.anything_else(turn, "no_offer")
+        return answers.anything_else(turn, K.NO_OFFER)
 
 
 class NoHandler(IntentHandler):
@@ -134,7 +135,7 @@ class NoHandler(IntentHandler):
     INTENTS = ("AMAZON.NoIntent",)
 
     def respond(self, turn):
-        return turn.tell(turn.speech("goodbye_short"), card=False)
+        return turn.tell(turn.speech(K.GOODBYE_SHORT), card=False)
 
 
 class MoreHandler(IntentHandler):
@@ -155,4 +156,4 @@ class MoreHandler(IntentHandler):
             return answers.more(turn, principle)
         if kind in ("tip", "examples"):
             return step(turn, +1)
-        return answers.anything_else(turn, "no_offer")
+        return answers.anything_else(turn, K.NO_OFFER)

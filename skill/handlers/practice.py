@@ -4,6 +4,7 @@ safety handlers, so a statement of distress mid-practice still gets the care ans
 
 from __future__ import annotations
 
+from skill import prompt_keys as K
 from skill.handlers.base import IntentHandler
 from skill.practice.mode import PRACTICE, REPLY_INTENT
 from skill.turn import Turn
@@ -42,5 +43,5 @@ class PracticeOutsideHandler(IntentHandler):
     def respond(self, turn):
         if PRACTICE.can_resume(turn):
             return PRACTICE.resume(turn)
-        return turn.ask(turn.speech("practice_hint_outside"), question="practice_again_question",
-                        reprompt="practice_start_reprompt", offer=PRACTICE.START_OFFER)
+        return turn.ask(turn.speech(K.PRACTICE_HINT_OUTSIDE), question=K.PRACTICE_AGAIN_QUESTION,
+                        reprompt=K.PRACTICE_START_REPROMPT, offer=PRACTICE.START_OFFER)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from skill import prompt_keys as K
 from skill import memory
 from skill.handlers.base import IntentHandler
 from skill.modes import Mode, register
-from skill.quiz import Answer, judge, load_bank, new_round, read_section
+from skill.quiz import Answer, judge, new_round, read_section
 from skill.quiz.bank import OPEN, PHRASE, TRUTH
 from skill.quiz.game import (ACTIVE, DONT_KNOW, ENDED, NONE, RIGHT, SECTION, SKIPPED, WRONG, Round,
                              ended_section)
@@ -35,7 +36,7 @@ QUIZ_OFFER = "quiz"
 
 
 def _card(turn) -> str:
-    return turn.line("quiz_card_title")
+    return turn.title(K.QUIZ_CARD_TITLE)
 
 
 def _options(turn, bank, game: Round, question) -> Speech:
@@ -54,11 +55,11 @@ def _body(turn, bank, game: Round) -> Speech:
     question = game.current(bank)
     speech = Speech()
     if question.kind == PHRASE:
-        speech.say(turn.line("quiz_ask_phrase")).quote(question.text)
+        speech.say(turn.line(K.QUIZ_ASK_PHRASE)).quote(question.text)
     elif question.kind == OPEN:
-        speech.say(turn.line("quiz_ask_open"))
+        speech.say(turn.line(K.QUIZ_ASK_OPEN))
     else:
-        speech.say(turn.line("quiz_ask_truth")).say(question.text)
+        speech.say(turn.line(K.QUIZ_ASK_TRUTH)).say(question.text)
     if question.choice:
         speech.extend(_options(turn, bank, game, question))
     return speech
@@ -66,9 +67,9 @@ def _body(turn, bank, game: Round) -> Speech:
 
 def _numbered(turn, bank, game: Round) -> Speech:
     if game.is_last and game.total > 1:
-        speech = turn.speech("quiz_last_question")
+        speech = turn.speech(K.QUIZ_LAST_QUESTION)
     else:
-        speech = turn.speech("quiz_question_number", n=str(game.index + 1), total=str(game.total))
+        speech = turn.speech(K.QUIZ_QUESTION_NUMBER, n=str(game.index + 1), total=str(game.total))
     return speech.extend(_body(turn, bank, game))
 
 
@@ -76,14 +77,14 @@ def _ask(turn, bank, game: Round, speech: Speech):
     """Keep the round in the session and ask the current question's closing line."""
     turn.state.sections[SECTION] = game.to_section()
     choice = game.current(bank).choice
-    return turn.ask(speech, question="quiz_choice_question" if choice else "quiz_truth_question",
-                    reprompt="quiz_choice_reprompt" if choice else "quiz_truth_reprompt",
+    return turn.ask(speech, question=K.QUIZ_CHOICE_QUESTION if choice else K.QUIZ_TRUTH_QUESTION,
+                    reprompt=K.QUIZ_CHOICE_REPROMPT if choice else K.QUIZ_TRUTH_REPROMPT,
                     offer=QUIZ_OFFER, card_title=_card(turn))
 
 
 def _round(turn):
     """(bank, status, round) of this session's quiz section, validated."""
-    bank = load_bank(turn.content)
+    bank = turn.bank
     status, game = read_section(turn.state.sections.get(SECTION), bank)
     return bank, status, game
 
@@ -92,7 +93,7 @@ def _names(turn, ids: List[str]) -> str:
     names = [turn.content.get(i).name for i in ids]
     if len(names) == 1:
         return names[0]
-    return turn.line("quiz_and", first=", ".join(names[:-1]), last=names[-1])
+    return turn.line(K.QUIZ_AND, first=", ".join(names[:-1]), last=names[-1])
 
 
 # starting and ending -------------------------------------------------------------------------------
@@ -100,23 +101,23 @@ def _names(turn, ids: List[str]) -> str:
 
 def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = None, again: bool = False):
     """A new round; focus: principle ids to ask about first."""
-    bank = load_bank(turn.content)
+    bank = turn.bank
     favoured = memory.favoured(turn) if focus is None and not again else []  # weak principles (issue 9)
     game, on_focus = new_round(bank, turn.rng, focus or favoured, focus_limit=len(favoured) or None)
     count = str(game.total)
     speech = Speech().extend(intro or Speech())
     if favoured:
-        speech.say(turn.line("quiz_intro", count=count)).say(turn.line("memory_quiz_favour",
+        speech.say(turn.line(K.QUIZ_INTRO, count=count)).say(turn.line(K.MEMORY_QUIZ_FAVOUR,
                                                                        names=_names(turn, favoured)))
     elif again:
-        speech.say(turn.line("quiz_intro_again", count=count) if focus else turn.line("quiz_intro_more", count=count))
+        speech.say(turn.line(K.QUIZ_INTRO_AGAIN, count=count) if focus else turn.line(K.QUIZ_INTRO_MORE, count=count))
     elif focus and len(focus) == 1:
         name = turn.content.get(focus[0]).name
-        speech.say(turn.line("quiz_intro_focus", count=count, name=name))
+        speech.say(turn.line(K.QUIZ_INTRO_FOCUS, count=count, name=name))
         if on_focus < game.total:
-            speech.say(turn.line("quiz_focus_partial", name=name))
+            speech.say(turn.line(K.QUIZ_FOCUS_PARTIAL, name=name))
     else:
-        speech.say(turn.line("quiz_intro", count=count))
+        speech.say(turn.line(K.QUIZ_INTRO, count=count))
     speech.pause("medium").extend(_numbered(turn, bank, game))
     return _ask(turn, bank, game, speech)
 
@@ -124,30 +125,30 @@ def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = 
 def _finish(turn, bank, game: Round, speech: Speech):
     look_at = game.to_look_at(bank)
     turn.state.sections[SECTION] = ended_section(look_at)
-    speech.pause("medium").say(turn.line("quiz_end"))
+    speech.pause("medium").say(turn.line(K.QUIZ_END))
     fields = {"right": str(game.right), "total": str(game.total)}
     if game.right == game.total:
-        speech.say(turn.line("quiz_score_all", **fields))
+        speech.say(turn.line(K.QUIZ_SCORE_ALL, **fields))
     elif game.right == 0:
-        speech.say(turn.line("quiz_score_none", **fields))
+        speech.say(turn.line(K.QUIZ_SCORE_NONE, **fields))
     else:
-        speech.say(turn.line("quiz_score", **fields))
+        speech.say(turn.line(K.QUIZ_SCORE, **fields))
     if look_at:
-        speech.say(turn.line("quiz_look_again", names=_names(turn, look_at)))
-    return turn.ask(speech, question="quiz_again_focus_question" if look_at else "quiz_again_question",
-                    reprompt="quiz_again_reprompt", offer="quiz_again", card_title=_card(turn))
+        speech.say(turn.line(K.QUIZ_LOOK_AGAIN, names=_names(turn, look_at)))
+    return turn.ask(speech, question=K.QUIZ_AGAIN_FOCUS_QUESTION if look_at else K.QUIZ_AGAIN_QUESTION,
+                    reprompt=K.QUIZ_AGAIN_REPROMPT, offer="quiz_again", card_title=_card(turn))
 
 
 def lost(turn):
     """The quiz section is missing, tampered with or stale: say so kindly, offer a new round."""
     turn.state.sections.pop(SECTION, None)
-    return turn.ask(turn.speech("quiz_lost"), question="quiz_restart_question",
-                    reprompt="quiz_restart_reprompt", offer="quiz_start", card_title=_card(turn))
+    return turn.ask(turn.speech(K.QUIZ_LOST), question=K.QUIZ_RESTART_QUESTION,
+                    reprompt=K.QUIZ_RESTART_REPROMPT, offer="quiz_start", card_title=_card(turn))
 
 
 # after an answer --------------------------------------------------------------------------------
 
-_LEADS = {RIGHT: "quiz_right", WRONG: "quiz_wrong", DONT_KNOW: "quiz_dont_know", SKIPPED: "quiz_skipped"}
+_LEADS = {RIGHT: K.QUIZ_RIGHT, WRONG: K.QUIZ_WRONG, DONT_KNOW: K.QUIZ_DONT_KNOW, SKIPPED: K.QUIZ_SKIPPED}
 
 
 def _feedback(turn, bank, game: Round, result: int) -> Speech:
@@ -157,12 +158,12 @@ def _feedback(turn, bank, game: Round, result: int) -> Speech:
     if question.kind == TRUTH:
         true = question.answer == "waar"
         if result == RIGHT:
-            speech.say(turn.line("quiz_right_true") if true else turn.line("quiz_right_false"))
+            speech.say(turn.line(K.QUIZ_RIGHT_TRUE) if true else turn.line(K.QUIZ_RIGHT_FALSE))
         else:
-            speech.say(turn.line("quiz_correct_true") if true else turn.line("quiz_correct_false"))
+            speech.say(turn.line(K.QUIZ_CORRECT_TRUE) if true else turn.line(K.QUIZ_CORRECT_FALSE))
     else:
         letter = bank.letters[game.options.index(question.answer)]
-        lead = "quiz_right_choice" if result == RIGHT else "quiz_correct_choice"
+        lead = K.QUIZ_RIGHT_CHOICE if result == RIGHT else K.QUIZ_CORRECT_CHOICE
         speech.say(turn.line(lead, letter=letter))
         if question.kind == PHRASE:
             speech.say(bank.option_text(question.answer) + ".")
@@ -220,45 +221,45 @@ def _answer(turn, bank, game):
         item, _ = principle_from(turn)
         if question.kind != PHRASE and item is not None:
             # a principle named where no principle is an answer: a question about it; the quiz waits
-            from skill.handlers.content import PrincipleHandler
-            return QUIZ.interrupt(turn, PrincipleHandler().respond)
+            from skill.handlers.content import principle_answer
+            return QUIZ.interrupt(turn, principle_answer)
     verdict = judge(bank, game, _answer_from(turn))
     if verdict.outcome in ("right", "wrong"):
         return settle(turn, bank, game, RIGHT if verdict.outcome == "right" else WRONG)
     speech = Speech()
     if verdict.outcome == "not_option":
-        speech.say(turn.line("quiz_not_an_option", name=turn.content.get(verdict.chosen).name))
+        speech.say(turn.line(K.QUIZ_NOT_AN_OPTION, name=turn.content.get(verdict.chosen).name))
     elif question.choice and turn.intent_name in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
-        speech.say(turn.line("quiz_yes_no_to_choice"))
+        speech.say(turn.line(K.QUIZ_YES_NO_TO_CHOICE))
     else:
-        speech.say(turn.line("quiz_unmatched"))
+        speech.say(turn.line(K.QUIZ_UNMATCHED))
     if question.choice:
-        speech.say(turn.line("quiz_options_again"))
+        speech.say(turn.line(K.QUIZ_OPTIONS_AGAIN))
         speech.extend(_options(turn, bank, game, question))
     else:
-        speech.say(turn.line("quiz_statement_again")).say(question.text)
+        speech.say(turn.line(K.QUIZ_STATEMENT_AGAIN)).say(question.text)
     return _ask(turn, bank, game, speech)
 
 
 def _help(turn, bank, game):
     """How to answer, what "stop de quiz" and "stop" do; then the question's closing line (short:
     "herhaal de vraag" says the whole question again)."""
-    return _ask(turn, bank, game, turn.speech("quiz_help"))
+    return _ask(turn, bank, game, turn.speech(K.QUIZ_HELP))
 
 
 def _stop(turn):
     """Stop or cancel mid-quiz: end the quiz and the session (the skill), with the score so far."""
     _, status, game = _round(turn)
-    speech = turn.speech("quiz_stopped")
+    speech = turn.speech(K.QUIZ_STOPPED)
     if status == ACTIVE and game.answered:
-        speech.say(turn.line("quiz_score", right=str(game.right), total=str(game.answered)))
+        speech.say(turn.line(K.QUIZ_SCORE, right=str(game.right), total=str(game.answered)))
     turn.state.sections.pop(SECTION, None)
-    return turn.tell(speech.say(turn.line("goodbye")), card=False)
+    return turn.tell(speech.say(turn.line(K.GOODBYE)), card=False)
 
 
 def _start_over(turn):
     _, status, game = _round(turn)
-    return start(turn, game.focus if status == ACTIVE else [], intro=turn.speech("quiz_start_over"))
+    return start(turn, game.focus if status == ACTIVE else [], intro=turn.speech(K.QUIZ_START_OVER))
 
 
 _PLAY = {
@@ -269,7 +270,7 @@ _PLAY = {
     "AMAZON.NextIntent": lambda turn, bank, game: settle(turn, bank, game, SKIPPED),
     "AMAZON.RepeatIntent": lambda turn, bank, game: _ask(turn, bank, game, _numbered(turn, bank, game)),
     "AMAZON.HelpIntent": _help,
-    "AMAZON.PreviousIntent": lambda turn, bank, game: again(turn, bank, game, "quiz_no_back", with_number=True),
+    "AMAZON.PreviousIntent": lambda turn, bank, game: again(turn, bank, game, K.QUIZ_NO_BACK, with_number=True),
 }
 
 
@@ -280,8 +281,8 @@ class QuizMode(Mode):
     OFFER = QUIZ_OFFER
     SECTION = SECTION
     INTENTS = tuple(_PLAY) + ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.StartOverIntent")
-    LEFT = "quiz_left"
-    RESUME_QUESTION = "quiz_resume_question"
+    LEFT = K.QUIZ_LEFT
+    RESUME_QUESTION = K.QUIZ_RESUME_QUESTION
 
     def answer(self, turn):
         if turn.intent_name in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
@@ -300,17 +301,23 @@ class QuizMode(Mode):
         bank, status, game = _round(turn)
         if status != ACTIVE:
             return self.offer_start(turn)
-        return again(turn, bank, game, "quiz_resume", with_number=True)
+        return again(turn, bank, game, K.QUIZ_RESUME, with_number=True)
 
     def offer_start(self, turn):
-        return turn.ask(turn.speech("quiz_none"), question="quiz_start_question",
-                        reprompt="quiz_start_reprompt", offer="quiz_start", card_title=_card(turn))
+        return turn.ask(turn.speech(K.QUIZ_NONE), question=K.QUIZ_START_QUESTION,
+                        reprompt=K.QUIZ_START_REPROMPT, offer="quiz_start", card_title=_card(turn))
 
 
 QUIZ = register(QuizMode())
 
 
 # handlers outside a question ------------------------------------------------------------------
+
+
+def another_round(turn):
+    """A new round after one ended, focused on the principles to look at again, if any."""
+    _, status, game = _round(turn)
+    return start(turn, game.focus if status == ENDED else [], again=True)
 
 
 class QuizHandler(IntentHandler):
@@ -323,8 +330,8 @@ class QuizHandler(IntentHandler):
         if item is not None:
             return start(turn, [item.id])
         if not heard and turn.state.offer == "quiz_again":  # "nog een ronde" after a round
-            return YesQuizAgainHandler().respond(turn)
-        return start(turn, intro=turn.speech("quiz_unknown_topic") if heard else None)
+            return another_round(turn)
+        return start(turn, intro=turn.speech(K.QUIZ_UNKNOWN_TOPIC) if heard else None)
 
 
 class YesQuizAgainHandler(IntentHandler):
@@ -334,8 +341,7 @@ class YesQuizAgainHandler(IntentHandler):
     OFFER = "quiz_again"
 
     def respond(self, turn):
-        _, status, game = _round(turn)
-        return start(turn, game.focus if status == ENDED else [], again=True)
+        return another_round(turn)
 
 
 class YesQuizStartHandler(IntentHandler):

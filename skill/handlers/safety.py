@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from skill import prompt_keys as K
 from skill.handlers.base import IntentHandler
 from skill.turn import Turn
 from skill.slots import resolved_id
@@ -36,13 +37,13 @@ class Care:
 
 
 CARE = {
-    "CrisisIntent": Care("crisis", "care_crisis_self", "care_crisis_other", "care_numbers_crisis",
-                         "care_talk_crisis"),
-    "AbuseIntent": Care("abuse", "care_abuse_self", "care_abuse_other", "care_numbers_abuse",
-                        "care_talk_abuse"),
-    "DangerIntent": Care("danger", "care_danger_self", "care_danger_other", "care_numbers_danger",
-                         "care_talk_danger"),
-    "LowMoodIntent": Care("low", "care_low_self", "care_low_other", "care_numbers_low", "care_talk_low"),
+    "CrisisIntent": Care("crisis", K.CARE_CRISIS_SELF, K.CARE_CRISIS_OTHER, K.CARE_NUMBERS_CRISIS,
+                         K.CARE_TALK_CRISIS),
+    "AbuseIntent": Care("abuse", K.CARE_ABUSE_SELF, K.CARE_ABUSE_OTHER, K.CARE_NUMBERS_ABUSE,
+                        K.CARE_TALK_ABUSE),
+    "DangerIntent": Care("danger", K.CARE_DANGER_SELF, K.CARE_DANGER_OTHER, K.CARE_NUMBERS_DANGER,
+                         K.CARE_TALK_DANGER),
+    "LowMoodIntent": Care("low", K.CARE_LOW_SELF, K.CARE_LOW_OTHER, K.CARE_NUMBERS_LOW, K.CARE_TALK_LOW),
 }
 _BY_KIND = {care.kind: care for care in CARE.values()}
 
@@ -61,14 +62,14 @@ def _offer(care: Care, who: str) -> str:
 
 
 def numbers(turn, care: Care):
-    return turn.ask(turn.speech(care.numbers), question="care_question_numbers",
-                    reprompt="care_reprompt_numbers", offer=_offer(care, "self"))
+    return turn.ask(turn.speech(care.numbers), question=K.CARE_QUESTION_NUMBERS,
+                    reprompt=K.CARE_REPROMPT_NUMBERS, offer=_offer(care, "self"))
 
 
 def talk(turn, care: Care):
     """What you can say to the person you worry about (listen, acknowledge, no promise of secrecy)."""
-    return turn.ask(turn.speech(care.talk), question="care_question_after_talk",
-                    reprompt="care_reprompt_numbers", offer=_offer(care, "talked"))
+    return turn.ask(turn.speech(care.talk), question=K.CARE_QUESTION_AFTER_TALK,
+                    reprompt=K.CARE_REPROMPT_NUMBERS, offer=_offer(care, "talked"))
 
 
 class CareHandler(IntentHandler):
@@ -81,10 +82,10 @@ class CareHandler(IntentHandler):
         # the card lists every number in writing (the first variant of the numbers, not rotated)
         card = Speech().say(turn.prompts.variants(care.numbers)[0])
         if someone_else:
-            return turn.ask(turn.speech(care.other_answer), question="care_question_talk",
-                            reprompt="care_reprompt_talk", offer=_offer(care, "other"), card_more=card)
-        return turn.ask(turn.speech(care.self_answer), question="care_question_numbers",
-                        reprompt="care_reprompt_numbers", offer=_offer(care, "self"), card_more=card)
+            return turn.ask(turn.speech(care.other_answer), question=K.CARE_QUESTION_TALK,
+                            reprompt=K.CARE_REPROMPT_TALK, offer=_offer(care, "other"), card_more=card)
+        return turn.ask(turn.speech(care.self_answer), question=K.CARE_QUESTION_NUMBERS,
+                        reprompt=K.CARE_REPROMPT_NUMBERS, offer=_offer(care, "self"), card_more=card)
 
 
 class OpenCareHandler(IntentHandler):
@@ -125,4 +126,4 @@ class CareNoHandler(OpenCareHandler):
 
     def respond(self, turn):
         care, _ = open_care(turn)
-        return turn.tell(turn.speech(care.numbers, "care_goodbye"))
+        return turn.tell(turn.speech(care.numbers, K.CARE_GOODBYE))

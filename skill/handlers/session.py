@@ -7,6 +7,7 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model import IntentRequest
 
+from skill import prompt_keys as K
 from skill.handlers.base import IntentHandler, RequestTypeHandler
 from skill.logsafe import loggable_intent
 from skill.turn import Turn
@@ -15,7 +16,7 @@ log = logging.getLogger("gesprekscoach.skill")
 
 
 def welcome(turn: Turn):
-    return turn.ask(turn.speech("welcome"), question="welcome_question", reprompt="welcome_reprompt")
+    return turn.ask(turn.speech(K.WELCOME), question=K.WELCOME_QUESTION, reprompt=K.WELCOME_REPROMPT)
 
 
 class LaunchHandler(RequestTypeHandler):
@@ -39,21 +40,26 @@ class HelpHandler(IntentHandler):
     INTENTS = ("AMAZON.HelpIntent",)
 
     def respond(self, turn):
-        return turn.ask(turn.speech("help"), question="help_question", reprompt="help_reprompt")
+        return turn.ask(turn.speech(K.HELP), question=K.HELP_QUESTION, reprompt=K.HELP_REPROMPT)
 
 
 class StopHandler(IntentHandler):
     INTENTS = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 
     def respond(self, turn):
-        return turn.tell(turn.speech("goodbye"), card=False)
+        return turn.tell(turn.speech(K.GOODBYE), card=False)
+
+
+def fallback(turn):
+    """What was said is not understood (AMAZON.FallbackIntent, or an intent no handler takes)."""
+    return turn.ask(turn.speech(K.FALLBACK), question=K.FALLBACK_QUESTION, reprompt=K.WELCOME_REPROMPT)
 
 
 class FallbackHandler(IntentHandler):
     INTENTS = ("AMAZON.FallbackIntent",)
 
     def respond(self, turn):
-        return turn.ask(turn.speech("fallback"), question="fallback_question", reprompt="welcome_reprompt")
+        return fallback(turn)
 
 
 class SessionEndedHandler(RequestTypeHandler):
@@ -83,5 +89,5 @@ class UnhandledHandler(AbstractRequestHandler):
         turn = Turn.of(handler_input)
         if isinstance(turn.request, IntentRequest):
             log.info("no handler for intent %s", loggable_intent(getattr(turn.request.intent, "name", None)))
-            return FallbackHandler().respond(turn)
+            return fallback(turn)
         return handler_input.response_builder.response

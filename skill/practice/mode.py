@@ -27,6 +27,7 @@ from typing import Dict, Optional, Tuple
 from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
 from ask_sdk_model.dialog import ElicitSlotDirective
 
+from skill import prompt_keys as K
 from skill.modes import Mode, register
 from skill.practice.classify import OTHER, classify
 from skill.practice.scenarios import GOOD_LABELS, Scenario, Scenarios, load_scenarios
@@ -47,18 +48,18 @@ PRIORITY = ("minimising", "advice", "self_talk", "paraphrase", "validation", "op
 TRY_ORDER = ("advice", "minimising", "self_talk", "closed_question", OTHER)
 WELL_ORDER = ("validation", "paraphrase", "open_question")
 FEEDBACK_KEYS = {
-    "open_question": "practice_feedback_open_question", "closed_question": "practice_feedback_closed_question",
-    "paraphrase": "practice_feedback_paraphrase", "validation": "practice_feedback_validation",
-    "advice": "practice_feedback_advice", "minimising": "practice_feedback_minimising",
-    "self_talk": "practice_feedback_self_talk", OTHER: "practice_feedback_other",
+    "open_question": K.PRACTICE_FEEDBACK_OPEN_QUESTION, "closed_question": K.PRACTICE_FEEDBACK_CLOSED_QUESTION,
+    "paraphrase": K.PRACTICE_FEEDBACK_PARAPHRASE, "validation": K.PRACTICE_FEEDBACK_VALIDATION,
+    "advice": K.PRACTICE_FEEDBACK_ADVICE, "minimising": K.PRACTICE_FEEDBACK_MINIMISING,
+    "self_talk": K.PRACTICE_FEEDBACK_SELF_TALK, OTHER: K.PRACTICE_FEEDBACK_OTHER,
 }
 SUGGEST_KEYS = {
-    "closed_question": "practice_suggest_closed_question", "advice": "practice_suggest_advice",
-    "minimising": "practice_suggest_minimising", "self_talk": "practice_suggest_self_talk",
-    OTHER: "practice_suggest_other",
+    "closed_question": K.PRACTICE_SUGGEST_CLOSED_QUESTION, "advice": K.PRACTICE_SUGGEST_ADVICE,
+    "minimising": K.PRACTICE_SUGGEST_MINIMISING, "self_talk": K.PRACTICE_SUGGEST_SELF_TALK,
+    OTHER: K.PRACTICE_SUGGEST_OTHER,
 }
-WELL_KEYS = {"open_question": "practice_well_open_question", "paraphrase": "practice_well_paraphrase",
-             "validation": "practice_well_validation"}
+WELL_KEYS = {"open_question": K.PRACTICE_WELL_OPEN_QUESTION, "paraphrase": K.PRACTICE_WELL_PARAPHRASE,
+             "validation": K.PRACTICE_WELL_VALIDATION}
 
 
 def main_label(labels) -> str:
@@ -122,8 +123,8 @@ class PracticeMode(Mode):
         "AMAZON.RepeatIntent", "AMAZON.PreviousIntent", "AMAZON.HelpIntent", "AMAZON.FallbackIntent",
         "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.CancelIntent",
     )
-    LEFT = "practice_left"
-    RESUME_QUESTION = "practice_resume_question"
+    LEFT = K.PRACTICE_LEFT
+    RESUME_QUESTION = K.PRACTICE_RESUME_QUESTION
     AGAIN_OFFER = "practice_again"
     START_OFFER = "practice_start"
 
@@ -146,19 +147,19 @@ class PracticeMode(Mode):
         scenario = choices[int(turn.rng.random() * len(choices))]
         opening = int(turn.rng.random() * len(scenario.opening))
         progress = Progress(scenario, line=f"o{opening}")
-        speech = turn.speech("practice_intro").pause("short")
-        speech.say(turn.line("practice_scene", name=scenario.name, situation=scenario.situation)).pause("medium")
-        speech.say(turn.line("practice_other_goes_on", other=scenario.other)).say(scenario.opening[opening])
+        speech = turn.speech(K.PRACTICE_INTRO).pause("short")
+        speech.say(turn.line(K.PRACTICE_SCENE, name=scenario.name, situation=scenario.situation)).pause("medium")
+        speech.say(turn.line(K.PRACTICE_OTHER_GOES_ON, other=scenario.other)).say(scenario.opening[opening])
         return self._ask(turn, progress, speech)
 
     def offer_start(self, turn: Turn):
-        return turn.ask(Speech(), question="practice_nothing_to_resume", reprompt="practice_start_reprompt",
+        return turn.ask(Speech(), question=K.PRACTICE_NOTHING_TO_RESUME, reprompt=K.PRACTICE_START_REPROMPT,
                         offer=self.START_OFFER)
 
     def resume(self, turn: Turn):
         progress = self.progress(turn)
-        speech = turn.speech("practice_back").pause("short")
-        return self._ask(turn, progress, self._say_line(turn, progress, speech, "practice_repeat_intro"))
+        speech = turn.speech(K.PRACTICE_BACK).pause("short")
+        return self._ask(turn, progress, self._say_line(turn, progress, speech, K.PRACTICE_REPEAT_INTRO))
 
     # while active ------------------------------------------------------------------------------
     def answer(self, turn: Turn):
@@ -175,17 +176,17 @@ class PracticeMode(Mode):
         if name in ("DontKnowIntent", "HintIntent", "SkipIntent", "AMAZON.NextIntent"):
             return self.hint(turn, progress)
         if name in ("AMAZON.RepeatIntent", "AMAZON.PreviousIntent"):
-            return self._ask(turn, progress, self._say_line(turn, progress, Speech(), "practice_repeat_intro"))
+            return self._ask(turn, progress, self._say_line(turn, progress, Speech(), K.PRACTICE_REPEAT_INTRO))
         if name == "AMAZON.HelpIntent":
-            speech = turn.speech("practice_help", other=progress.scenario.other).pause("short")
-            return self._ask(turn, progress, self._say_line(turn, progress, speech, "practice_repeat_intro"))
+            speech = turn.speech(K.PRACTICE_HELP, other=progress.scenario.other).pause("short")
+            return self._ask(turn, progress, self._say_line(turn, progress, speech, K.PRACTICE_REPEAT_INTRO))
         if name == "AMAZON.StartOverIntent":
             return self.restart(turn, progress)
-        return self._ask(turn, progress, turn.speech("practice_not_heard"))  # Fallback
+        return self._ask(turn, progress, turn.speech(K.PRACTICE_NOT_HEARD))  # Fallback
 
     def restart(self, turn: Turn, progress: Progress):
         fresh = Progress(progress.scenario, line="o0")
-        speech = turn.speech("practice_other_goes_on", other=fresh.scenario.other).say(fresh.scenario.opening[0])
+        speech = turn.speech(K.PRACTICE_OTHER_GOES_ON, other=fresh.scenario.other).say(fresh.scenario.opening[0])
         return self._ask(turn, fresh, speech)
 
     def hint(self, turn: Turn, progress: Progress):
@@ -199,12 +200,12 @@ class PracticeMode(Mode):
             ids = progress.scenario.principles
             principle = turn.content.get(ids[progress.turns % len(ids)])
             example = principle.examples[0]
-        speech = turn.speech("practice_hint", title=_lower_first(principle.title), example=example)
+        speech = turn.speech(K.PRACTICE_HINT, title=_lower_first(principle.title), example=example)
         return self._ask(turn, progress, speech)
 
     def reply(self, turn: Turn, progress: Progress, text: str):
         if not text.strip():
-            return self._ask(turn, progress, turn.speech("practice_not_heard"))
+            return self._ask(turn, progress, turn.speech(K.PRACTICE_NOT_HEARD))
         scenarios = self.scenarios(turn)
         label = main_label(classify(text).labels)
         scenario = progress.scenario
@@ -220,7 +221,7 @@ class PracticeMode(Mode):
             progress.line = f"r{CODES[label]}{(progress.history.count(CODES[label]) - 1) % len(lines)}"
         if progress.turns >= scenarios.turns:
             return self._finish(turn, scenarios, progress, speech)
-        return self._ask(turn, progress, self._say_line(turn, progress, speech, "practice_other_goes_on"))
+        return self._ask(turn, progress, self._say_line(turn, progress, speech, K.PRACTICE_OTHER_GOES_ON))
 
     # pieces ------------------------------------------------------------------------------------
     def _feedback(self, turn: Turn, scenarios: Scenarios, progress: Progress, label: str, brief: bool) -> str:
@@ -243,8 +244,8 @@ class PracticeMode(Mode):
     def _ask(self, turn: Turn, progress: Progress, speech: Speech):
         turn.state.sections[self.SECTION] = progress.to_section()
         elicit_reply(turn)
-        return turn.ask(speech, question="practice_your_turn", reprompt="practice_reprompt", offer=self.OFFER,
-                        card_title=turn.line("practice_card_title"))
+        return turn.ask(speech, question=K.PRACTICE_YOUR_TURN, reprompt=K.PRACTICE_REPROMPT, offer=self.OFFER,
+                        card_title=turn.title(K.PRACTICE_CARD_TITLE))
 
     def _finish(self, turn: Turn, scenarios: Scenarios, progress: Progress, speech: Speech):
         scenario = progress.scenario
@@ -253,16 +254,16 @@ class PracticeMode(Mode):
         went_well = 2 * progress.good > progress.turns or (2 * progress.good == progress.turns
                                                            and LABEL_OF[progress.history[-1]] in GOOD_LABELS)
         ending = scenario.ending_good if went_well else scenario.ending_poor
-        speech.say(turn.line("practice_other_goes_on", other=scenario.other)).say(ending).pause("long")
-        speech.say(turn.line("practice_step_out")).pause("short")
+        speech.say(turn.line(K.PRACTICE_OTHER_GOES_ON, other=scenario.other)).say(ending).pause("long")
+        speech.say(turn.line(K.PRACTICE_STEP_OUT)).pause("short")
         well = next((label for label in WELL_ORDER if label in used), None)
         speech.say(turn.line(WELL_KEYS[well], other=scenario.other) if well
-                   else turn.line("practice_well_none")).pause("short")
+                   else turn.line(K.PRACTICE_WELL_NONE)).pause("short")
         principle, example = self._to_try(turn, scenarios, scenario, used)
-        speech.say(turn.line("practice_try", title=_lower_first(principle.title), example=example))
+        speech.say(turn.line(K.PRACTICE_TRY, title=_lower_first(principle.title), example=example))
         turn.state.sections[self.SECTION] = {"x": scenario.id}
-        return turn.ask(speech, question="practice_again_question", reprompt="practice_again_reprompt",
-                        offer=self.AGAIN_OFFER, card_title=turn.line("practice_card_title"))
+        return turn.ask(speech, question=K.PRACTICE_AGAIN_QUESTION, reprompt=K.PRACTICE_AGAIN_REPROMPT,
+                        offer=self.AGAIN_OFFER, card_title=turn.title(K.PRACTICE_CARD_TITLE))
 
     @staticmethod
     def _to_try(turn: Turn, scenarios: Scenarios, scenario: Scenario, used):

@@ -17,16 +17,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Tuple
 
 from skill import datafiles
+from skill.errors import DataError
 from skill.content import Content, Principle, load_content
 
 PHRASE, OPEN, TRUTH = "phrase", "open", "truth"
 CHOICES = 3  # options of a multiple-choice question (A, B, C)
 
 
-class QuizDataError(ValueError):
+class QuizDataError(DataError):
     """skill/data/quiz.json is malformed or does not fit the content; the message names the place."""
 
 
@@ -193,14 +194,8 @@ def _read_data():
         raise QuizDataError(f"quiz.json: not valid JSON: {exc}") from None
 
 
-_BANKS: Dict[int, Bank] = {}
-
-
 def load_bank(content: Optional[Content] = None) -> Bank:
-    """The bank for this content (built once per content object)."""
-    content = content or load_content()
-    bank = _BANKS.get(id(content))
-    if bank is None or bank.content is not content:
-        bank = _BANKS[id(content)] = build_bank(content, _read_data())
-    return bank
+    """The bank for this content, built anew: the skill builder builds it once and handlers get it
+    through the Turn (turn.bank)."""
+    return build_bank(content or load_content(), _read_data())
 

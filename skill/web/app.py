@@ -26,6 +26,7 @@ from flask import Blueprint, Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge
 
 from skill.config import SkillConfig
+from skill.errors import GesprekscoachError
 from skill.serializer import read_request
 from skill.logsafe import loggable_intent
 from skill.web.sdk_compat import VerificationException, WebserviceSkillHandler
@@ -76,7 +77,9 @@ class WebSettings:
         )
 
 
-class _Rejected(Exception):
+class _Rejected(GesprekscoachError):
+    """A request the endpoint refuses on purpose: answered with status (4xx) and reason, never a 500."""
+
     def __init__(self, status: int, reason: str, message: str, detail: Optional[str] = None):
         super().__init__(message)
         self.status, self.reason, self.message, self.detail = status, reason, message, detail
