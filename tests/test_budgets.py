@@ -50,6 +50,8 @@ def answers(talk_for):
         yield "checklist_step", talk.intent("AMAZON.NextIntent")
     yield "help", talk.intent("AMAZON.HelpIntent")
     yield "goodbye", talk.intent("AMAZON.StopIntent")
+    talk.launch()
+    yield "goodbye", talk.intent("LeaveIntent")
     for intent in CARE_INTENTS:
         for someone_else in (False, True):
             talk = talk_for()

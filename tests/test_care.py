@@ -306,6 +306,17 @@ def test_no_when_nothing_is_pending_ends_with_a_short_goodbye(talk, words):
     assert reply.attributes == {}
 
 
+@pytest.mark.parametrize("words", ["ik wil niet meer", "ik wil stoppen", "genoeg zo"])
+def test_leaving_outside_a_mode_ends_with_a_goodbye_that_names_where_to_talk(talk, words):
+    """'ik wil niet meer' can also mean not wanting to live: the goodbye names 113 and 1813 in one sentence."""
+    talk.launch()
+    say(talk, "geef me een tip")
+    reply = say(talk, words)
+    assert reply.prompt_keys == (K.LEAVE_GOODBYE,) and reply.ended and not reply.reprompt
+    assert "gratis: 113, of in België 18 13." in reply.speech or "Bel gerust 113, of in België 18 13." in reply.speech
+    assert '<say-as interpret-as="digits">113</say-as>' in reply.ssml  # spoken as the helplines data says
+
+
 def test_no_after_leaving_the_checklist_ends_instead_of_asking_again(talk):
     talk.launch()
     say(talk, "hoe sluit ik een gesprek af")

@@ -83,12 +83,14 @@ class YesResumeModeHandler(IntentHandler):
 
 
 class LeaveHandler(IntentHandler):
-    """"ik wil stoppen", "genoeg zo" outside a mode: a short goodbye, the session ends."""
+    """"ik wil stoppen", "genoeg zo" outside a mode: a goodbye, the session ends. The same words ("ik
+    wil niet meer") can be said by someone who does not want to go on living, so this goodbye names,
+    in one sentence, where one can talk (the helplines, as data)."""
 
     INTENTS = ("LeaveIntent",)
 
     def respond(self, turn):
-        return turn.tell(turn.speech(K.GOODBYE_SHORT), card=False)
+        return turn.tell(turn.speech(K.LEAVE_GOODBYE), card=False)
 
 
 class PickHandler(IntentHandler):
