@@ -5,7 +5,7 @@ so that every request of the benchmark mixes gets an answer (a bare skill with n
 request raises instead, which would make the baseline look slower, not faster). No interceptors, no
 content, no session state.
 
-- ``build_baseline_skill()``: a CustomSkill (for skill.runtime.dispatch and the web apps).
+- ``build_baseline_skill()``: a CustomSkill (for skill.dev.runtime.dispatch and the web apps).
 - ``lambda_handler``: its Lambda entry, built at import like any Lambda function (for cold start).
 """
 

@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-zip", action="store_true", help="skip building the Lambda zip")
     args = ap.parse_args(argv)
 
-    from skill import envelopes
+    from skill.dev import envelopes
 
     event = json.dumps(envelopes.launch())
     staging = tempfile.TemporaryDirectory(prefix="gesprekscoach-coldstart-")

@@ -56,8 +56,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=15)
     args = ap.parse_args(argv)
 
-    from skill import envelopes
-    from skill.commands import package_lambda
+    from skill.dev import envelopes
+    from skill.dev.commands import package_lambda
 
     tmp = Path(tempfile.mkdtemp(prefix="gesprekscoach-coldzip-"))
     try:

@@ -6,7 +6,7 @@ Each request: the JSON body -> skill.serializer.deserialize -> skill.invoke -> s
 over the same realistic mix: launch, a tip, a principle, example phrases, a quiz start and answer,
 help, a one-shot tip (recorded from a real conversation with our skill, so the session attributes
 each request carries are the real ones), and each of them again as a full-size device sends it
-(skill.envelopes.on_device: Echo Show context with viewport and APL, 3.5-4 KB). The baseline answers
+(skill.dev.envelopes.on_device: Echo Show context with viewport and APL, 3.5-4 KB). The baseline answers
 each with its fixed speech. Three sides, alternated round by round:
 
 - ours:      our full skill (skill.builder.build_skill: FastSerializer);
@@ -67,7 +67,7 @@ def request_mix(devices: bool = True):
     request again with a full-size device context (labels end in "(device)")."""
     from skill.builder import build_skill
     from skill.config import SkillConfig
-    from skill.conversation import Conversation
+    from skill.dev.conversation import Conversation
 
     talk = Conversation(build_skill(SkillConfig(rng=random.Random(6))))
     mix = []
@@ -93,14 +93,14 @@ def request_mix(devices: bool = True):
     take("help", talk.intent("AMAZON.HelpIntent"))
     take("one-shot tip", talk.send(_one_shot_tip()))
     if devices:  # the same requests as a full-size device (Echo Show) sends them
-        from skill.envelopes import on_device
+        from skill.dev.envelopes import on_device
 
         mix += [(f"{label} (device)", on_device(env)) for label, env in mix]
     return mix
 
 
 def _one_shot_tip():
-    from skill import envelopes
+    from skill.dev import envelopes
 
     return envelopes.intent("TipIntent", new=True)
 
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
 
     from skill.builder import build_skill, use_fast_serializer
     from skill.config import SkillConfig
-    from skill.response_check import problems
+    from skill.dev.response_check import problems
 
     sides = {"ours": build_skill(SkillConfig(rng=random.Random(6))), "baseline": build_baseline_skill(),
              "bare+fast": use_fast_serializer(build_baseline_skill())}

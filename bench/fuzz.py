@@ -13,7 +13,7 @@ Without --port it starts ``gesprekscoach serve --dev`` on a free loopback port (
 timestamp check on: envelopes are stamped now; with --verify the signature check is on and every
 request is refused on the unauthenticated path) and stops it at the end; with --port it fuzzes the
 server already listening on 127.0.0.1:P. Every answer is checked: never a 500 (or any 5xx), every 200
-a valid Alexa response within the limits (skill.response_check), every 4xx a short JSON error.
+a valid Alexa response within the limits (skill.dev.response_check), every 4xx a short JSON error.
 Failures are written, with their request body, to --failures (JSONL). Exit status 1 on any failure.
 """
 
@@ -137,7 +137,7 @@ def make_request(rnd: random.Random, draw):
 
 def judge(method, path, status, data, env):
     """'' when fine, else a short description of what is wrong."""
-    from skill.response_check import problems
+    from skill.dev.response_check import problems
     if status >= 500:
         return f"{status} from the server"
     if status == 200 and method == "GET" and (path == "/" or path.startswith("/assets/")):

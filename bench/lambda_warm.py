@@ -46,7 +46,7 @@ def main(argv=None) -> int:
 
     from bench.baseline_skill import lambda_handler as sdk_handler
     from bench.dispatch import request_mix
-    from skill.response_check import problems
+    from skill.dev.response_check import problems
 
     sides = {"ours": load_our_handler(), "baseline": sdk_handler}
     mix = request_mix()

@@ -4,7 +4,7 @@
 
 Per turn: the same live conversation (launch, a tip, a principle, example phrases, quiz start, a quiz
 answer, help, stop, a one-shot tip: every turn but help and stop writes the profile) goes through
-three skills built alike, in process (skill.runtime.dispatch): without a store, with SQLite (a fresh
+three skills built alike, in process (skill.dev.runtime.dispatch): without a store, with SQLite (a fresh
 file in a temporary folder) and with DynamoDB (moto's server in a separate process on a free local
 port, so it does not share our interpreter). One returning person, so every session reads the record,
 counts a visit and writes with its revision check. Rounds alternate; the ratios are medians of paired
@@ -80,8 +80,8 @@ LABELS = ("launch", "tip", "principle", "examples", "quiz start", "quiz answer",
 def conversation(skill, user_id, clock, per_label=None):
     """One returning person's session, then a one-shot; returns the number of requests. Only the
     skill's own time is counted (clock[0] += the dispatch time), not building the next envelope."""
-    from skill.conversation import Conversation
-    from skill.runtime import dispatch
+    from skill.dev.conversation import Conversation
+    from skill.dev.runtime import dispatch
 
     def send(envelope):
         envelope["context"]["System"]["user"]["userId"] = user_id
@@ -142,7 +142,7 @@ def per_turn(args, moto_url):
 
 
 def cold_start(args, moto_url):
-    from skill import envelopes
+    from skill.dev import envelopes
 
     event = json.dumps(envelopes.launch())
     staging = tempfile.TemporaryDirectory(prefix="gesprekscoach-bench-memory-cold-")
@@ -206,7 +206,7 @@ def main(argv=None) -> int:
         return common.median([s[key] for s in cold_samples[name]])
 
     print(common.line("="))
-    print("Memory per turn (in process, skill.runtime.dispatch), one returning person's conversation:")
+    print("Memory per turn (in process, skill.dev.runtime.dispatch), one returning person's conversation:")
     print("  launch, tip, principle, examples, quiz start, quiz answer, help, stop, one-shot tip")
     print(f"  {len(turn['none'])} alternating samples x {args.passes} conversations x 9 requests; "
           f"{common.machine_note()}")

@@ -6,7 +6,7 @@
 
 The corpus (tests/nl-NL/phrasings_*.yaml) was written before the grammar and split once at random
 into a development and a test half; only the development half may be used to tune the grammar.
-Each sentence is resolved the way `gesprekscoach chat` does (skill.resolver.GrammarResolver: the
+Each sentence is resolved the way `gesprekscoach chat` does (skill.dev.resolver.GrammarResolver: the
 grammar exactly, the model's samples, a near match, unlisted topic names), one-shots through the
 invocation ("vraag empathisch gesprek ..."). Reported:
 
@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from skill import nlu  # noqa: E402
-from skill.resolver import GrammarResolver  # noqa: E402
+from skill.dev import nlu  # noqa: E402
+from skill.dev.resolver import GrammarResolver  # noqa: E402
 
 CORPUS = ROOT / "tests" / "nl-NL"
 

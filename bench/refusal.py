@@ -103,7 +103,7 @@ def http_main(args) -> int:
     import threading
 
     from bench.serving import Gunicorn
-    from skill import envelopes
+    from skill.dev import envelopes
     from tests.web_fixtures import CERT_URL, body_of, pem, pki, sign, stamp
 
     p = pki()
@@ -207,7 +207,7 @@ def main(argv=None) -> int:
         return http_main(args)
     logging.getLogger("gesprekscoach").setLevel(logging.CRITICAL)
 
-    from skill import envelopes
+    from skill.dev import envelopes
     from skill.config import SkillConfig
     from skill.web import WebSettings, create_app
     from tests.web_fixtures import CERT_URL, Clock, FakeFetcher, StubSkill, body_of, pki, sign, stamp

@@ -168,7 +168,7 @@ def check_answers(port: int, bodies_file: str) -> None:
     import http.client
     from datetime import datetime, timezone
 
-    from skill.response_check import problems
+    from skill.dev.response_check import problems
 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     for line in Path(bodies_file).read_text("utf-8").splitlines():

@@ -98,7 +98,7 @@ def main(argv=None) -> int:
     from bench.dispatch import request_mix
     from skill.builder import build_skill
     from skill.config import SkillConfig
-    from skill.response_check import problems
+    from skill.dev.response_check import problems
     from skill.web import WebSettings, create_app
     from tests.web_fixtures import CERT_URL, FakeFetcher, sign
 

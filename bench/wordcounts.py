@@ -22,7 +22,7 @@ from test_budgets import answers  # noqa: E402  (the conversations the budget te
 from skill.budgets import load_budgets, words  # noqa: E402
 from skill.builder import build_skill  # noqa: E402
 from skill.config import SkillConfig  # noqa: E402
-from skill.conversation import Conversation  # noqa: E402
+from skill.dev.conversation import Conversation  # noqa: E402
 
 
 def main(argv=None) -> None:

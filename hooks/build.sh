@@ -19,5 +19,5 @@ if [ ! -x "$python" ]; then
   check=(--no-check)  # without the project's venv there is no ask-sdk-core to try the staged code with
 fi
 [ "$do_debug" = true ] && echo "[Debug] building $out_file with $python" >&2
-PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" "$python" -m skill.cli package-lambda \
+PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" "$python" -m skill.dev.cli package-lambda \
   --source "$root" --build-dir "$root/build/lambda" --output "$out_file" --fail-on-runtime-change "${check[@]}"

@@ -54,7 +54,7 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
 
 
 def build_skill(config: Optional[SkillConfig] = None) -> CustomSkill:
-    """A ready CustomSkill; call skill.invoke(...) or use skill.runtime.dispatch(skill, envelope).
+    """A ready CustomSkill; call skill.invoke(...) or use skill.dev.runtime.dispatch(skill, envelope).
     The webservice, the Lambda handler, the tests and the benches all build it here."""
     return use_fast_serializer(build_skill_builder(config).create())
 

@@ -14,9 +14,9 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="gesprekscoach-test-data-"
 
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.conversation import PROMPT_KEYS_FIELD, Conversation
-from skill.response_check import problems
-from skill.runtime import dispatch
+from skill.dev.conversation import PROMPT_KEYS_FIELD, Conversation
+from skill.dev.response_check import problems
+from skill.dev.runtime import dispatch
 
 
 class FirstVariant(random.Random):

@@ -18,12 +18,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def gesprekscoach() -> List[str]:
-    """The installed console script next to this Python, else ``python -m skill.cli``."""
+    """The installed console script next to this Python, else ``python -m skill.dev.cli``."""
     script = Path(sys.executable).with_name("gesprekscoach")
     if script.exists():
         return [str(script)]
     found = shutil.which("gesprekscoach")
-    return [found] if found else [sys.executable, "-m", "skill.cli"]
+    return [found] if found else [sys.executable, "-m", "skill.dev.cli"]
 
 
 def clean_env(extra: Optional[dict] = None) -> dict:
@@ -98,11 +98,11 @@ class DevServer(ServeProcess):
 
 def virtual_alexa_model(target: Path, source: Optional[Path] = None) -> Path:
     """Our nl-NL model for virtual-alexa: the same file, with the Dutch phrases Alexa's built-in
-    intents carry themselves (skill.nlu.BUILTIN_PHRASES) added as samples of those built-ins.
+    intents carry themselves (skill.dev.nlu.BUILTIN_PHRASES) added as samples of those built-ins.
     virtual-alexa only adds English ones ("help", "stop"), so "ja" or "annuleer" would not match."""
     import json
 
-    from skill import nlu
+    from skill.dev import nlu
 
     source = source or nlu.model_file()
     raw = json.loads(Path(source).read_text(encoding="utf-8"))

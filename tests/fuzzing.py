@@ -19,7 +19,7 @@ import json
 import random
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from skill import envelopes as E
+from skill.dev import envelopes as E
 
 PRINCIPLE_IDS = ["luisteren", "vertrouwen", "non_verbaal", "open_vragen", "parafraseren", "gevoelens",
                  "opties", "grenzen", "cultuur", "afsluiten"]

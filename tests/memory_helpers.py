@@ -7,13 +7,13 @@ import copy
 import sqlite3
 import uuid
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.conversation import Conversation
-from skill.envelopes import DEFAULT_SKILL_ID
-from skill.response_check import problems
-from skill.runtime import dispatch
+from skill.dev.conversation import Conversation
+from skill.dev.envelopes import DEFAULT_SKILL_ID
+from skill.dev.response_check import problems
+from skill.dev.runtime import dispatch
 from tests.conftest import FirstVariant
 
 

@@ -19,7 +19,7 @@ from skill.budgets import load_budgets, words
 from skill.builder import build_skill
 from skill.checklist import load_checklist
 from skill.config import SkillConfig
-from skill.conversation import Conversation
+from skill.dev.conversation import Conversation
 from skill.prompts import Prompts, load_prompts
 
 BUDGETS = load_budgets()

@@ -1,5 +1,5 @@
 """Issue 15, conversation care: every example of the issue, said the way a person says it (resolved
-by the sentence grammar, as `gesprekscoach chat` does: skill.resolver.GrammarResolver) and sent through
+by the sentence grammar, as `gesprekscoach chat` does: skill.dev.resolver.GrammarResolver) and sent through
 the skill. Each asserts speech, shouldEndSession, reprompt and state."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 
 from quiz_helpers import C, a_question, section_with, text, variants
 from skill import prompt_keys as K
-from skill import nlu
+from skill.dev import nlu
 from skill.helplines import TEL_MARKER, HelplineError, load_helplines, parse_helplines
 from skill.prompts import load_prompts
-from skill.resolver import GrammarResolver
+from skill.dev.resolver import GrammarResolver
 from skill.ssml import Speech, validate
 
 ROOT = Path(__file__).parent.parent
@@ -349,7 +349,7 @@ def test_two_tips_in_a_row_are_never_from_the_same_principle(seed):
 
     from skill.builder import build_skill
     from skill.config import SkillConfig
-    from skill.conversation import Conversation
+    from skill.dev.conversation import Conversation
 
     talk = Conversation(build_skill(SkillConfig(rng=random.Random(seed))))
     talk.launch()

@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
-from skill.commands import chat as chat_command
-from skill.commands.chat import ENDED, PAUSE, Chat, format_reply, readable
-from skill.response_check import problems
-from skill.runtime import dispatch
+from skill.dev.commands import chat as chat_command
+from skill.dev.commands.chat import ENDED, PAUSE, Chat, format_reply, readable
+from skill.dev.response_check import problems
+from skill.dev.runtime import dispatch
 from tests.e2e_helpers import REPO, DevServer, clean_env, gesprekscoach
 
 
@@ -256,7 +256,7 @@ def test_cli_speak_feeds_ssml_to_the_dutch_voice(fake_espeak, tmp_path):
 
 
 def test_chat_does_not_load_flask():
-    code = ("import sys; from skill.cli import main; main(['chat', '--say', 'een tip']); "
+    code = ("import sys; from skill.dev.cli import main; main(['chat', '--say', 'een tip']); "
             "print('FLASK' if 'flask' in sys.modules else 'NOFLASK')")
     import sys
 

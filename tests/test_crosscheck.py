@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skill.content import load_content
-from skill.grammar import pending_handlers
+from skill.dev.grammar import pending_handlers
 from skill.handlers import HANDLERS
 from skill import prompt_keys
 from skill.prompts import Prompts, load_prompts

@@ -1,6 +1,6 @@
 """The documented dialogues are tested transcripts: docs/dialogues.md and the README's sample dialogues
 are parsed (each "**Gebruiker:** …" line, then the "**Alexa:** …" reply) and replayed through the chat's
-resolver (skill.commands.chat.Chat: the sentence grammar, as `gesprekscoach chat` understands it) into a
+resolver (skill.dev.commands.chat.Chat: the sentence grammar, as `gesprekscoach chat` understands it) into a
 skill seeded the way the docs were made (tests.conftest.FirstVariant(7): prompts start at their first
 variant and rotate from there). Every documented reply must be what the skill says now, so the docs
 cannot drift. The transcripts of `gesprekscoach chat` in the README and docs/chat.md are replayed
@@ -26,10 +26,10 @@ from typing import List, Tuple
 import pytest
 
 from skill.builder import build_skill
-from skill.commands.chat import Chat, format_reply
+from skill.dev.commands.chat import Chat, format_reply
 from skill.config import SkillConfig
-from skill.response_check import problems
-from skill.runtime import dispatch
+from skill.dev.response_check import problems
+from skill.dev.runtime import dispatch
 from tests.conftest import FirstVariant
 
 REPO = Path(__file__).resolve().parents[1]

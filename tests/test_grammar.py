@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from skill import grammar, nlu
-from skill.resolver import GrammarResolver
+from skill.dev import grammar, nlu
+from skill.dev.resolver import GrammarResolver
 
 ROOT = Path(__file__).parent.parent
 
@@ -133,7 +133,7 @@ def test_a_grammar_change_makes_the_model_stale(tmp_path):
 
 
 def test_check_model_fails_on_a_stale_model(tmp_path, monkeypatch):
-    from skill import model_check
+    from skill.dev import model_check
 
     directory = _grammar_copy(tmp_path)
     path = directory / "60_memory.yaml"
@@ -149,14 +149,14 @@ def test_build_model_check_flag(tmp_path):
     copy = tmp_path / "nl-NL.json"
     copy.write_text(grammar.model_path().read_text(encoding="utf-8").replace('"tip van de dag"', '"tip"', 1),
                     encoding="utf-8")
-    cli = [sys.executable, "-m", "skill.cli", "build-model", "--check", "--output"]
+    cli = [sys.executable, "-m", "skill.dev.cli", "build-model", "--check", "--output"]
     assert subprocess.run(cli + [str(copy)], capture_output=True, text=True).returncode == 1
     assert subprocess.run(cli + [str(grammar.model_path())], capture_output=True, text=True).returncode == 0
 
 
 def test_build_model_writes_the_model(tmp_path):
     out = tmp_path / "model.json"
-    proc = subprocess.run([sys.executable, "-m", "skill.cli", "build-model", "--output", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "skill.dev.cli", "build-model", "--output", str(out)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8") == grammar.model_path().read_text(encoding="utf-8")
@@ -278,7 +278,7 @@ def test_builtins_take_no_near_match(resolver):
 
 
 def test_the_chat_uses_the_grammar():
-    from skill.commands.chat import Chat
+    from skill.dev.commands.chat import Chat
 
     chat = Chat()
     assert isinstance(chat.resolver, GrammarResolver)

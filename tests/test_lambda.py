@@ -17,7 +17,7 @@ try:
 except ImportError:  # tests/ on sys.path instead of the repo root
     from web_fixtures import body_of, make_app, signed_headers, stamp  # type: ignore
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.builder import build_skill
 from skill.config import SkillConfig
 
@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 LAMBDA = REPO / "lambda" / "lambda_function.py"
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "certvalidator", "oscrypto",
-         "gunicorn", "skill.web", "skill.commands", "skill.cli",
-         "hassil", "rapidfuzz", "yaml", "skill.grammar", "skill.resolver")
+         "gunicorn", "skill.web", "skill.dev.commands", "skill.dev.cli",
+         "hassil", "rapidfuzz", "yaml", "skill.dev.grammar", "skill.dev.resolver")
 
 
 def _load_lambda_module(monkeypatch, skill_id=None):

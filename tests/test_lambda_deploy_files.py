@@ -51,7 +51,7 @@ def test_sam_template_has_an_alexa_trigger_restricted_to_the_skill_id():
 
 
 def test_runtimes_agree_and_are_lambda_runtimes():
-    from skill.commands import package_lambda
+    from skill.dev.commands import package_lambda
 
     found = package_lambda.configured_runtimes(REPO)
     assert set(found) == {"ask-resources.json", "template.yaml"}

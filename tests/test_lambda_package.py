@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.cli import main
-from skill.commands import package_lambda
+from skill.dev.cli import main
+from skill.dev.commands import package_lambda
 
 REPO = Path(__file__).resolve().parents[1]
 TAG = sys.implementation.cache_tag

@@ -1,7 +1,7 @@
 """What runs where: Alexa's requests (the Lambda entry and the webservice) never pass through tooling.
 
-The tooling modules are listed once, in skill.commands.package_lambda.TOOLING_MODULES (the lead moves
-them into a package of their own later); the Lambda zip ships exactly the request path.
+The tooling lives in its own package, skill/dev (skill.dev.commands.package_lambda.TOOLING_MODULES); the
+Lambda zip ships exactly the request path, so never any of skill/dev.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skill.commands.package_lambda import (BROWSER_PAGE, TOOLING_MODULES, package_modules, request_path,
-                                           tooling_on_path)
+from skill.dev.commands.package_lambda import (BROWSER_PAGE, TOOLING_MODULES, package_modules, request_path,
+                                               tooling_on_path)
 
 REPO = Path(__file__).resolve().parents[1]
 WEB_ENTRY = "skill/web/__init__.py"
@@ -40,8 +40,9 @@ def test_the_webservices_alexa_endpoint_imports_no_tooling_module():
 
 # The browser page (skill/web/page.py) understands typed text with the chat simulator's resolver, so
 # these tooling modules are on the webservice's path, but only through the page, and only these.
-PAGE_UNDERSTANDING = {"skill.commands", "skill.commands.chat", "skill.conversation", "skill.envelopes", "skill.nlu",
-                      "skill.response_check", "skill.runtime", "skill.resolver", "skill.grammar"}
+PAGE_UNDERSTANDING = {"skill.dev", "skill.dev.commands", "skill.dev.commands.chat", "skill.dev.conversation",
+                      "skill.dev.envelopes", "skill.dev.nlu", "skill.dev.response_check", "skill.dev.runtime",
+                      "skill.dev.resolver", "skill.dev.grammar"}
 
 
 def test_the_browser_page_is_the_one_web_path_through_tooling():
@@ -58,7 +59,7 @@ def test_the_request_path_is_the_import_graph_not_more():
     lam = set(request_path(REPO))
     web = set(request_path(REPO, entries=(WEB_ENTRY,), stop=(BROWSER_PAGE,)))
     assert lam <= web  # the webservice runs the same skill builder
-    assert "skill.nlu" not in lam | web and "skill.envelopes" not in lam | web
+    assert "skill.dev.nlu" not in lam | web and "skill.dev.envelopes" not in lam | web
     assert BROWSER_PAGE not in web and BROWSER_PAGE in request_path(REPO, entries=(WEB_ENTRY,))
 
 
@@ -71,7 +72,7 @@ def _loaded_after(code: str) -> list:
 
 
 def test_at_run_time_neither_entry_loads_tooling():
-    from skill import envelopes
+    from skill.dev import envelopes
 
     lam = _loaded_after("import sys; sys.path.insert(0, 'lambda'); import lambda_function")
     assert "skill.builder" in lam and tooling_on_path(lam) == []

@@ -12,12 +12,12 @@ import sys
 
 import pytest
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.config import SkillConfig
 from skill.content import load_content
 from skill.profile import Profile
 from skill.quiz.game import RIGHT
-from skill.runtime import dispatch
+from skill.dev.runtime import dispatch
 from skill.store import StoreConfigError, default_sqlite_path, parse_store, user_key
 from skill.store.sqlite import SqliteAdapter
 from tests.memory_helpers import for_user, person, rows, skill_disabled, store_skill
@@ -455,7 +455,7 @@ def test_the_webservice_keeps_profiles_in_sqlite_under_the_data_directory_by_def
 
 
 def test_serve_refuses_a_bad_store(capsys):
-    from skill.cli import main
+    from skill.dev.cli import main
 
     assert main(["serve", "--store", "redis:localhost"]) == 2
     assert "unknown store" in capsys.readouterr().err

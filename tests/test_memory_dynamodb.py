@@ -15,8 +15,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from skill import envelopes
-from skill.runtime import dispatch
+from skill.dev import envelopes
+from skill.dev.runtime import dispatch
 from skill.store import REV, StoreConflict, user_key
 from skill.store.dynamodb import VersionedDynamoDbAdapter
 from tests.memory_helpers import person, skill_disabled, store_skill

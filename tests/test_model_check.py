@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from skill import model_check, nlu
+from skill.dev import model_check, nlu
 from skill.handlers.base import IntentHandler
 from tests.e2e_helpers import REPO, clean_env, gesprekscoach
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill import nlu
+from skill.dev import nlu
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.phrasings import is_right, load, understand  # noqa: E402
-from skill import nlu  # noqa: E402
-from skill.resolver import GrammarResolver  # noqa: E402
+from skill.dev import nlu  # noqa: E402
+from skill.dev.resolver import GrammarResolver  # noqa: E402
 
 DEV = load("dev")
 

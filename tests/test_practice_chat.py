@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill import nlu
-from skill.commands.chat import Chat
+from skill.dev import nlu
+from skill.dev.commands.chat import Chat
 from tests.conftest import checked
 
 

@@ -1,4 +1,4 @@
-"""Practising a conversation, turn by turn through the skill (skill.conversation.Conversation): the
+"""Practising a conversation, turn by turn through the skill (skill.dev.conversation.Conversation): the
 start, feedback and the other person's reaction per kind of answer, the summary, and every way out
 (stop met oefenen / annuleer, stop, a distress statement mid-practice), with speech,
 shouldEndSession, reprompt and state asserted. FirstVariant makes the first scenario the overloaded

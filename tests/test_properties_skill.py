@@ -1,6 +1,6 @@
-"""Property tests through the skill (skill.runtime.dispatch's path, in process): random and mutated
+"""Property tests through the skill (skill.dev.runtime.dispatch's path, in process): random and mutated
 request envelopes (tests/fuzzing.py) never make an exception escape the skill, and every response is
-a valid Alexa response within the limits (skill.response_check).
+a valid Alexa response within the limits (skill.dev.response_check).
 
 An envelope that ask-sdk-core's deserializer refuses (SerializationException) never reaches the
 skill; the webservice answers it with a 400 (see test_properties_web.py). Bounded: no timings here.
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.response_check import problems
+from skill.dev.response_check import problems
 from tests import fuzzing
 
 
@@ -106,7 +106,7 @@ def test_well_formed_envelopes_always_get_a_valid_answer(data):
                           | st.dictionaries(st.text(max_size=10), inner, max_size=5), max_leaves=30),
        intent=st.sampled_from(fuzzing.OUR_INTENTS))
 def test_any_session_attributes_object(attrs, intent):
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     env = E.intent(intent, [E.slot("principe", "afsluiten", resolved_id="afsluiten")])
     env["session"]["attributes"] = {"v": 1, "ctx": attrs, "offer": attrs, "seen": attrs, "rot": attrs,
@@ -145,7 +145,7 @@ def test_random_fuzz_seeds(capsys):
 
 def test_oversized_feature_sections_are_not_echoed():
     """Regression: found by these property tests, fixed in skill/state.py (41212ec)."""
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     big = {"d": "y" * 30_000}
     env = E.intent("AMAZON.HelpIntent", attributes={"v": 1, "quiz": big, "chk": big,
@@ -156,7 +156,7 @@ def test_oversized_feature_sections_are_not_echoed():
 
 def test_lone_surrogate_in_attributes_is_not_echoed():
     """Regression: found by these property tests (a 500 on the webservice), fixed in 41212ec."""
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     env = E.intent("AMAZON.HelpIntent", attributes={"v": 1, "quiz": {"q": "\ud800"}, "chk": {"q": "\udfff"}})
     out = SKILL.serializer.serialize(SKILL.invoke(
@@ -168,7 +168,7 @@ def test_lone_surrogate_in_attributes_is_not_echoed():
 @pytest.mark.parametrize("attrs", [{"v": 1, "blob": "x" * 30_000}, {"v": 1, "blob": "\ud800"}],
                          ids=["oversized", "lone-surrogate"])
 def test_error_path_does_not_echo_raw_attributes(attrs):
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     env = E.intent("AMAZON.HelpIntent", attributes=attrs)
     del env["request"]["intent"]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.response_check import problems
+from skill.dev.response_check import problems
 from skill.web.page import PageSettings
 from tests import fuzzing
 from tests.web_fixtures import NOW, make_app, signed_headers, stamp

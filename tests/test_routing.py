@@ -13,7 +13,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_runtime.dispatch_components.request_components import GenericRequestMapper
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.builder import build_skill_builder
 from skill.checklist import load_checklist
 from skill.config import SkillConfig

@@ -132,7 +132,7 @@ def test_same_response_structure_and_json_bytes(responses):
 def test_the_fast_path_takes_the_common_requests():
     """Equal results could also come from falling back every time: the real envelopes (and the full
     device ones) must be read without DefaultSerializer."""
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     class NoFallback(FastSerializer):
         def from_data(self, data, obj_type, payload=None):
@@ -153,7 +153,7 @@ def test_the_fast_path_takes_the_common_requests():
 
 def test_a_class_map_grown_by_the_sdk_sends_that_class_to_the_sdk(monkeypatch):
     from ask_sdk_model import Session
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     monkeypatch.setattr(Session, "attribute_map", dict(Session.attribute_map))
     odd = SDK.deserialize(json.dumps({"new": True, "deserialized_types": {"y": "str"}}), Session)
@@ -189,7 +189,7 @@ def test_a_class_of_our_own_is_made_as_the_sdk_makes_it():
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Amsterdam", "GMT", "America/New_York", "Asia/Kolkata"])
 def test_timestamps_in_every_process_time_zone(zone, monkeypatch):
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     envs = [E.launch(timestamp=stamp) for stamp in corpus.STAMPS]
     monkeypatch.setenv("TZ", zone)
@@ -316,7 +316,7 @@ def test_the_code_compiled_ahead_is_what_the_serializer_generates_now():
     with `python -m tests.serializer_corpus --write-code`. The cold start path (a LaunchRequest and
     our answer) must be covered completely."""
     from skill.serializer_code import CODE
-    from skill import envelopes as E
+    from skill.dev import envelopes as E
 
     now = set(corpus.generated_sources(corpus.precompiled_envelopes()))
     assert set(CODE) <= now, "skill/serializer_code.py is stale: python -m tests.serializer_corpus --write-code"

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from skill import envelopes
+from skill.dev import envelopes
 from tests.e2e_helpers import ServeProcess
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"

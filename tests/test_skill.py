@@ -9,12 +9,12 @@ import re
 import pytest
 from ask_sdk_core.exceptions import AskSdkException
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.builder import build_skill
 from skill.config import SkillConfig
 from skill.content import load_content
 from skill.prompts import load_prompts
-from skill.runtime import dispatch
+from skill.dev.runtime import dispatch
 from skill.ssml import plain_text, speech
 
 P = load_prompts()
@@ -414,7 +414,7 @@ def test_help_names_every_feature_so_each_can_be_found_by_voice():
 
 def test_prompt_keys_are_recorded_for_tests_and_never_reach_alexa():
     """SkillConfig.on_turn sees each Turn's prompt keys; the response is the same with or without it."""
-    from skill.conversation import PROMPT_KEYS_FIELD
+    from skill.dev.conversation import PROMPT_KEYS_FIELD
     from tests.conftest import FirstVariant
 
     seen = []

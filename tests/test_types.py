@@ -10,11 +10,11 @@ import sys
 import pytest
 
 from skill.checklist import ChecklistError
-from skill.cli import main
-from skill.commands import package_lambda
+from skill.dev.cli import main
+from skill.dev.commands import package_lambda
 from skill.content import ContentError
 from skill.errors import DataError, GesprekscoachError
-from skill.model_check import ERROR, WARNING, Problem, Severity, errors
+from skill.dev.model_check import ERROR, WARNING, Problem, Severity, errors
 from skill.prompts import PromptError
 
 

@@ -17,7 +17,7 @@ except ImportError:  # tests/ on sys.path instead of the repo root
     from web_fixtures import (CERT_URL, NOW, body_of, make_app, pki, sign, signed_headers,  # type: ignore
                               stamp, _key)
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.web.verifier import RequestRejected, normalise_cert_url
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"

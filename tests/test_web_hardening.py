@@ -20,7 +20,7 @@ except ImportError:  # tests/ on sys.path instead of the repo root
     from web_fixtures import (CERT_URL, CertHost, Clock, FakeFetcher, StubSkill, body_of,  # type: ignore
                               make_app, pki, sign, signed_headers, stamp, tls_client_context)
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.config import SkillConfig
 from skill.web import WebSettings, create_app
 from skill.web.verifier import HttpsFetcher, RequestRejected, SignatureVerifier, normalise_cert_url

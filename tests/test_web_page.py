@@ -137,7 +137,7 @@ def test_page_weight_stays_small():
 def test_opening_the_page_loads_the_resolver_in_the_background_and_alexa_never_does():
     app, _ = page_app(skill=build_skill(SkillConfig(rng=random.Random(4))))
     coach = app.blueprints["page"].coach
-    from skill import envelopes
+    from skill.dev import envelopes
     from tests.web_fixtures import body_of
 
     app.test_client().post("/alexa", data=body_of(envelopes.launch()), headers={"Content-Type": "application/json"})
@@ -451,7 +451,7 @@ def test_no_web_turns_the_page_off_and_alexa_stays_the_same():
 
 @pytest.mark.parametrize("web_page", [True, False])
 def test_alexa_verification_is_the_same_with_the_page_on(web_page):
-    from skill import envelopes
+    from skill.dev import envelopes
     from tests.web_fixtures import body_of
 
     app, *_ = make_app(skill=SKILL, web_page=web_page)

@@ -17,7 +17,7 @@ try:
 except ImportError:  # tests/ on sys.path instead of the repo root
     from web_fixtures import body_of, make_app, signed_headers, stamp  # type: ignore
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.builder import build_skill
 from skill.config import SkillConfig
 from skill.logsafe import SENSITIVE_INTENTS

@@ -37,7 +37,7 @@ if %(full)r:
     except ImportError:
         sys.path.insert(0, %(tests)r)
         from web_fixtures import body_of, make_app, signed_headers, stamp
-    from skill import envelopes
+    from skill.dev import envelopes
     app, fetcher, clock, stub = make_app()
     body = body_of(envelopes.launch(timestamp=stamp()))
     ok = app.test_client().post("/alexa", data=body, headers=signed_headers(body))

@@ -260,7 +260,7 @@ class Coach:
 
     def _base_chat(self):
         if self._chat is None:
-            from skill.commands.chat import Chat
+            from skill.dev.commands.chat import Chat
 
             chat = Chat(self.skill, skill_id=self.skill_id)
             chat.resolver.resolve("geef me een tip")  # load the grammar now, not in a visitor's turn
@@ -285,7 +285,7 @@ class Coach:
 
     def turn(self, text: str, session: Optional[Session], user_id: str):
         """(reply, understood, session id to keep or None, attributes)."""
-        from skill.runtime import dispatch
+        from skill.dev.runtime import dispatch
 
         def send(envelope: Dict[str, Any]) -> Dict[str, Any]:
             for user in (envelope["session"]["user"], envelope["context"]["System"]["user"]):
@@ -309,7 +309,7 @@ def understand_and_answer(base_chat, send, text: str, session: Optional[Session]
     afresh or is a one-shot, as in the chat). Returns (reply, understood, conversation)."""
     import copy
 
-    from skill.conversation import Conversation
+    from skill.dev.conversation import Conversation
 
     chat = copy.copy(base_chat)  # shares the resolver; a conversation of its own
     chat.talk = Conversation(send, skill_id=base_chat.talk.skill_id)
@@ -327,7 +327,7 @@ def understand_and_answer(base_chat, send, text: str, session: Optional[Session]
 
 def _card(reply) -> Optional[Dict[str, Any]]:
     """The card; same_as_speech when it only writes out what is said (the page then shows its title)."""
-    from skill.nlu import normalize
+    from skill.dev.nlu import normalize
 
     card = reply.card
     if not card:
@@ -339,7 +339,7 @@ def _card(reply) -> Optional[Dict[str, Any]]:
 
 def answer_payload(reply, understood: str) -> Dict[str, Any]:
     """What the page shows and speaks of one answer."""
-    from skill.commands.chat import readable
+    from skill.dev.commands.chat import readable
 
     return {
         "understood": str(understood),

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-DEFAULT_PACKAGE = Path(__file__).resolve().parents[1] / "interaction_model"
+DEFAULT_PACKAGE = Path(__file__).resolve().parents[2] / "interaction_model"  # skill/dev/nlu.py -> the checkout
 DEFAULT_LOCALE = "nl-NL"
 FALLBACK = "AMAZON.FallbackIntent"
 
@@ -162,7 +162,7 @@ class Resolution:
     slots: List[SlotResult]
     sample: Optional[str]  # the sample (template) that matched; None for a fallback
     text: str
-    how: str = "model"     # "grammar" (exact, skill.resolver), "model" (exact sample), "near"
+    how: str = "model"     # "grammar" (exact, skill.dev.resolver), "model" (exact sample), "near"
     score: Optional[float] = None  # a near match's similarity, 0-100
 
     @property
@@ -174,8 +174,8 @@ class Resolution:
         return self.sample is None
 
     def slot_dicts(self, skill_id: Optional[str] = None) -> List[Dict[str, Any]]:
-        """The slots as Alexa sends them (skill.envelopes.slot), with entity resolution."""
-        from skill import envelopes
+        """The slots as Alexa sends them (skill.dev.envelopes.slot), with entity resolution."""
+        from skill.dev import envelopes
 
         kwargs = {"skill_id": skill_id} if skill_id else {}
         out = []

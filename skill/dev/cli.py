@@ -1,4 +1,4 @@
-"""The ``gesprekscoach`` command: one sub-command per module in ``skill/commands``.
+"""The ``gesprekscoach`` command: one sub-command per module in ``skill/dev/commands``.
 
 Each sub-command module has ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
 Modules are imported only when their sub-command runs, so ``gesprekscoach chat`` never loads Flask.
@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from skill.errors import GesprekscoachError
 
-# sub-command name -> module in skill.commands (ordered as shown in --help)
+# sub-command name -> module in skill.dev.commands (ordered as shown in --help)
 COMMANDS = {
     "serve": "serve",
     "chat": "chat",
@@ -24,7 +24,7 @@ COMMANDS = {
 
 
 def _load(name: str):
-    return importlib.import_module(f"skill.commands.{COMMANDS[name]}")
+    return importlib.import_module(f"skill.dev.commands.{COMMANDS[name]}")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from skill import envelopes
+from skill.dev import envelopes
 from skill.ssml import plain_text
 
 # Tests add the prompt keys of each answer (skill.turn.Turn.prompt_keys, through SkillConfig.on_turn) to the
@@ -86,7 +86,7 @@ class Conversation:
         if callable(skill_or_send) and not hasattr(skill_or_send, "invoke"):
             self._send: Callable[[Dict[str, Any]], Dict[str, Any]] = skill_or_send
         else:
-            from skill.runtime import dispatch
+            from skill.dev.runtime import dispatch
 
             self._send = lambda envelope: dispatch(skill_or_send, envelope)
         self.skill_id = skill_id

@@ -43,22 +43,11 @@ DEFAULT_RUNTIME = "3.12"
 # Modules that only the command line, the chat simulator, the model checker, the tests and the
 # benchmarks use: never on a request path (Lambda or webservice), never in the Lambda zip. The one list;
 # tests/test_layout.py checks that neither entry point imports any of them.
-TOOLING_MODULES = (
-    "skill.cli",
-    "skill.commands",
-    "skill.conversation",
-    "skill.envelopes",
-    "skill.grammar",
-    "skill.model_check",
-    "skill.nlu",
-    "skill.resolver",
-    "skill.response_check",
-    "skill.runtime",
-)
+TOOLING_MODULES = ("skill.dev",)
 
 # The browser page of the webservice (GET /, POST /api/turn) takes typed text, so it resolves it with the
-# chat simulator (skill.commands.chat, skill.nlu, skill.conversation, skill.runtime): those are on the
-# page's path, not on the path of Alexa's requests (POST /alexa, Lambda).
+# chat simulator (skill.dev.commands.chat, skill.dev.nlu, skill.dev.conversation, skill.dev.runtime): those
+# are on the page's path, not on the path of Alexa's requests (POST /alexa, Lambda).
 BROWSER_PAGE = "skill.web.page"
 
 # Data files the request path reads (skill/datafiles.py), relative to the skill package.
@@ -405,7 +394,7 @@ print(json.dumps({"answers": answers, "foreign": foreign, "missing": missing,
 
 def smoke_events() -> List[dict]:
     """A LaunchRequest and an intent in a new session, as Alexa sends them."""
-    from skill import envelopes
+    from skill.dev import envelopes
 
     return [envelopes.launch(), envelopes.intent("TipIntent", new=True)]
 

@@ -1,4 +1,5 @@
-"""``gesprekscoach check-model [--package DIR]``: check a skill package before uploading it (see skill.model_check)."""
+"""``gesprekscoach check-model [--package DIR]``: check a skill package before uploading it
+(see skill.dev.model_check)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def find_package(given: Optional[str]) -> Optional[Path]:
     """The skill package folder (or model file) to check: the given one, else the checkout's; None if absent."""
-    from skill import nlu
+    from skill.dev import nlu
 
     package = Path(given) if given else nlu.DEFAULT_PACKAGE
     return package if package.exists() else None
 
 
 def run(args: argparse.Namespace) -> int:
-    from skill import model_check
+    from skill.dev import model_check
 
     given = args.package or args.dir
     package = find_package(given)

@@ -24,7 +24,7 @@ The grammar files are home-assistant/intents style YAML, in hassil's template sy
   ``dialog`` and ``prompts``: the interaction model's dialog model and its prompts, copied as they are.
 
 Built-in intents (``AMAZON.*``) carry only sentences that extend what Alexa understands by itself; the
-phrases Alexa knows without samples (skill.nlu.BUILTIN_PHRASES) are added for the chat resolver only.
+phrases Alexa knows without samples (skill.dev.nlu.BUILTIN_PHRASES) are added for the chat resolver only.
 
 Building the model: every template is expanded with ``{slot}`` references kept; per intent, every
 expansion of a block marked ``metadata: {model: all}`` (the most common phrasings) is a sample; then the
@@ -47,8 +47,10 @@ from hassil import Intents
 from hassil.expression import (Alternative, Expression, ListReference, Permutation, RuleReference,
                                Sentence, Sequence as HSequence, TextChunk)
 
-from skill import datafiles, nlu
+from skill import datafiles
 
+
+from skill.dev import nlu
 DEFAULT_LOCALE = "nl-NL"
 EXPANSION_LIMIT = 4000       # expansions kept per template (spread evenly over all combinations)
 DEFAULT_MAX_SAMPLES = 150

@@ -18,7 +18,7 @@ Rules (the ones the Alexa developer console would reject, or that make the skill
   follows resolves to an intent (not the fallback);
 - intents with no handler, and handlers for intents the model does not declare (an intent on the
   grammar's pending_handlers list is tolerated while no handler declares it; a stale entry is a warning);
-- the project's own model: the JSON equals what the sentence grammar builds (skill.grammar), so a
+- the project's own model: the JSON equals what the sentence grammar builds (skill.dev.grammar), so a
   grammar change without `gesprekscoach build-model` fails (content is compared, not file times).
 """
 
@@ -31,7 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
-from skill import nlu
+from skill.dev import nlu
 
 MIN_SAMPLES = 3
 RECOMMENDED_SAMPLES = 10
@@ -120,7 +120,7 @@ def check(package: Path | str = nlu.DEFAULT_PACKAGE, *, locale: str = nlu.DEFAUL
 
 
 def _pending(locale: str) -> List[str]:
-    from skill import grammar
+    from skill.dev import grammar
 
     try:
         return grammar.pending_handlers(locale)
@@ -130,7 +130,7 @@ def _pending(locale: str) -> List[str]:
 
 def check_grammar_freshness(path: Path, locale: str) -> List[Problem]:
     """The model file must be exactly what the grammar builds now."""
-    from skill import grammar
+    from skill.dev import grammar
 
     if not grammar.sentences_dir(locale).is_dir():
         return []

@@ -1,4 +1,4 @@
-"""``gesprekscoach build-model``: build the interaction model from the sentence grammar (skill.grammar)."""
+"""``gesprekscoach build-model``: build the interaction model from the sentence grammar (skill.dev.grammar)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from skill import grammar, nlu
+    from skill.dev import grammar, nlu
 
     if args.output:
         output = Path(args.output)

@@ -1,10 +1,10 @@
 """``gesprekscoach chat``: talk to the skill without an Echo.
 
 Type what you would say to Alexa; the words are resolved against the real interaction model
-(skill.nlu: samples, slot values and synonyms with entity resolution, the fallback for anything else),
+(skill.dev.nlu: samples, slot values and synonyms with entity resolution, the fallback for anything else),
 turned into a real request envelope and sent through the same skill builder in process (or to a
 running server with --url). Session attributes carry from turn to turn exactly as Alexa carries
-them (skill.conversation). Empty input, or "open empathisch gesprek", opens the skill; "vraag
+them (skill.dev.conversation). Empty input, or "open empathisch gesprek", opens the skill; "vraag
 empathisch gesprek om een tip" is a one-shot. A session that ends starts fresh on the next line.
 """
 
@@ -108,14 +108,14 @@ def readable(ssml: str, *, pause: str = PAUSE, color: bool = False) -> str:
 
 
 def _same_words(a: str, b: str) -> bool:
-    from skill.nlu import normalize
+    from skill.dev.nlu import normalize
 
     return normalize(a) == normalize(b)
 
 
 def format_reply(reply, *, color: bool = False, resolution=None) -> List[str]:
     """The lines to print for one answer: what was understood, the speech, the card, the end."""
-    from skill.response_check import problems
+    from skill.dev.response_check import problems
 
     lines: List[str] = []
     if resolution is not None:
@@ -180,8 +180,8 @@ class Chat:
     """One chat: say(text) returns the turns it caused as (reply, resolution description)."""
 
     def __init__(self, send=None, *, model_dir=None, skill_id: Optional[str] = None):
-        from skill import envelopes, nlu
-        from skill.conversation import Conversation
+        from skill.dev import envelopes, nlu
+        from skill.dev.conversation import Conversation
 
         if send is None:
             from skill.builder import build_skill
@@ -193,7 +193,7 @@ class Chat:
             send = build_skill(config)
         if model_dir is None:
             # the project's own model: understand with the sentence grammar it is built from
-            from skill.resolver import GrammarResolver
+            from skill.dev.resolver import GrammarResolver
 
             self.resolver = GrammarResolver()
         else:
@@ -202,7 +202,7 @@ class Chat:
 
     def say(self, text: str):
         """Send what a person says; returns (reply, description of how it was understood)."""
-        from skill import envelopes, nlu
+        from skill.dev import envelopes, nlu
 
         text = text.strip()
         if not text:

@@ -20,7 +20,7 @@ never on the Lambda path (it needs hassil and rapidfuzz). The steps, in order:
 5. anything else: AMAZON.FallbackIntent.
 
 The invocation ("open empathisch gesprek", "vraag empathisch gesprek hoe ik beter kan luisteren") is
-parsed as in skill.nlu.
+parsed as in skill.dev.nlu.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-from skill import nlu
+from skill.dev import nlu
 
 NEAR_THRESHOLD = 80.0
 NEAR_MIN_WORDS = 2          # a one-word sentence is never a near match
@@ -56,7 +56,7 @@ def project_model(grammar) -> nlu.Model:
     """The project's interaction model: its file in a checkout; installed from a wheel (no checkout), the
     same model built from the grammar, which ships as package data (build-model's check keeps the two
     equal)."""
-    from skill import grammar as grammar_module
+    from skill.dev import grammar as grammar_module
 
     path = nlu.model_file(nlu.DEFAULT_PACKAGE)
     if path.is_file():
@@ -66,11 +66,11 @@ def project_model(grammar) -> nlu.Model:
 
 
 class GrammarResolver:
-    """resolve(text) -> skill.nlu.Resolution, on the grammar (hassil) with a near-match step."""
+    """resolve(text) -> skill.dev.nlu.Resolution, on the grammar (hassil) with a near-match step."""
 
     def __init__(self, grammar=None, model: Optional[nlu.Model] = None, *,
                  near_threshold: float = NEAR_THRESHOLD, near: bool = True):
-        from skill import grammar as grammar_module
+        from skill.dev import grammar as grammar_module
 
         self.grammar = grammar or grammar_module.load_grammar()
         self.model = model or project_model(self.grammar)
@@ -123,7 +123,7 @@ class GrammarResolver:
     # near ----------------------------------------------------------------------------------------
     def _near_index(self) -> _NearIndex:
         if self._near is None:
-            from skill import grammar as grammar_module
+            from skill.dev import grammar as grammar_module
 
             choices: Dict[Tuple[str, ...], Dict[str, str]] = {}
             for intent in self.grammar.intent_order:
@@ -207,7 +207,7 @@ class GrammarResolver:
         return True
 
     def resolve_elicited(self, text: str, intent_name: str, slot_name: str) -> nlu.Resolution:
-        """While the skill elicits a slot: see skill.nlu.elicited_resolution."""
+        """While the skill elicits a slot: see skill.dev.nlu.elicited_resolution."""
         return nlu.elicited_resolution(self.resolve(text), intent_name, slot_name, self.model, text)
 
     # the pipeline --------------------------------------------------------------------------------
