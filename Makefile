@@ -27,9 +27,10 @@ test: install e2e-deps speak-deps browser-deps lint
 	$(BIN)/gesprekscoach check-model
 	$(BIN)/python -m pytest -q
 
-# ruff (rules and line length in pyproject.toml) and cfn-lint on the SAM template
+# ruff (rules, format and line length in pyproject.toml) and cfn-lint on the SAM template
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/cfn-lint template.yaml infrastructure/cfn-deployer/skill-stack.yaml
 
 check-model: install

@@ -51,8 +51,13 @@ print(json.dumps({"import_s": t1 - t0, "handle_s": t2 - t1, "ok": ok, "heavy": h
 def spawn(directory: Path, module: str, event: str):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(directory), module, event],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(common.ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(directory), module, event],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=str(common.ROOT),
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -77,8 +82,9 @@ def zip_size():
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=str(common.ROOT))
         note = "with its dependencies"
         if proc.returncode != 0 or not out.exists():
-            proc = subprocess.run(cmd + ["--no-deps"], capture_output=True, text=True, timeout=300,
-                                  cwd=str(common.ROOT))
+            proc = subprocess.run(
+                cmd + ["--no-deps"], capture_output=True, text=True, timeout=300, cwd=str(common.ROOT)
+            )
             note = "code only (--no-deps; dependency download failed)"
         if proc.returncode != 0 or not out.exists():
             return None, f"package-lambda failed: {(proc.stderr or proc.stdout)[-300:]}"
@@ -98,13 +104,27 @@ def main(argv=None) -> int:
     build = Path(staging.name) / "build"
     # As it is deployed: staged and precompiled for this interpreter (the Lambda's /var/task is
     # read-only, so shipped bytecode is all the bytecode it gets).
-    proc = subprocess.run([common.venv_tool("gesprekscoach"), "package-lambda", "--stage-only", "--no-check",
-                           "--python-version", "%d.%d" % sys.version_info[:2], "--build-dir", str(build)],
-                          capture_output=True, text=True, timeout=120,
-                          cwd=str(common.ROOT))
+    proc = subprocess.run(
+        [
+            common.venv_tool("gesprekscoach"),
+            "package-lambda",
+            "--stage-only",
+            "--no-check",
+            "--python-version",
+            "%d.%d" % sys.version_info[:2],
+            "--build-dir",
+            str(build),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(common.ROOT),
+    )
     if proc.returncode != 0 or not (build / "lambda_function.py").exists():
-        print(f"  (package-lambda --stage-only failed, importing lambda/ from the checkout: "
-              f"{(proc.stderr or proc.stdout)[-200:]})")
+        print(
+            f"  (package-lambda --stage-only failed, importing lambda/ from the checkout: "
+            f"{(proc.stderr or proc.stdout)[-200:]})"
+        )
         build = common.ROOT / "lambda"
     # The baseline gets the same treatment: its module staged alone and precompiled, so neither side
     # compiles source at start-up (this environment may set PYTHONDONTWRITEBYTECODE).
@@ -115,8 +135,7 @@ def main(argv=None) -> int:
     base_dir.mkdir()
     shutil.copy2(common.ROOT / "bench" / "baseline_skill.py", base_dir / "baseline_skill.py")
     compileall.compile_dir(str(base_dir), quiet=1)
-    sides = {"ours": (build, "lambda_function"),
-             "baseline": (base_dir, "baseline_skill")}
+    sides = {"ours": (build, "lambda_function"), "baseline": (base_dir, "baseline_skill")}
     samples = {name: [] for name in sides}
 
     def sampler(name):
@@ -124,11 +143,12 @@ def main(argv=None) -> int:
             info = spawn(*sides[name], event)
             samples[name].append(info)
             return info["wall_s"]
+
         return sample
 
     res = common.alternate({n: sampler(n) for n in sides}, rounds=args.rounds, warmup=2, max_seconds=180)
     for name in sides:  # drop the warm-up samples
-        samples[name] = samples[name][-len(res[name]):]
+        samples[name] = samples[name][-len(res[name]) :]
 
     def med(name, key):
         return common.median([s[key] for s in samples[name]])
@@ -149,26 +169,43 @@ def main(argv=None) -> int:
     print(common.line())
     print(f"  {'side':<10} {'wall ms':>9} {'import ms':>10} {'handle ms':>10} {'peak RSS MB':>12}")
     for name in sides:
-        print(f"  {name:<10} {med(name, 'wall_s') * 1e3:>9.1f} {med(name, 'import_s') * 1e3:>10.1f} "
-              f"{med(name, 'handle_s') * 1e3:>10.2f} {med(name, 'maxrss_mb'):>12.1f}")
+        print(
+            f"  {name:<10} {med(name, 'wall_s') * 1e3:>9.1f} {med(name, 'import_s') * 1e3:>10.1f} "
+            f"{med(name, 'handle_s') * 1e3:>10.2f} {med(name, 'maxrss_mb'):>12.1f}"
+        )
     ok = t_ratio <= TARGET and m_ratio <= TARGET and i_ratio <= TARGET
-    print(f"  ratio ours/baseline: import + first request {i_ratio:.3f}, wall time (spawn to exit) "
-          f"{t_ratio:.3f}, peak memory {m_ratio:.3f}   "
-          f"target <= {TARGET}: {common.verdict(ok)}")
+    print(
+        f"  ratio ours/baseline: import + first request {i_ratio:.3f}, wall time (spawn to exit) "
+        f"{t_ratio:.3f}, peak memory {m_ratio:.3f}   "
+        f"target <= {TARGET}: {common.verdict(ok)}"
+    )
     heavy = samples["ours"][-1]["heavy"]
-    print(f"  heavy modules loaded by our Lambda entry: {', '.join(heavy) if heavy else 'none'} "
-          "(flask, werkzeug, cryptography, skill.web, certvalidator, oscrypto checked)")
+    print(
+        f"  heavy modules loaded by our Lambda entry: {', '.join(heavy) if heavy else 'none'} "
+        "(flask, werkzeug, cryptography, skill.web, certvalidator, oscrypto checked)"
+    )
     if size is not None:
         print(f"  Lambda zip (gesprekscoach package-lambda): {size / 1024:.0f} KiB ({size} bytes), {note}")
     else:
         print(f"  Lambda zip: {note}")
     print(common.line("="))
-    print(json.dumps({"bench": "coldstart", "ours_ms": round(med("ours", "wall_s") * 1e3, 1),
-                      "baseline_ms": round(med("baseline", "wall_s") * 1e3, 1), "time_ratio": round(t_ratio, 3),
-                      "init_ratio": round(i_ratio, 3),
-                      "ours_rss_mb": round(med("ours", "maxrss_mb"), 1),
-                      "baseline_rss_mb": round(med("baseline", "maxrss_mb"), 1),
-                      "rss_ratio": round(m_ratio, 3), "zip_bytes": size, "target": TARGET, "met": ok}))
+    print(
+        json.dumps(
+            {
+                "bench": "coldstart",
+                "ours_ms": round(med("ours", "wall_s") * 1e3, 1),
+                "baseline_ms": round(med("baseline", "wall_s") * 1e3, 1),
+                "time_ratio": round(t_ratio, 3),
+                "init_ratio": round(i_ratio, 3),
+                "ours_rss_mb": round(med("ours", "maxrss_mb"), 1),
+                "baseline_rss_mb": round(med("baseline", "maxrss_mb"), 1),
+                "rss_ratio": round(m_ratio, 3),
+                "zip_bytes": size,
+                "target": TARGET,
+                "met": ok,
+            }
+        )
+    )
     return 0
 
 

@@ -40,8 +40,14 @@ assert out["response"]["outputSpeech"]["ssml"]
 def spawn(python: str, root: Path, event: str):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GESPREKSCOACH_", "PYTHON"))}
     t0 = time.perf_counter()
-    proc = subprocess.run([python, "-I", "-S", "-c", CHILD, str(root), event], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [python, "-I", "-S", "-c", CHILD, str(root), event],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"cold start in {root} failed:\n{proc.stderr[-2000:]}")
@@ -51,8 +57,11 @@ def spawn(python: str, root: Path, event: str):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--zip", default=None, help="a built zip (default: build one now)")
-    ap.add_argument("--python", default=None, help="interpreter to run it (default: the runtime's, found "
-                                                   "as package-lambda finds it)")
+    ap.add_argument(
+        "--python",
+        default=None,
+        help="interpreter to run it (default: the runtime's, found as package-lambda finds it)",
+    )
     ap.add_argument("--rounds", type=int, default=15)
     args = ap.parse_args(argv)
 
@@ -63,9 +72,20 @@ def main(argv=None) -> int:
     try:
         zip_path = Path(args.zip) if args.zip else tmp / "fn.zip"
         if not args.zip:
-            proc = subprocess.run([common.venv_tool("gesprekscoach"), "package-lambda", "--build-dir",
-                                   str(tmp / "build"), "--output", str(zip_path)], capture_output=True, text=True,
-                                  timeout=600, cwd=str(common.ROOT))
+            proc = subprocess.run(
+                [
+                    common.venv_tool("gesprekscoach"),
+                    "package-lambda",
+                    "--build-dir",
+                    str(tmp / "build"),
+                    "--output",
+                    str(zip_path),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                cwd=str(common.ROOT),
+            )
             print(proc.stdout.strip())
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr)
@@ -87,27 +107,47 @@ def main(argv=None) -> int:
                 wall, warned = spawn(python, root, event)
                 warnings[name] = warned
                 return wall
+
             return sample
 
-        res = common.alternate({"with bytecode": sampler("with bytecode", with_dir),
-                                "without bytecode": sampler("without bytecode", without_dir)},
-                               rounds=args.rounds, warmup=2, max_seconds=240)
+        res = common.alternate(
+            {
+                "with bytecode": sampler("with bytecode", with_dir),
+                "without bytecode": sampler("without bytecode", without_dir),
+            },
+            rounds=args.rounds,
+            warmup=2,
+            max_seconds=240,
+        )
         size = zip_path.stat().st_size
         print(common.line("="))
         print(f"Lambda zip cold start: unpacked, {python} -I -S (Python {version}), import + one LaunchRequest")
-        print(f"  zip {size} bytes, {pycs} .pyc files; {len(res['with bytecode'])} alternating rounds; "
-              f"{common.machine_note()}")
+        print(
+            f"  zip {size} bytes, {pycs} .pyc files; {len(res['with bytecode'])} alternating rounds; "
+            f"{common.machine_note()}"
+        )
         for name, samples in res.items():
-            print(f"  {name:<17} median {common.median(samples) * 1e3:7.1f} ms   "
-                  f"min {min(samples) * 1e3:7.1f}   max {max(samples) * 1e3:7.1f}   "
-                  f"SyntaxWarnings printed: {warnings[name]}")
+            print(
+                f"  {name:<17} median {common.median(samples) * 1e3:7.1f} ms   "
+                f"min {min(samples) * 1e3:7.1f}   max {max(samples) * 1e3:7.1f}   "
+                f"SyntaxWarnings printed: {warnings[name]}"
+            )
         ratio = common.paired_ratio(res["without bytecode"], res["with bytecode"])
         print(f"  without / with: {ratio:.2f}")
         print(common.line("="))
-        print(json.dumps({"bench": "coldstart_zip", "python": version, "zip_bytes": size, "pyc_files": pycs,
-                          "with_ms": round(common.median(res["with bytecode"]) * 1e3, 1),
-                          "without_ms": round(common.median(res["without bytecode"]) * 1e3, 1),
-                          "ratio": round(ratio, 2)}))
+        print(
+            json.dumps(
+                {
+                    "bench": "coldstart_zip",
+                    "python": version,
+                    "zip_bytes": size,
+                    "pyc_files": pycs,
+                    "with_ms": round(common.median(res["with bytecode"]) * 1e3, 1),
+                    "without_ms": round(common.median(res["without bytecode"]) * 1e3, 1),
+                    "ratio": round(ratio, 2),
+                }
+            )
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -44,8 +44,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[k]
 
 
-def alternate(sides: Dict[str, Callable[[], float]], *, rounds: int, warmup: int = 2,
-              max_seconds: float = 120.0) -> Dict[str, List[float]]:
+def alternate(
+    sides: Dict[str, Callable[[], float]], *, rounds: int, warmup: int = 2, max_seconds: float = 120.0
+) -> Dict[str, List[float]]:
     """Run each side's sample function ``warmup`` times, then ``rounds`` times alternately.
 
     A sample function does a batch of work and returns one figure (e.g. seconds per request).
@@ -68,12 +69,14 @@ def alternate(sides: Dict[str, Callable[[], float]], *, rounds: int, warmup: int
 
 def per_item(call: Callable[[object], object], batch: Sequence[object], passes: int) -> Callable[[], float]:
     """A sample function for alternate(): ``passes`` times call(item) for each item; seconds per call."""
+
     def sample() -> float:
         t0 = time.perf_counter()
         for _ in range(passes):
             for item in batch:
                 call(item)
         return (time.perf_counter() - t0) / (passes * len(batch))
+
     return sample
 
 
@@ -114,5 +117,7 @@ def wait_for_port(port: int, timeout: float = 20.0, proc=None) -> None:
 def machine_note() -> str:
     import platform
 
-    return (f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )

@@ -117,8 +117,11 @@ def main(argv=None) -> int:
     from skill.config import SkillConfig
     from skill.dev.response_check import problems
 
-    sides = {"ours": build_skill(SkillConfig(rng=random.Random(6))), "baseline": build_baseline_skill(),
-             "bare+fast": use_fast_serializer(build_baseline_skill())}
+    sides = {
+        "ours": build_skill(SkillConfig(rng=random.Random(6))),
+        "baseline": build_baseline_skill(),
+        "bare+fast": use_fast_serializer(build_baseline_skill()),
+    }
     mix = request_mix()
     bodies = [json.dumps(env) for _, env in mix]
     device = [json.dumps(env) for label, env in mix if label.endswith("(device)")]
@@ -138,8 +141,9 @@ def main(argv=None) -> int:
         return common.per_item(lambda body: run(sk, body), batch, args.passes)
 
     res = common.alternate({n: sampler(sk, bodies) for n, sk in sides.items()}, rounds=args.rounds, warmup=3)
-    dev = common.alternate({n: sampler(sk, device) for n, sk in sides.items()},
-                           rounds=max(5, args.rounds // 2), warmup=1)
+    dev = common.alternate(
+        {n: sampler(sk, device) for n, sk in sides.items()}, rounds=max(5, args.rounds // 2), warmup=1
+    )
     ratio = common.paired_ratio(res["ours"], res["baseline"])
     ratio_fast = common.paired_ratio(res["ours"], res["bare+fast"])
     ratio_dev = common.paired_ratio(dev["ours"], dev["baseline"])
@@ -169,35 +173,49 @@ def main(argv=None) -> int:
 
     runs = {name: [] for name in sides}
     for i in range(7):
-        for name in (list(sides) if i % 2 == 0 else list(reversed(list(sides)))):
+        for name in list(sides) if i % 2 == 0 else list(reversed(list(sides))):
             runs[name].append(stages(sides[name]))
     st = {name: {k: common.median([r[k] for r in runs[name]]) for k in runs[name][0]} for name in sides}
 
     print(common.line("="))
     print("Dispatch, JSON in -> JSON out, in process, per request over the mix:")
     print("  mix: " + ", ".join(label for label, _ in mix))
-    print(f"  {args.rounds} alternating samples x {args.passes} passes x {len(mix)} requests; "
-          f"{common.machine_note()}")
+    print(f"  {args.rounds} alternating samples x {args.passes} passes x {len(mix)} requests; {common.machine_note()}")
     print(common.line())
     print(f"  {'side':<12} {'median us/request':>18} {'min':>10} {'max':>10} {'device only':>12}")
     for name in sides:
         vals = res[name]
-        print(f"  {name:<12} {common.median(vals) * 1e6:>18.1f} {min(vals) * 1e6:>10.1f} "
-              f"{max(vals) * 1e6:>10.1f} {common.median(dev[name]) * 1e6:>12.1f}")
-    print(f"  ratio ours/baseline (median of paired rounds): {ratio:.3f}   device envelopes only: "
-          f"{ratio_dev:.3f}   target <= {TARGET}: {common.verdict(max(ratio, ratio_dev) <= TARGET)}")
-    print(f"  ratio ours/bare+fast (our own logic's cost): {ratio_fast:.3f}   "
-          f"bare+fast/baseline (the serializer alone): {ratio_bare:.3f}")
+        print(
+            f"  {name:<12} {common.median(vals) * 1e6:>18.1f} {min(vals) * 1e6:>10.1f} "
+            f"{max(vals) * 1e6:>10.1f} {common.median(dev[name]) * 1e6:>12.1f}"
+        )
+    print(
+        f"  ratio ours/baseline (median of paired rounds): {ratio:.3f}   device envelopes only: "
+        f"{ratio_dev:.3f}   target <= {TARGET}: {common.verdict(max(ratio, ratio_dev) <= TARGET)}"
+    )
+    print(
+        f"  ratio ours/bare+fast (our own logic's cost): {ratio_fast:.3f}   "
+        f"bare+fast/baseline (the serializer alone): {ratio_bare:.3f}"
+    )
     print(common.line())
     print("  where the time goes (us/request):")
     print(f"  {'stage':<14}" + "".join(f" {name:>10}" for name in sides))
     for k in st["ours"]:
         print(f"  {k:<14}" + "".join(f" {st[name][k] * 1e6:>10.1f}" for name in sides))
     print(common.line("="))
-    print(json.dumps({"bench": "dispatch", **{f"{n}_us": round(common.median(res[n]) * 1e6, 1) for n in sides},
-                      "ratio": round(ratio, 3), "ratio_device": round(ratio_dev, 3),
-                      "ratio_vs_bare_fast": round(ratio_fast, 3), "target": TARGET,
-                      "met": max(ratio, ratio_dev) <= TARGET}))
+    print(
+        json.dumps(
+            {
+                "bench": "dispatch",
+                **{f"{n}_us": round(common.median(res[n]) * 1e6, 1) for n in sides},
+                "ratio": round(ratio, 3),
+                "ratio_device": round(ratio_dev, 3),
+                "ratio_vs_bare_fast": round(ratio_fast, 3),
+                "target": TARGET,
+                "met": max(ratio, ratio_dev) <= TARGET,
+            }
+        )
+    )
     return 0
 
 

@@ -53,9 +53,15 @@ def crafted_body(rnd: random.Random, env) -> bytes:
     if kind == 2:
         env["request"]["timestamp"] = ("1." * rnd.randint(10, 60_000))[:-1]
     elif kind == 3:
-        env["request"]["timestamp"] = rnd.choice(["2030-06-15T12:00:00+25:00", "2030-02-30T12:00:00Z",
-                                                  "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z",
-                                                  "2030-06-15T12:00:00" + " " * 1000 + "Z"])
+        env["request"]["timestamp"] = rnd.choice(
+            [
+                "2030-06-15T12:00:00+25:00",
+                "2030-02-30T12:00:00Z",
+                "0000-01-01T00:00:00Z",
+                "9999-12-31T23:59:59.999999999Z",
+                "2030-06-15T12:00:00" + " " * 1000 + "Z",
+            ]
+        )
     elif kind == 4:
         env["session"] = {"attributes": {f"k{i}": i for i in range(rnd.randint(100, 9000))}}
     else:
@@ -73,17 +79,36 @@ def crafted_headers(rnd: random.Random):
         return dict(JSON, **{f"X-Pad-{i}": "b" * 8000 for i in range(9)})
     if kind == 2:
         return dict(JSON, **{f"X-H{i}": "1" for i in range(rnd.randint(90, 130))})
-    url = rnd.choice([CERT_URL + "%3fx=1", CERT_URL + "%23" + str(rnd.randrange(99)), CERT_URL + "#x",
-                      "https://s3.amazonaws.com/echo.api/%252e%252e/evil/cert.pem",
-                      "https://s3.amazonaws.com/echo.api%2f..%2fevil/cert.pem",
-                      "https://s3.amazonaws.com/echo.api/\u00e9.pem", "http://127.0.0.1:1/echo.api/c.pem",
-                      CERT_URL])
+    url = rnd.choice(
+        [
+            CERT_URL + "%3fx=1",
+            CERT_URL + "%23" + str(rnd.randrange(99)),
+            CERT_URL + "#x",
+            "https://s3.amazonaws.com/echo.api/%252e%252e/evil/cert.pem",
+            "https://s3.amazonaws.com/echo.api%2f..%2fevil/cert.pem",
+            "https://s3.amazonaws.com/echo.api/\u00e9.pem",
+            "http://127.0.0.1:1/echo.api/c.pem",
+            CERT_URL,
+        ]
+    )
     signature = rnd.choice(["", "!!", "A" * 344, "=" * 4, "QUJD" * 20_000])
     return dict(JSON, **{"SignatureCertChainUrl": url, "Signature-256": signature})
 
 
-PAGE_PHRASES = ["", "help", "stop", "start de quiz", "a", "waar", "volgende", "geef me een tip",
-                "wat is lichaamstaal", "de checklist stap voor stap", "open empathisch gesprek", "blabla"]
+PAGE_PHRASES = [
+    "",
+    "help",
+    "stop",
+    "start de quiz",
+    "a",
+    "waar",
+    "volgende",
+    "geef me een tip",
+    "wat is lichaamstaal",
+    "de checklist stap voor stap",
+    "open empathisch gesprek",
+    "blabla",
+]
 
 
 def page_request(rnd: random.Random):
@@ -92,12 +117,23 @@ def page_request(rnd: random.Random):
     if roll < 0.45:
         text = rnd.choice(PAGE_PHRASES)
     elif roll < 0.75:
-        text = "".join(chr(rnd.choice([rnd.randint(32, 126), rnd.randint(0xA0, 0x2FFF), rnd.randint(0, 31)]))
-                       for _ in range(rnd.randint(0, rnd.choice([20, 400]))))
+        text = "".join(
+            chr(rnd.choice([rnd.randint(32, 126), rnd.randint(0xA0, 0x2FFF), rnd.randint(0, 31)]))
+            for _ in range(rnd.randint(0, rnd.choice([20, 400])))
+        )
     elif roll < 0.85:
-        junk = rnd.choice([b"", b"{", b"[]", b'{"text": 1}', b'{"text": null}', b"\xff",
-                           os.urandom(rnd.randint(1, 100)),
-                           b'{"text": "' + b"x" * rnd.randint(200, 4000) + b'"}'])
+        junk = rnd.choice(
+            [
+                b"",
+                b"{",
+                b"[]",
+                b'{"text": 1}',
+                b'{"text": null}',
+                b"\xff",
+                os.urandom(rnd.randint(1, 100)),
+                b'{"text": "' + b"x" * rnd.randint(200, 4000) + b'"}',
+            ]
+        )
         return "POST", "/api/turn", junk, None, JSON
     elif roll < 0.95:
         path = rnd.choice(["/", "/assets/gesprekscoach.js", "/assets/gesprekscoach.css", "/assets/nope"])
@@ -123,8 +159,9 @@ def make_request(rnd: random.Random, draw):
         env = fuzzing.envelope(draw)
         return "POST", "/alexa", fuzzing.to_body(env), None, crafted_headers(rnd)
     if roll < 0.90:
-        junk = rnd.choice([b"", b"{", b"[]", b"null", b"\xff\xfe\x00", b"NaN", b'{"version": "1.0"}',
-                           os.urandom(rnd.randint(1, 300))])
+        junk = rnd.choice(
+            [b"", b"{", b"[]", b"null", b"\xff\xfe\x00", b"NaN", b'{"version": "1.0"}', os.urandom(rnd.randint(1, 300))]
+        )
         return "POST", "/alexa", junk, None, JSON
     if roll < 0.93:
         return "POST", "/alexa", b"{" + b" " * (CAP + rnd.randint(1, 5000)) + b"}", None, JSON
@@ -138,6 +175,7 @@ def make_request(rnd: random.Random, draw):
 def judge(method, path, status, data, env):
     """'' when fine, else a short description of what is wrong."""
     from skill.dev.response_check import problems
+
     if status >= 500:
         return f"{status} from the server"
     if status == 200 and method == "GET" and (path == "/" or path.startswith("/assets/")):
@@ -149,8 +187,12 @@ def judge(method, path, status, data, env):
     except ValueError:
         return f"{status} with a body that is not JSON"
     if status == 200 and path == "/api/turn":
-        if not (isinstance(payload, dict) and isinstance(payload.get("speech"), list)
-                and isinstance(payload.get("understood"), str) and isinstance(payload.get("ended"), bool)):
+        if not (
+            isinstance(payload, dict)
+            and isinstance(payload.get("speech"), list)
+            and isinstance(payload.get("understood"), str)
+            and isinstance(payload.get("ended"), bool)
+        ):
             return "a page answer without its fields"
         return ""
     if status == 200 and path == "/alexa" and method == "POST":
@@ -171,11 +213,17 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=None, help="default: random (printed)")
     ap.add_argument("--port", type=int, default=None, help="fuzz a server already on 127.0.0.1:PORT")
     ap.add_argument("--max-requests", type=int, default=2_000_000)
-    ap.add_argument("--verify", action="store_true",
-                    help="start the server with the signature check ON (production mode): every request is "
-                         "unsigned, so this fuzzes the refusal path; the default (--dev) reaches the skill")
-    ap.add_argument("--failures", default=os.path.join(tempfile.gettempdir(), "gesprekscoach-fuzz-failures.jsonl"),
-                    help="where failing requests are written (JSONL)")
+    ap.add_argument(
+        "--verify",
+        action="store_true",
+        help="start the server with the signature check ON (production mode): every request is "
+        "unsigned, so this fuzzes the refusal path; the default (--dev) reaches the skill",
+    )
+    ap.add_argument(
+        "--failures",
+        default=os.path.join(tempfile.gettempdir(), "gesprekscoach-fuzz-failures.jsonl"),
+        help="where failing requests are written (JSONL)",
+    )
     args = ap.parse_args(argv)
     if not 0 < args.seconds <= 24 * 3600 or not 0 < args.threads <= 64:
         ap.error("--seconds must be in (0, 86400], --threads in (0, 64]")
@@ -191,9 +239,15 @@ def main(argv=None) -> int:
         log = tempfile.NamedTemporaryFile(prefix="gesprekscoach-fuzz-", suffix=".log", delete=False)
         env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
         env["GESPREKSCOACH_WEB_RATE_BURST"] = str(10**9)  # let the page's turns reach the skill (429 is tested)
-        server = subprocess.Popen([common.venv_tool("gesprekscoach"), "serve"] + ([] if args.verify else ["--dev"])
-                                  + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
-                                  stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(common.ROOT))
+        server = subprocess.Popen(
+            [common.venv_tool("gesprekscoach"), "serve"]
+            + ([] if args.verify else ["--dev"])
+            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=str(common.ROOT),
+        )
     statuses, reasons = Counter(), Counter()
     failures = []
     lock = threading.Lock()
@@ -247,9 +301,16 @@ def main(argv=None) -> int:
                     if reason:
                         reasons[reason] += 1
                     if problem:
-                        failures.append({"problem": problem, "method": method, "path": path, "status": status,
-                                         "body": body[:300000].decode("utf-8", "backslashreplace"),
-                                         "answer": data[:60000].decode("utf-8", "backslashreplace")})
+                        failures.append(
+                            {
+                                "problem": problem,
+                                "method": method,
+                                "path": path,
+                                "status": status,
+                                "body": body[:300000].decode("utf-8", "backslashreplace"),
+                                "answer": data[:60000].decode("utf-8", "backslashreplace"),
+                            }
+                        )
             if conn is not None:
                 conn.close()
 
@@ -272,9 +333,11 @@ def main(argv=None) -> int:
 
     total = sum(statuses.values())
     print(common.line("="))
-    print(f"Fuzz: {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s), {args.threads} threads, "
-          f"seed {seed}, server "
-          f"{('gesprekscoach serve' + ('' if args.verify else ' --dev')) if server else f'127.0.0.1:{port}'}")
+    print(
+        f"Fuzz: {total} requests in {elapsed:.1f} s ({total / elapsed:.0f}/s), {args.threads} threads, "
+        f"seed {seed}, server "
+        f"{('gesprekscoach serve' + ('' if args.verify else ' --dev')) if server else f'127.0.0.1:{port}'}"
+    )
     print(common.line())
     print("  by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))))
     print("  4xx by reason: " + ", ".join(f"{k}: {v}" for k, v in reasons.most_common()))
@@ -282,8 +345,7 @@ def main(argv=None) -> int:
         with open(args.failures, "w", encoding="utf-8") as fh:
             for f in failures:
                 fh.write(json.dumps(f) + "\n")
-        print(f"  UNEXPECTED FAILURES: {len(failures)} (written to {args.failures}); first: "
-              f"{failures[0]['problem']}")
+        print(f"  UNEXPECTED FAILURES: {len(failures)} (written to {args.failures}); first: {failures[0]['problem']}")
         if server is not None:
             print(f"  server log: {log.name}")
     else:
@@ -291,9 +353,18 @@ def main(argv=None) -> int:
         if log is not None:
             os.unlink(log.name)
     print(common.line("="))
-    print(json.dumps({"bench": "fuzz", "requests": total, "seconds": round(elapsed, 1), "seed": seed,
-                      "statuses": {str(k): v for k, v in statuses.items()},
-                      "failures": len(failures)}))
+    print(
+        json.dumps(
+            {
+                "bench": "fuzz",
+                "requests": total,
+                "seconds": round(elapsed, 1),
+                "seed": seed,
+                "statuses": {str(k): v for k, v in statuses.items()},
+                "failures": len(failures),
+            }
+        )
+    )
     return 1 if failures else 0
 
 

@@ -29,8 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import common, serving  # noqa: E402
 
 TARGET = 1.1
-SIDES = {"ours": "skill.web:create_app()", "baseline": "bench.baseline_app:ours_path()",
-         "adapter": "bench.baseline_app:adapter()"}
+SIDES = {
+    "ours": "skill.web:create_app()",
+    "baseline": "bench.baseline_app:ours_path()",
+    "adapter": "bench.baseline_app:adapter()",
+}
 
 
 def main(argv=None) -> int:
@@ -39,9 +42,13 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--python-client", action="store_true", help="use bench/loadgen.py even if wrk exists")
-    ap.add_argument("--store", choices=("sqlite", "none"), default="sqlite",
-                    help="our side's memory store (GESPREKSCOACH_STORE): the webservice's default, SQLite "
-                         "(in a temporary directory), or none, like the bare skill, which keeps nothing")
+    ap.add_argument(
+        "--store",
+        choices=("sqlite", "none"),
+        default="sqlite",
+        help="our side's memory store (GESPREKSCOACH_STORE): the webservice's default, SQLite "
+        "(in a temporary directory), or none, like the bare skill, which keeps nothing",
+    )
     args = ap.parse_args(argv)
     use_wrk = serving.have_wrk() and not args.python_client
 
@@ -64,14 +71,18 @@ def main(argv=None) -> int:
 
             def sampler(name):
                 def sample():
-                    r = serving.drive(servers[name].port, bodies, args.seconds, args.connections,
-                                      use_wrk=use_wrk)
+                    r = serving.drive(servers[name].port, bodies, args.seconds, args.connections, use_wrk=use_wrk)
                     results[name].append(r)
                     return r["rps"]
+
                 return sample
 
-            common.alternate({n: sampler(n) for n in sides}, rounds=args.rounds, warmup=1,
-                             max_seconds=args.rounds * len(sides) * (args.seconds + 5) + 30)
+            common.alternate(
+                {n: sampler(n) for n in sides},
+                rounds=args.rounds,
+                warmup=1,
+                max_seconds=args.rounds * len(sides) * (args.seconds + 5) + 30,
+            )
         finally:
             for server in servers.values():
                 server.stop()
@@ -87,28 +98,45 @@ def main(argv=None) -> int:
     ratio = paired("ours", "baseline")  # median of per-round ratios (runs back to back)
     print(common.line("="))
     print(f"  our side's memory store: {args.store}")
-    print(f"HTTP: gunicorn --workers 2 --threads 4 on 127.0.0.1, {args.connections} connections, "
-          f"{'wrk' if use_wrk else 'bench/loadgen.py (Python)'}, {args.rounds} x {args.seconds:g} s per side")
+    print(
+        f"HTTP: gunicorn --workers 2 --threads 4 on 127.0.0.1, {args.connections} connections, "
+        f"{'wrk' if use_wrk else 'bench/loadgen.py (Python)'}, {args.rounds} x {args.seconds:g} s per side"
+    )
     print(f"  {common.machine_note()}; load generator and server share the 2 CPUs")
     print(common.line())
     print(f"  {'side':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    labels = {"ours": "ours (skill.web, dev mode)", "baseline": "baseline, same app",
-              "adapter": "baseline, flask-ask-sdk SkillAdapter"}
+    labels = {
+        "ours": "ours (skill.web, dev mode)",
+        "baseline": "baseline, same app",
+        "adapter": "baseline, flask-ask-sdk SkillAdapter",
+    }
     for name in sides:
         errs = sum(r["non2xx"] + r["socket_errors"] for r in results[name])
-        print(f"  {labels[name]:<34} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.1f} "
-              f"{med(name, 'p99_ms'):>8.1f} {errs:>7}")
+        print(
+            f"  {labels[name]:<34} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.1f} "
+            f"{med(name, 'p99_ms'):>8.1f} {errs:>7}"
+        )
     print(f"  throughput ours/baseline: {ratio:.3f}   target >= {TARGET}: {common.verdict(ratio >= TARGET)}")
     extra = {}
     if "adapter" in sides:
         extra["vs_adapter"] = round(paired("ours", "adapter"), 3)
         print(f"  throughput ours/flask-ask-sdk baseline: {extra['vs_adapter']:.3f}")
     print(common.line("="))
-    print(json.dumps({"bench": "http", "client": "wrk" if use_wrk else "python",
-                      **{f"{n}_rps": round(med(n, "rps")) for n in sides},
-                      **{f"{n}_p99_ms": round(med(n, "p99_ms"), 1) for n in sides},
-                      "ratio": round(ratio, 3), "store": args.store, **extra, "target": TARGET,
-                      "met": ratio >= TARGET}))
+    print(
+        json.dumps(
+            {
+                "bench": "http",
+                "client": "wrk" if use_wrk else "python",
+                **{f"{n}_rps": round(med(n, "rps")) for n in sides},
+                **{f"{n}_p99_ms": round(med(n, "p99_ms"), 1) for n in sides},
+                "ratio": round(ratio, 3),
+                "store": args.store,
+                **extra,
+                "target": TARGET,
+                "met": ratio >= TARGET,
+            }
+        )
+    )
     return 0
 
 

@@ -62,28 +62,42 @@ def main(argv=None) -> int:
 
     res = common.alternate({n: sampler(h, events) for n, h in sides.items()}, rounds=args.rounds, warmup=3)
     device = [e for (label, _), e in zip(mix, events) if label.endswith("(device)")]
-    dev = common.alternate({n: sampler(h, device) for n, h in sides.items()},
-                           rounds=max(5, args.rounds // 2), warmup=1)
+    dev = common.alternate({n: sampler(h, device) for n, h in sides.items()}, rounds=max(5, args.rounds // 2), warmup=1)
     ratio = common.paired_ratio(res["ours"], res["baseline"])
     ratio_dev = common.paired_ratio(dev["ours"], dev["baseline"])
     print(common.line("="))
     print("Warm Lambda invocations, in process: handler(event, context) -> response dict")
-    print(f"  mix: {len(mix)} requests (the dispatch mix, half of them full-size device envelopes); "
-          f"{args.rounds} alternating samples x {args.passes} passes; {common.machine_note()}")
+    print(
+        f"  mix: {len(mix)} requests (the dispatch mix, half of them full-size device envelopes); "
+        f"{args.rounds} alternating samples x {args.passes} passes; {common.machine_note()}"
+    )
     print(common.line())
     print(f"  {'side':<44} {'median us/call':>15} {'min':>8} {'device only':>12}")
-    labels = {"ours": "ours (lambda_function.lambda_handler)",
-              "baseline": "bare skill, SkillBuilder.lambda_handler()"}
+    labels = {"ours": "ours (lambda_function.lambda_handler)", "baseline": "bare skill, SkillBuilder.lambda_handler()"}
     for name in sides:
-        print(f"  {labels[name]:<44} {common.median(res[name]) * 1e6:>15.1f} {min(res[name]) * 1e6:>8.1f} "
-              f"{common.median(dev[name]) * 1e6:>12.1f}")
+        print(
+            f"  {labels[name]:<44} {common.median(res[name]) * 1e6:>15.1f} {min(res[name]) * 1e6:>8.1f} "
+            f"{common.median(dev[name]) * 1e6:>12.1f}"
+        )
     ok = max(ratio, ratio_dev) <= TARGET
-    print(f"  ratio ours/baseline (median of paired rounds): {ratio:.3f}   device envelopes only: "
-          f"{ratio_dev:.3f}   target <= {TARGET}: {common.verdict(ok)}")
+    print(
+        f"  ratio ours/baseline (median of paired rounds): {ratio:.3f}   device envelopes only: "
+        f"{ratio_dev:.3f}   target <= {TARGET}: {common.verdict(ok)}"
+    )
     print(common.line("="))
-    print(json.dumps({"bench": "lambda_warm", "ours_us": round(common.median(res["ours"]) * 1e6, 1),
-                      "baseline_us": round(common.median(res["baseline"]) * 1e6, 1), "ratio": round(ratio, 3),
-                      "ratio_device": round(ratio_dev, 3), "target": TARGET, "met": ok}))
+    print(
+        json.dumps(
+            {
+                "bench": "lambda_warm",
+                "ours_us": round(common.median(res["ours"]) * 1e6, 1),
+                "baseline_us": round(common.median(res["baseline"]) * 1e6, 1),
+                "ratio": round(ratio, 3),
+                "ratio_device": round(ratio_dev, 3),
+                "target": TARGET,
+                "met": ok,
+            }
+        )
+    )
     return 0
 
 

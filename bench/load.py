@@ -49,8 +49,7 @@ def main(argv=None) -> int:
 
             def run():
                 try:
-                    result.update(serving.drive(server.port, bodies, args.seconds, args.connections,
-                                                use_wrk=use_wrk))
+                    result.update(serving.drive(server.port, bodies, args.seconds, args.connections, use_wrk=use_wrk))
                 except Exception as exc:  # reported below
                     result["failure"] = repr(exc)
 
@@ -74,28 +73,50 @@ def main(argv=None) -> int:
     errors = result["non2xx"] + result["socket_errors"]
     ok = errors == 0 and growth < MAX_GROWTH and workers_alive == len(rss_start)
     print(common.line("="))
-    print(f"Load/soak: our app, gunicorn --workers 2 --threads 4, {args.connections} connections, "
-          f"{args.seconds:g} s, {'wrk' if use_wrk else 'bench/loadgen.py (Python)'}; {common.machine_note()}")
+    print(
+        f"Load/soak: our app, gunicorn --workers 2 --threads 4, {args.connections} connections, "
+        f"{args.seconds:g} s, {'wrk' if use_wrk else 'bench/loadgen.py (Python)'}; {common.machine_note()}"
+    )
     print(common.line())
-    print(f"  requests {result['requests']}  ({result['rps']:.0f}/s)   errors {errors} "
-          f"(non-2xx {result['non2xx']}, socket {result['socket_errors']})")
+    print(
+        f"  requests {result['requests']}  ({result['rps']:.0f}/s)   errors {errors} "
+        f"(non-2xx {result['non2xx']}, socket {result['socket_errors']})"
+    )
     print(f"  latency p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms")
-    print(f"  worker RSS at start (after {args.warmup:g} s warm-up): "
-          + ", ".join(f"{kb / 1024:.1f} MB" for kb in rss_start.values()))
-    print("  worker RSS at end:                          "
-          + ", ".join(f"{kb / 1024:.1f} MB" for kb in rss_end.values()))
+    print(
+        f"  worker RSS at start (after {args.warmup:g} s warm-up): "
+        + ", ".join(f"{kb / 1024:.1f} MB" for kb in rss_start.values())
+    )
+    print(
+        "  worker RSS at end:                          " + ", ".join(f"{kb / 1024:.1f} MB" for kb in rss_end.values())
+    )
     print("  total RSS over time (s: MB): " + ", ".join(f"{t:.0f}: {kb / 1024:.1f}" for t, kb in timeline))
     if len(timeline) > 2 and timeline[1][1]:
         steady = (timeline[-1][1] - timeline[1][1]) / timeline[1][1]
-        print(f"  growth from the first reading during the run ({timeline[1][0]:.0f} s) to the end: {steady:+.2%} "
-              "(a worker that had not yet served every kind of request fills lazy caches first)")
+        print(
+            f"  growth from the first reading during the run ({timeline[1][0]:.0f} s) to the end: {steady:+.2%} "
+            "(a worker that had not yet served every kind of request fills lazy caches first)"
+        )
     print(f"  memory growth {growth:+.2%}; targets: no errors, growth < {MAX_GROWTH:.0%}: {common.verdict(ok)}")
     print(common.line("="))
-    print(json.dumps({"bench": "load", "seconds": args.seconds, "connections": args.connections,
-                      "requests": result["requests"], "rps": round(result["rps"]), "errors": errors,
-                      "p50_ms": round(result["p50_ms"], 1), "p99_ms": round(result["p99_ms"], 1),
-                      "rss_start_mb": round(start_total / 1024, 1), "rss_end_mb": round(end_total / 1024, 1),
-                      "growth": round(growth, 4), "met": ok}))
+    print(
+        json.dumps(
+            {
+                "bench": "load",
+                "seconds": args.seconds,
+                "connections": args.connections,
+                "requests": result["requests"],
+                "rps": round(result["rps"]),
+                "errors": errors,
+                "p50_ms": round(result["p50_ms"], 1),
+                "p99_ms": round(result["p99_ms"], 1),
+                "rss_start_mb": round(start_total / 1024, 1),
+                "rss_end_mb": round(end_total / 1024, 1),
+                "growth": round(growth, 4),
+                "met": ok,
+            }
+        )
+    )
     return 0 if ok else 1
 
 

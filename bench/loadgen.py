@@ -28,8 +28,7 @@ def _stamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run(port: int, bodies, seconds: float, connections: int, max_requests: int = 10_000_000,
-        path: str = "/alexa"):
+def run(port: int, bodies, seconds: float, connections: int, max_requests: int = 10_000_000, path: str = "/alexa"):
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
     latencies, statuses, errors = [], {}, {"connect": 0, "read": 0}
@@ -79,11 +78,17 @@ def run(port: int, bodies, seconds: float, connections: int, max_requests: int =
         t.join(seconds + 30)
     elapsed = time.perf_counter() - t0
     n = len(latencies)
-    return {"client": "python", "requests": n, "seconds": elapsed, "rps": n / elapsed if elapsed else 0.0,
-            "statuses": {str(k): v for k, v in sorted(statuses.items())},
-            "non2xx": sum(v for k, v in statuses.items() if not 200 <= k < 300),
-            "socket_errors": errors["connect"] + errors["read"],
-            "p50_ms": common.percentile(latencies, 50) * 1e3, "p99_ms": common.percentile(latencies, 99) * 1e3}
+    return {
+        "client": "python",
+        "requests": n,
+        "seconds": elapsed,
+        "rps": n / elapsed if elapsed else 0.0,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "non2xx": sum(v for k, v in statuses.items() if not 200 <= k < 300),
+        "socket_errors": errors["connect"] + errors["read"],
+        "p50_ms": common.percentile(latencies, 50) * 1e3,
+        "p99_ms": common.percentile(latencies, 99) * 1e3,
+    }
 
 
 def main(argv=None) -> int:

@@ -37,15 +37,18 @@ from bench.coldstart import CHILD as _COLD_CHILD  # noqa: E402
 CHILD = _COLD_CHILD.replace(
     "print(json.dumps({",
     "hwm = [ln for ln in open('/proc/self/status') if ln.startswith('VmHWM')]\n"
-    "print(json.dumps({'hwm_mb': int(hwm[0].split()[1]) / 1024 if hwm else 0, ")
+    "print(json.dumps({'hwm_mb': int(hwm[0].split()[1]) / 1024 if hwm else 0, ",
+)
 
 TARGET = 1.15
 TABLE = "gesprekscoach-bench"
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "eu-west-1"}
-MOTO = ("import logging, sys; from moto.server import ThreadedMotoServer; "
-        "logging.getLogger('werkzeug').setLevel(logging.ERROR); "
-        "s = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False); s.start(); "
-        "print(s.get_host_and_port()[1], flush=True); sys.stdin.read(); s.stop()")
+MOTO = (
+    "import logging, sys; from moto.server import ThreadedMotoServer; "
+    "logging.getLogger('werkzeug').setLevel(logging.ERROR); "
+    "s = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False); s.start(); "
+    "print(s.get_host_and_port()[1], flush=True); sys.stdin.read(); s.stop()"
+)
 
 
 class MotoServer:
@@ -53,16 +56,25 @@ class MotoServer:
 
     def __enter__(self):
         env = {**os.environ, **AWS_ENV}
-        self.proc = subprocess.Popen([sys.executable, "-c", MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     env=env, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", MOTO], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True
+        )
         self.url = f"http://127.0.0.1:{int(self.proc.stdout.readline())}"
         import boto3
 
-        client = boto3.client("dynamodb", endpoint_url=self.url, region_name="eu-west-1",
-                              aws_access_key_id="bench", aws_secret_access_key="bench")
-        client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=self.url,
+            region_name="eu-west-1",
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+        )
+        client.create_table(
+            TableName=TABLE,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        )
         return self
 
     def __exit__(self, *exc):
@@ -121,8 +133,11 @@ def per_turn(args, moto_url):
     skills = {
         "none": build_skill(SkillConfig(rng=random.Random(6))),
         "sqlite": build_skill(SkillConfig(rng=random.Random(6), store=f"sqlite:{tmp.name}/profiles.sqlite3")),
-        "dynamodb": build_skill(SkillConfig(rng=random.Random(6), store=f"dynamodb:{TABLE}",
-                                            aws_region="eu-west-1", dynamodb_endpoint=moto_url)),
+        "dynamodb": build_skill(
+            SkillConfig(
+                rng=random.Random(6), store=f"dynamodb:{TABLE}", aws_region="eu-west-1", dynamodb_endpoint=moto_url
+            )
+        ),
     }
 
     per_label = {name: {label: [] for label in LABELS} for name in skills}
@@ -130,13 +145,15 @@ def per_turn(args, moto_url):
     def sampler(name):
         def sample():
             clock = [0.0]
-            n = sum(conversation(skills[name], "amzn1.ask.account.BENCH", clock, per_label[name])
-                    for _ in range(args.passes))
+            n = sum(
+                conversation(skills[name], "amzn1.ask.account.BENCH", clock, per_label[name])
+                for _ in range(args.passes)
+            )
             return clock[0] / n
+
         return sample
 
-    res = common.alternate({name: sampler(name) for name in skills}, rounds=args.rounds, warmup=2,
-                           max_seconds=240)
+    res = common.alternate({name: sampler(name) for name in skills}, rounds=args.rounds, warmup=2, max_seconds=240)
     tmp.cleanup()
     return res, per_label
 
@@ -147,23 +164,46 @@ def cold_start(args, moto_url):
     event = json.dumps(envelopes.launch())
     staging = tempfile.TemporaryDirectory(prefix="gesprekscoach-bench-memory-cold-")
     build = Path(staging.name) / "build"
-    proc = subprocess.run([common.venv_tool("gesprekscoach"), "package-lambda", "--stage-only", "--no-check",
-                           "--python-version", "%d.%d" % sys.version_info[:2], "--build-dir", str(build)],
-                          capture_output=True, text=True, timeout=120, cwd=str(common.ROOT))
+    proc = subprocess.run(
+        [
+            common.venv_tool("gesprekscoach"),
+            "package-lambda",
+            "--stage-only",
+            "--no-check",
+            "--python-version",
+            "%d.%d" % sys.version_info[:2],
+            "--build-dir",
+            str(build),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(common.ROOT),
+    )
     if proc.returncode != 0:
         build = common.ROOT / "lambda"
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
-    envs = {"none": base_env,
-            "dynamodb": {**base_env, **AWS_ENV, "GESPREKSCOACH_STORE": f"dynamodb:{TABLE}",
-                         "GESPREKSCOACH_DYNAMODB_ENDPOINT": moto_url}}
+    envs = {
+        "none": base_env,
+        "dynamodb": {
+            **base_env,
+            **AWS_ENV,
+            "GESPREKSCOACH_STORE": f"dynamodb:{TABLE}",
+            "GESPREKSCOACH_DYNAMODB_ENDPOINT": moto_url,
+        },
+    }
     samples = {name: [] for name in envs}
 
     def spawn(name):
         def sample():
             t0 = time.perf_counter()
-            child = subprocess.Popen([sys.executable, "-c", CHILD, str(build), "lambda_function", event],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=envs[name],
-                                     cwd=str(common.ROOT))
+            child = subprocess.Popen(
+                [sys.executable, "-c", CHILD, str(build), "lambda_function", event],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=envs[name],
+                cwd=str(common.ROOT),
+            )
             _, status, usage = os.wait4(child.pid, 0)
             wall = time.perf_counter() - t0
             out, err = child.stdout.read(), child.stderr.read()
@@ -175,13 +215,13 @@ def cold_start(args, moto_url):
             info.update(wall_s=wall, maxrss_mb=info["hwm_mb"] or usage.ru_maxrss / 1024.0)
             samples[name].append(info)
             return wall
+
         return sample
 
-    res = common.alternate({name: spawn(name) for name in envs}, rounds=args.cold_rounds, warmup=1,
-                           max_seconds=180)
+    res = common.alternate({name: spawn(name) for name in envs}, rounds=args.cold_rounds, warmup=1, max_seconds=180)
     staging.cleanup()
     for name in envs:
-        samples[name] = samples[name][-len(res[name]):]
+        samples[name] = samples[name][-len(res[name]) :]
     return res, samples
 
 
@@ -208,8 +248,9 @@ def main(argv=None) -> int:
     print(common.line("="))
     print("Memory per turn (in process, skill.dev.runtime.dispatch), one returning person's conversation:")
     print("  launch, tip, principle, examples, quiz start, quiz answer, help, stop, one-shot tip")
-    print(f"  {len(turn['none'])} alternating samples x {args.passes} conversations x 9 requests; "
-          f"{common.machine_note()}")
+    print(
+        f"  {len(turn['none'])} alternating samples x {args.passes} conversations x 9 requests; {common.machine_note()}"
+    )
     print(common.line())
     print(f"  {'store':<10} {'median us/request':>18} {'min':>10} {'max':>10}")
     for name in turn:
@@ -228,18 +269,32 @@ def main(argv=None) -> int:
     print(f"  {len(cold['none'])} alternating rounds per side")
     print(f"  {'store':<10} {'wall ms':>9} {'import ms':>10} {'handle ms':>10} {'peak RSS MB':>12}")
     for name in cold_samples:
-        print(f"  {name:<10} {med(name, 'wall_s') * 1e3:>9.1f} {med(name, 'import_s') * 1e3:>10.1f} "
-              f"{med(name, 'handle_s') * 1e3:>10.2f} {med(name, 'maxrss_mb'):>12.1f}")
-    print(f"  ratio dynamodb/none: time {cold_ratio:.3f}, peak memory "
-          f"{med('dynamodb', 'maxrss_mb') / med('none', 'maxrss_mb'):.3f}")
+        print(
+            f"  {name:<10} {med(name, 'wall_s') * 1e3:>9.1f} {med(name, 'import_s') * 1e3:>10.1f} "
+            f"{med(name, 'handle_s') * 1e3:>10.2f} {med(name, 'maxrss_mb'):>12.1f}"
+        )
+    print(
+        f"  ratio dynamodb/none: time {cold_ratio:.3f}, peak memory "
+        f"{med('dynamodb', 'maxrss_mb') / med('none', 'maxrss_mb'):.3f}"
+    )
     print(common.line("="))
-    print(json.dumps({"bench": "memory", "none_us": round(common.median(turn["none"]) * 1e6, 1),
-                      "sqlite_us": round(common.median(turn["sqlite"]) * 1e6, 1),
-                      "dynamodb_us": round(common.median(turn["dynamodb"]) * 1e6, 1),
-                      "sqlite_ratio": round(sqlite_ratio, 3), "dynamodb_ratio": round(dynamo_ratio, 3),
-                      "cold_none_ms": round(med("none", "wall_s") * 1e3, 1),
-                      "cold_dynamodb_ms": round(med("dynamodb", "wall_s") * 1e3, 1),
-                      "cold_ratio": round(cold_ratio, 3), "target": TARGET, "met": sqlite_ratio <= TARGET}))
+    print(
+        json.dumps(
+            {
+                "bench": "memory",
+                "none_us": round(common.median(turn["none"]) * 1e6, 1),
+                "sqlite_us": round(common.median(turn["sqlite"]) * 1e6, 1),
+                "dynamodb_us": round(common.median(turn["dynamodb"]) * 1e6, 1),
+                "sqlite_ratio": round(sqlite_ratio, 3),
+                "dynamodb_ratio": round(dynamo_ratio, 3),
+                "cold_none_ms": round(med("none", "wall_s") * 1e3, 1),
+                "cold_dynamodb_ms": round(med("dynamodb", "wall_s") * 1e3, 1),
+                "cold_ratio": round(cold_ratio, 3),
+                "target": TARGET,
+                "met": sqlite_ratio <= TARGET,
+            }
+        )
+    )
     return 0
 
 

@@ -72,21 +72,33 @@ def report(rows, half: str, failures: bool, out=sys.stdout) -> Dict[str, float]:
     near = sum(1 for _, _, _, n in rows if n)
     off = [(c, r) for c, r, _, _ in rows if c["intent"] == nlu.FALLBACK]
     caught = sum(1 for _, r in off if not r.intent.startswith("AMAZON."))
-    figures = {"sentences": total, "exact": exact / total, "exact_or_near": near / total,
-               "off_topic": len(off), "off_topic_caught": caught / len(off) if off else 0.0}
+    figures = {
+        "sentences": total,
+        "exact": exact / total,
+        "exact_or_near": near / total,
+        "off_topic": len(off),
+        "off_topic_caught": caught / len(off) if off else 0.0,
+    }
     print(f"phrasing benchmark, {half} half: {total} sentences ({len(off)} off-topic)", file=out)
     print(f"  right, exact:          {exact:4d} / {total}  {100 * figures['exact']:5.1f}%   (goal >= 75%)", file=out)
-    print(f"  right, exact or near:  {near:4d} / {total}  {100 * figures['exact_or_near']:5.1f}%   (goal >= 90%)",
-          file=out)
-    print(f"  off-topic caught by a content intent: {caught} / {len(off)}  "
-          f"{100 * figures['off_topic_caught']:.1f}%   (goal <= 5%)", file=out)
+    print(
+        f"  right, exact or near:  {near:4d} / {total}  {100 * figures['exact_or_near']:5.1f}%   (goal >= 90%)",
+        file=out,
+    )
+    print(
+        f"  off-topic caught by a content intent: {caught} / {len(off)}  "
+        f"{100 * figures['off_topic_caught']:.1f}%   (goal <= 5%)",
+        file=out,
+    )
     if failures:
         print("\nwrong (expected -> understood):", file=out)
         for case, resolution, _, right in rows:
             if not right:
                 slots = case.get("slots") or {}
-                print(f"  [{case['context']}] {case['sentence']!r}: {case['intent']} {slots} -> "
-                      f"{resolution.describe()}", file=out)
+                print(
+                    f"  [{case['context']}] {case['sentence']!r}: {case['intent']} {slots} -> {resolution.describe()}",
+                    file=out,
+                )
     return figures
 
 

@@ -69,13 +69,17 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     table, macro, misses = scores(rows, classifier)
     elapsed = (time.perf_counter() - start) / len(rows) * 1e6
-    print(f"{args.set} half: {len(rows)} replies, {len(rows) - len(misses)} with exactly the gold labels, "
-          f"{elapsed:.0f} µs per reply (the first call, compiling the markers: {first:.0f} ms)")
+    print(
+        f"{args.set} half: {len(rows)} replies, {len(rows) - len(misses)} with exactly the gold labels, "
+        f"{elapsed:.0f} µs per reply (the first call, compiling the markers: {first:.0f} ms)"
+    )
     print(f"{'label':<16}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>5}")
     for label, (p, r, f, n) in table.items():
         print(f"{label:<16}{p:>10.2f}{r:>8.2f}{f:>7.2f}{n:>5}")
-    print(f"macro F1 {macro:.3f}  (goal >= 0.85); advice recall {table['advice'][1]:.2f}, "
-          f"minimising recall {table['minimising'][1]:.2f} (goal >= 0.9)")
+    print(
+        f"macro F1 {macro:.3f}  (goal >= 0.85); advice recall {table['advice'][1]:.2f}, "
+        f"minimising recall {table['minimising'][1]:.2f} (goal >= 0.9)"
+    )
     if args.errors:
         if args.set != "dev":
             print("(misses are shown for the development half only)")

@@ -65,11 +65,11 @@ def crafted_bodies(launch) -> dict:
 
     bodies = {
         "timestamp 1.1.1...": _pad(launch(), ("request", "timestamp"), dots),
-        "timestamp +25:00": _pad(launch(), ("request", "timestamp"),
-                                 lambda n: "2030-06-15T12:00:00" + " " * n + "+25:00"),
+        "timestamp +25:00": _pad(
+            launch(), ("request", "timestamp"), lambda n: "2030-06-15T12:00:00" + " " * n + "+25:00"
+        ),
         "many keys": _pad(launch(), ("session", "attributes"), lambda n: {f"k{i}": i for i in range(n // 12)}),
-        "long escaped strings": _pad(launch(), ("session", "attributes"),
-                                     lambda n: {"s": "\u00e9\\\"\n" * (n // 14)}),
+        "long escaped strings": _pad(launch(), ("session", "attributes"), lambda n: {"s": '\u00e9\\"\n' * (n // 14)}),
     }
     bodies["nesting [[[["] = b"[" * (CAP - 16)
     return bodies
@@ -113,11 +113,17 @@ def http_main(args) -> int:
     with open(f"{folder}/chain.pem", "wb") as fh:
         fh.write(p.chains["good"])
     genuine = body_of(envelopes.launch(timestamp=stamp()))
-    good_headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(genuine),
-                    "Content-Type": "application/json"}
+    good_headers = {
+        "SignatureCertChainUrl": CERT_URL,
+        "Signature-256": sign(genuine),
+        "Content-Type": "application/json",
+    }
     crafted = crafted_bodies(lambda: envelopes.launch(timestamp=stamp()))["timestamp 1.1.1..."]
-    bad_headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(b"another body"),
-                   "Content-Type": "application/json"}
+    bad_headers = {
+        "SignatureCertChainUrl": CERT_URL,
+        "Signature-256": sign(b"another body"),
+        "Content-Type": "application/json",
+    }
 
     def post(conn, body, headers):
         conn.request("POST", "/alexa", body=body, headers=headers)
@@ -125,8 +131,10 @@ def http_main(args) -> int:
         resp.read()
         return resp.status
 
-    with Gunicorn("bench.refusal:http_app()", workers=2, threads=4,
-                  env={"GESPREKSCOACH_DEV": "", "BENCH_REFUSAL_DIR": folder}) as server:
+    with Gunicorn(
+        "bench.refusal:http_app()", workers=2, threads=4, env={"GESPREKSCOACH_DEV": "", "BENCH_REFUSAL_DIR": folder}
+    ) as server:
+
         def genuine_latencies(seconds):
             out, statuses = [], set()
             end = time.monotonic() + seconds
@@ -177,20 +185,36 @@ def http_main(args) -> int:
     print(common.line("="))
     print(f"Refusal under load: gunicorn 2 workers x 4 threads, real skill; {common.machine_note()}")
     print(common.line())
-    print(f"  genuine alone:        {len(quiet)} requests, answers {sorted(map(str, quiet_status))}, "
-          f"p50 {ms(quiet, 50):.1f} ms, "
-          f"p99 {ms(quiet, 99):.1f} ms, max {max(quiet) * 1000:.1f} ms")
-    print(f"  genuine under attack: {len(loud)} requests, answers {sorted(map(str, loud_status))}, "
-          f"p50 {ms(loud, 50):.1f} ms, "
-          f"p99 {ms(loud, 99):.1f} ms, max {max(loud) * 1000:.1f} ms")
-    print(f"  attack: {args.attackers} connections, {sent[0]} crafted 128 KiB requests "
-          f"({sent[0] / elapsed:.0f}/s while measured), answers {sorted(map(str, refused))}")
+    print(
+        f"  genuine alone:        {len(quiet)} requests, answers {sorted(map(str, quiet_status))}, "
+        f"p50 {ms(quiet, 50):.1f} ms, "
+        f"p99 {ms(quiet, 99):.1f} ms, max {max(quiet) * 1000:.1f} ms"
+    )
+    print(
+        f"  genuine under attack: {len(loud)} requests, answers {sorted(map(str, loud_status))}, "
+        f"p50 {ms(loud, 50):.1f} ms, "
+        f"p99 {ms(loud, 99):.1f} ms, max {max(loud) * 1000:.1f} ms"
+    )
+    print(
+        f"  attack: {args.attackers} connections, {sent[0]} crafted 128 KiB requests "
+        f"({sent[0] / elapsed:.0f}/s while measured), answers {sorted(map(str, refused))}"
+    )
     ok = max(loud) < 8.0 and loud_status == {200}
     print(f"  every genuine request answered well within Alexa's 8 s: {common.verdict(ok)}")
     print(common.line("="))
-    print(json.dumps({"bench": "refusal-http", "quiet_p50_ms": round(ms(quiet, 50), 1),
-                      "attack_p50_ms": round(ms(loud, 50), 1), "attack_p99_ms": round(ms(loud, 99), 1),
-                      "attack_max_ms": round(max(loud) * 1000, 1), "attack_requests": sent[0], "met": ok}))
+    print(
+        json.dumps(
+            {
+                "bench": "refusal-http",
+                "quiet_p50_ms": round(ms(quiet, 50), 1),
+                "attack_p50_ms": round(ms(loud, 50), 1),
+                "attack_p99_ms": round(ms(loud, 99), 1),
+                "attack_max_ms": round(max(loud) * 1000, 1),
+                "attack_requests": sent[0],
+                "met": ok,
+            }
+        )
+    )
     return 0 if ok else 1
 
 
@@ -215,8 +239,9 @@ def main(argv=None) -> int:
     p = pki()
     fetcher = FakeFetcher({CERT_URL: p.chains["good"]})
     # the throwaway PKI is valid around the suite's fixed "now" (tests.web_fixtures.NOW); so is the clock
-    app = create_app(SkillConfig(), WebSettings(trust_roots=[p.root], fetcher=fetcher, clock=Clock()),
-                     skill=StubSkill().skill)
+    app = create_app(
+        SkillConfig(), WebSettings(trust_roots=[p.root], fetcher=fetcher, clock=Clock()), skill=StubSkill().skill
+    )
     client = app.test_client()
     now = stamp()
 
@@ -224,8 +249,9 @@ def main(argv=None) -> int:
         return envelopes.launch(timestamp=now)
 
     genuine = body_of(launch())
-    resp = client.post("/alexa", data=genuine, headers={"SignatureCertChainUrl": CERT_URL,
-                                                         "Signature-256": sign(genuine)})
+    resp = client.post(
+        "/alexa", data=genuine, headers={"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(genuine)}
+    )
     if resp.status_code != 200:
         raise SystemExit(f"a genuine request was refused: {resp.status_code} {resp.data[:200]!r}")
     import base64
@@ -235,8 +261,10 @@ def main(argv=None) -> int:
     # "replayed" (a genuine signature by the key over another body: what someone who gets Amazon-signed
     # requests for a skill of their own could send). Each crafted body is compared with the plain
     # request carrying the same kind of signature.
-    signatures = {"forged": base64.b64encode(random.Random(13).randbytes(256)).decode(),
-                  "replayed": sign(b"another body")}
+    signatures = {
+        "forged": base64.b64encode(random.Random(13).randbytes(256)).decode(),
+        "replayed": sign(b"another body"),
+    }
     cases, baseline = {}, {}
     for kind, signature in signatures.items():
         headers = {"SignatureCertChainUrl": CERT_URL, "Signature-256": signature, "Content-Type": "application/json"}
@@ -246,8 +274,10 @@ def main(argv=None) -> int:
             baseline[f"{name}, {kind}"] = f"plain, {kind}"
     ts_body = cases["timestamp 1.1.1..., forged"][0]
     cases["timestamp 1.1.1..., no signature"] = (ts_body, {"SignatureCertChainUrl": CERT_URL})
-    cases["timestamp 1.1.1..., bad cert URL"] = (ts_body, {"SignatureCertChainUrl": CERT_URL + "%3f",
-                                                          "Signature-256": signatures["forged"]})
+    cases["timestamp 1.1.1..., bad cert URL"] = (
+        ts_body,
+        {"SignatureCertChainUrl": CERT_URL + "%3f", "Signature-256": signatures["forged"]},
+    )
     baseline["timestamp 1.1.1..., no signature"] = baseline["timestamp 1.1.1..., bad cert URL"] = "plain, forged"
     outcomes = {}
     for name, (body, headers) in cases.items():
@@ -263,17 +293,20 @@ def main(argv=None) -> int:
             for _ in range(args.passes):
                 client.post("/alexa", data=body, headers=headers)
             return (time.perf_counter() - t0) / args.passes
+
         return sample
 
-    res = common.alternate({n: sampler(*c) for n, c in cases.items()}, rounds=args.rounds, warmup=1,
-                           max_seconds=args.max_seconds)
+    res = common.alternate(
+        {n: sampler(*c) for n, c in cases.items()}, rounds=args.rounds, warmup=1, max_seconds=args.max_seconds
+    )
     ratios = {n: common.paired_ratio(res[n], res[base]) for n, base in baseline.items()}
     worst = max(ratios, key=ratios.get)
     ok = ratios[worst] <= TARGET and all(400 <= status < 500 for status, _, _ in outcomes.values())
     print(common.line("="))
     print("Refusal cost: unauthenticated requests through the Flask app (test client, signature check on)")
-    print(f"  {len(res['plain, forged'])} alternating rounds x {args.passes} requests per kind; "
-          f"{common.machine_note()}")
+    print(
+        f"  {len(res['plain, forged'])} alternating rounds x {args.passes} requests per kind; {common.machine_note()}"
+    )
     print(common.line())
     print(f"  {'request, signature':<36} {'bytes':>7} {'answer':<24} {'us/request':>10} {'x plain':>7}")
     for name in cases:
@@ -282,9 +315,18 @@ def main(argv=None) -> int:
         print(f"  {name:<36} {size:>7} {f'{status} {error}':<24} {common.median(res[name]) * 1e6:>10.1f} {ratio:>7}")
     print(f"  worst: {worst}, {ratios[worst]:.2f} x a plain refusal (target <= {TARGET})   {common.verdict(ok)}")
     print(common.line("="))
-    print(json.dumps({"bench": "refusal", "plain_us": round(common.median(res["plain, forged"]) * 1e6, 1),
-                      "ratios": {n: round(r, 3) for n, r in ratios.items()}, "worst": worst,
-                      "worst_ratio": round(ratios[worst], 3), "met": ok}))
+    print(
+        json.dumps(
+            {
+                "bench": "refusal",
+                "plain_us": round(common.median(res["plain, forged"]) * 1e6, 1),
+                "ratios": {n: round(r, 3) for n, r in ratios.items()},
+                "worst": worst,
+                "worst_ratio": round(ratios[worst], 3),
+                "met": ok,
+            }
+        )
+    )
     return 0
 
 

@@ -57,8 +57,15 @@ def mix_bodies_file(directory: str) -> str:
 class Gunicorn:
     """gunicorn --workers W --threads T on 127.0.0.1:port, app logs to a temp file."""
 
-    def __init__(self, app_spec: str, *, workers: int = 2, threads: int = 4, env: Optional[Dict] = None,
-                 log_dir: Optional[str] = None):
+    def __init__(
+        self,
+        app_spec: str,
+        *,
+        workers: int = 2,
+        threads: int = 4,
+        env: Optional[Dict] = None,
+        log_dir: Optional[str] = None,
+    ):
         self.port = common.free_port()
         self.app_spec = app_spec
         self.log_path = os.path.join(log_dir or tempfile.gettempdir(), f"gunicorn-{self.port}.log")
@@ -67,9 +74,25 @@ class Gunicorn:
         full_env.update(env or {})
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [common.venv_tool("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--threads", str(threads), "--chdir", str(common.ROOT), "--log-level", "warning", app_spec],
-            stdout=self._log, stderr=subprocess.STDOUT, env=full_env, cwd=str(common.ROOT))
+            [
+                common.venv_tool("gunicorn"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--chdir",
+                str(common.ROOT),
+                "--log-level",
+                "warning",
+                app_spec,
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+            cwd=str(common.ROOT),
+        )
         try:
             common.wait_for_port(self.port, timeout=30, proc=self.proc)
             self._wait_workers(workers)
@@ -129,8 +152,9 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
-def drive(port: int, bodies_file: str, seconds: float, connections: int, *, use_wrk: Optional[bool] = None,
-          threads: int = 2) -> Dict:
+def drive(
+    port: int, bodies_file: str, seconds: float, connections: int, *, use_wrk: Optional[bool] = None, threads: int = 2
+) -> Dict:
     """Load from a separate process: wrk if installed (else bench/loadgen.py). One result dict:
     requests, rps, p50_ms, p99_ms, non2xx, socket_errors, client."""
     use_wrk = have_wrk() if use_wrk is None else use_wrk
@@ -140,24 +164,62 @@ def drive(port: int, bodies_file: str, seconds: float, connections: int, *, use_
             fh.write(WRK_LUA)
             script = fh.name
         try:
-            proc = subprocess.run(["wrk", "-t", str(min(threads, connections)), "-c", str(connections),
-                                   "-d", f"{max(1, int(round(seconds)))}s", "--timeout", "10s", "-s", script,
-                                   f"http://127.0.0.1:{port}/alexa"],
-                                  capture_output=True, text=True, timeout=timeout,
-                                  env={**os.environ, "BENCH_BODIES": bodies_file})
+            proc = subprocess.run(
+                [
+                    "wrk",
+                    "-t",
+                    str(min(threads, connections)),
+                    "-c",
+                    str(connections),
+                    "-d",
+                    f"{max(1, int(round(seconds)))}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    script,
+                    f"http://127.0.0.1:{port}/alexa",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env={**os.environ, "BENCH_BODIES": bodies_file},
+            )
         finally:
             os.unlink(script)
         line = [ln for ln in proc.stdout.splitlines() if ln.startswith("WRKJSON ")]
         if proc.returncode != 0 or not line:
             raise RuntimeError(f"wrk failed: {proc.stderr[-500:]} {proc.stdout[-500:]}")
-        w = json.loads(line[-1][len("WRKJSON "):])
+        w = json.loads(line[-1][len("WRKJSON ") :])
         secs = w["duration_us"] / 1e6
-        return {"client": "wrk", "requests": w["requests"], "seconds": secs, "rps": w["requests"] / secs,
-                "p50_ms": w["p50_us"] / 1e3, "p99_ms": w["p99_us"] / 1e3, "non2xx": w["status"],
-                "socket_errors": w["connect"] + w["read"] + w["write"] + w["timeout"]}
-    proc = subprocess.run([sys.executable, "-m", "bench.loadgen", "--port", str(port), "--seconds", str(seconds),
-                           "--connections", str(connections), "--bodies", bodies_file],
-                          capture_output=True, text=True, timeout=timeout, cwd=str(common.ROOT))
+        return {
+            "client": "wrk",
+            "requests": w["requests"],
+            "seconds": secs,
+            "rps": w["requests"] / secs,
+            "p50_ms": w["p50_us"] / 1e3,
+            "p99_ms": w["p99_us"] / 1e3,
+            "non2xx": w["status"],
+            "socket_errors": w["connect"] + w["read"] + w["write"] + w["timeout"],
+        }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.loadgen",
+            "--port",
+            str(port),
+            "--seconds",
+            str(seconds),
+            "--connections",
+            str(connections),
+            "--bodies",
+            bodies_file,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(common.ROOT),
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"loadgen failed: {proc.stderr[-1000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -174,8 +236,12 @@ def check_answers(port: int, bodies_file: str) -> None:
     for line in Path(bodies_file).read_text("utf-8").splitlines():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
-            conn.request("POST", "/alexa", body=line.replace("__TS__", stamp).encode(),
-                         headers={"Content-Type": "application/json"})
+            conn.request(
+                "POST",
+                "/alexa",
+                body=line.replace("__TS__", stamp).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             resp = conn.getresponse()
             data = resp.read()
         finally:

@@ -50,10 +50,16 @@ def make_pki():
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     before, after = now - dt.timedelta(days=30), now + dt.timedelta(days=30)
     root_key, int_key, leaf_key = wf._key("bench-root"), wf._key("bench-int"), wf._key("bench-leaf")
-    root = wf._ca("Bench Root CA", root_key, None, root_key, path_length=1, not_before=before,
-                  not_after=after + dt.timedelta(days=30))
-    inter = wf._ca("Bench Intermediate CA", int_key, root, root_key, path_length=0, not_before=before,
-                   not_after=after)
+    root = wf._ca(
+        "Bench Root CA",
+        root_key,
+        None,
+        root_key,
+        path_length=1,
+        not_before=before,
+        not_after=after + dt.timedelta(days=30),
+    )
+    inter = wf._ca("Bench Intermediate CA", int_key, root, root_key, path_length=0, not_before=before, not_after=after)
     leaf = wf._leaf(leaf_key, inter, int_key, sans=[wf.ECHO_SAN], not_before=before, not_after=after)
     return root, wf.pem(leaf, inter), leaf_key
 
@@ -63,8 +69,10 @@ def patch_sdk_verifier(root, chain_pem: bytes):
     from skill.web.sdk_compat import SDK_REQUEST_VERIFIER_AVAILABLE
 
     if not SDK_REQUEST_VERIFIER_AVAILABLE:
-        raise SystemExit("the SDK's RequestVerifier cannot work here: oscrypto fails to load OpenSSL "
-                         "(run `make install`, which lays elements-oscrypto over oscrypto 1.3.0)")
+        raise SystemExit(
+            "the SDK's RequestVerifier cannot work here: oscrypto fails to load OpenSSL "
+            "(run `make install`, which lays elements-oscrypto over oscrypto 1.3.0)"
+        )
     import ask_sdk_webservice_support.verifier as sdkv
     from certvalidator import CertificateValidator, ValidationContext
     from cryptography.hazmat.primitives import serialization
@@ -116,8 +124,16 @@ def main(argv=None) -> int:
     for _, env in request_mix():
         env["request"]["timestamp"] = now
         body = json.dumps(env).encode("utf-8")
-        bodies.append((body, {"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(body, leaf_key),
-                              "Content-Type": "application/json"}))
+        bodies.append(
+            (
+                body,
+                {
+                    "SignatureCertChainUrl": CERT_URL,
+                    "Signature-256": sign(body, leaf_key),
+                    "Content-Type": "application/json",
+                },
+            )
+        )
     clients = {"off": app_off.test_client(), "ours": app_ours.test_client(), "sdk": app_sdk.test_client()}
     for name, client in clients.items():  # every side accepts every request (and the cache is warm)
         for body, headers in bodies:
@@ -137,19 +153,21 @@ def main(argv=None) -> int:
                 for body, headers in bodies:
                     client.post("/alexa", data=body, headers=headers)
             return (time.perf_counter() - t0) / (args.passes * len(bodies))
+
         return sample
 
-    res = common.alternate({n: sampler(c) for n, c in clients.items()}, rounds=args.rounds, warmup=2,
-                           max_seconds=100)
+    res = common.alternate({n: sampler(c) for n, c in clients.items()}, rounds=args.rounds, warmup=2, max_seconds=100)
     med = {n: common.median(v) for n, v in res.items()}
 
     # The verifiers alone, same signed requests (no HTTP, no skill): where the difference comes from.
     from ask_sdk_model import RequestEnvelope
 
-    ours_sig = [v for v in app_ours.extensions["gesprekscoach"]["verifiers"]
-                if type(v).__name__ == "SignatureVerifier"][0]
-    parsed = [(b.decode(), h, skill.serializer.deserialize(payload=b.decode(), obj_type=RequestEnvelope))
-              for b, h in bodies]
+    ours_sig = [
+        v for v in app_ours.extensions["gesprekscoach"]["verifiers"] if type(v).__name__ == "SignatureVerifier"
+    ][0]
+    parsed = [
+        (b.decode(), h, skill.serializer.deserialize(payload=b.decode(), obj_type=RequestEnvelope)) for b, h in bodies
+    ]
 
     def verify_only(verifier):
         def sample():
@@ -158,37 +176,62 @@ def main(argv=None) -> int:
                 for text, headers, env in parsed:
                     verifier.verify(headers, text, env)
             return (time.perf_counter() - t0) / (args.passes * len(parsed))
+
         return sample
 
-    alone = common.alternate({"ours": verify_only(ours_sig), "sdk": verify_only(sdk_verifier)},
-                             rounds=max(5, args.rounds // 3), warmup=1, max_seconds=60)
+    alone = common.alternate(
+        {"ours": verify_only(ours_sig), "sdk": verify_only(sdk_verifier)},
+        rounds=max(5, args.rounds // 3),
+        warmup=1,
+        max_seconds=60,
+    )
 
     overhead = common.paired_ratio(res["ours"], res["off"])
     vs_sdk = common.paired_ratio(res["ours"], res["sdk"])
     ok = overhead <= TARGET_OVERHEAD and vs_sdk < 1
     print(common.line("="))
     print("Verification: signed requests through the Flask app (test client, real skill), per request")
-    print(f"  {args.rounds} alternating samples x {args.passes} passes x {len(bodies)} requests; "
-          f"{common.machine_note()}")
+    print(
+        f"  {args.rounds} alternating samples x {args.passes} passes x {len(bodies)} requests; {common.machine_note()}"
+    )
     print(common.line())
     print(f"  {'side':<34} {'median us/request':>18}")
-    labels = {"off": "verification off (dev)", "ours": "ours on (warm cache)",
-              "sdk": "SDK RequestVerifier (chain cached)"}
+    labels = {
+        "off": "verification off (dev)",
+        "ours": "ours on (warm cache)",
+        "sdk": "SDK RequestVerifier (chain cached)",
+    }
     for name in ("off", "ours", "sdk"):
         print(f"  {labels[name]:<34} {med[name] * 1e6:>18.1f}")
     print("  ratios are medians of the per-round ratios (each round runs the sides back to back)")
-    print(f"  ours on / off: {overhead:.3f} (target <= {TARGET_OVERHEAD})   "
-          f"ours / SDK: {vs_sdk:.3f} (target < 1)   {common.verdict(ok)}")
-    print(f"  verifier alone, us/request: ours {common.median(alone['ours']) * 1e6:.1f}, "
-          f"SDK {common.median(alone['sdk']) * 1e6:.1f}")
-    print(f"  chain downloads: ours {len(fetcher.calls)} (validated once, cached), SDK {len(sdk_fetches)} "
-          "(bytes cached, re-validated on every request)")
+    print(
+        f"  ours on / off: {overhead:.3f} (target <= {TARGET_OVERHEAD})   "
+        f"ours / SDK: {vs_sdk:.3f} (target < 1)   {common.verdict(ok)}"
+    )
+    print(
+        f"  verifier alone, us/request: ours {common.median(alone['ours']) * 1e6:.1f}, "
+        f"SDK {common.median(alone['sdk']) * 1e6:.1f}"
+    )
+    print(
+        f"  chain downloads: ours {len(fetcher.calls)} (validated once, cached), SDK {len(sdk_fetches)} "
+        "(bytes cached, re-validated on every request)"
+    )
     print(common.line("="))
-    print(json.dumps({"bench": "verification", "off_us": round(med["off"] * 1e6, 1),
-                      "ours_us": round(med["ours"] * 1e6, 1), "sdk_us": round(med["sdk"] * 1e6, 1),
-                      "overhead": round(overhead, 3), "ours_vs_sdk": round(vs_sdk, 3),
-                      "verify_only_ours_us": round(common.median(alone["ours"]) * 1e6, 1),
-                      "verify_only_sdk_us": round(common.median(alone["sdk"]) * 1e6, 1), "met": ok}))
+    print(
+        json.dumps(
+            {
+                "bench": "verification",
+                "off_us": round(med["off"] * 1e6, 1),
+                "ours_us": round(med["ours"] * 1e6, 1),
+                "sdk_us": round(med["sdk"] * 1e6, 1),
+                "overhead": round(overhead, 3),
+                "ours_vs_sdk": round(vs_sdk, 3),
+                "verify_only_ours_us": round(common.median(alone["ours"]) * 1e6, 1),
+                "verify_only_sdk_us": round(common.median(alone["sdk"]) * 1e6, 1),
+                "met": ok,
+            }
+        )
+    )
     return 0
 
 

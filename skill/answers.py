@@ -42,8 +42,9 @@ def tip(turn: Turn, index: Optional[int] = None, intro: Optional[Speech] = None)
     speech.say(principle.title + ".").say(chosen.advice.text)
     speech.pause(chosen.advice.pause).say(turn.line(K.EXAMPLE_LEAD)).quote(chosen.example)
     turn.state.set_context("tip", principle.id, index)
-    return turn.answer(speech, question=K.TIP_QUESTION, reprompt=K.TIP_REPROMPT, offer="tip",
-                       card_title=principle.title)
+    return turn.answer(
+        speech, question=K.TIP_QUESTION, reprompt=K.TIP_REPROMPT, offer="tip", card_title=principle.title
+    )
 
 
 def _longest(turn: Turn, *keys: str) -> int:
@@ -88,15 +89,20 @@ def principle(turn: Turn, item: Principle, intro: Optional[Speech] = None):
             speech.say(lead).quote(phrase)
         return turn.tell(speech, card_title=item.title)
     if count < len(item.advice):
-        return turn.ask(speech, question=K.PRINCIPLE_MORE_QUESTION, reprompt=K.PRINCIPLE_MORE_REPROMPT,
-                        offer="more", card_title=item.title)
+        return turn.ask(
+            speech,
+            question=K.PRINCIPLE_MORE_QUESTION,
+            reprompt=K.PRINCIPLE_MORE_REPROMPT,
+            offer="more",
+            card_title=item.title,
+        )
     return _principle_offer(turn, item, speech)
 
 
 def more(turn: Turn, item: Principle):
     """The rest of a principle's advice (after "Wil je meer horen?"), then its usual offer."""
     speech = Speech()
-    for advice in item.advice[advice_that_fits(turn, item):]:
+    for advice in item.advice[advice_that_fits(turn, item) :]:
         speech.say(advice.text).pause(advice.pause)
     if not speech:
         return examples(turn, item)
@@ -106,18 +112,25 @@ def more(turn: Turn, item: Principle):
 
 def _principle_offer(turn: Turn, item: Principle, speech: Speech):
     if item.id == turn.checklist.principle:  # the closing principle offers the checklist
-        return turn.answer(speech, question=K.CHECKLIST_OFFER_QUESTION, reprompt=K.CHECKLIST_OFFER_REPROMPT,
-                           offer="checklist", card_title=item.title)
-    return turn.answer(speech, question=K.PRINCIPLE_QUESTION, reprompt=K.PRINCIPLE_REPROMPT,
-                       offer="examples", card_title=item.title)
+        return turn.answer(
+            speech,
+            question=K.CHECKLIST_OFFER_QUESTION,
+            reprompt=K.CHECKLIST_OFFER_REPROMPT,
+            offer="checklist",
+            card_title=item.title,
+        )
+    return turn.answer(
+        speech, question=K.PRINCIPLE_QUESTION, reprompt=K.PRINCIPLE_REPROMPT, offer="examples", card_title=item.title
+    )
 
 
 def examples(turn: Turn, item: Principle, intro: Optional[Speech] = None):
     """Every example phrase of a principle, read aloud with a pause around each."""
     speech = Speech().extend(intro or Speech()).extend(_example_phrases(turn, item))
     turn.state.set_context("examples", item.id, turn.content.position(item.id))
-    return turn.answer(speech, question=K.EXAMPLES_QUESTION, reprompt=K.EXAMPLES_REPROMPT,
-                       offer="next", card_title=item.title)
+    return turn.answer(
+        speech, question=K.EXAMPLES_QUESTION, reprompt=K.EXAMPLES_REPROMPT, offer="next", card_title=item.title
+    )
 
 
 def _example_phrases(turn: Turn, item: Principle) -> Speech:

@@ -45,8 +45,9 @@ def build_skill_builder(config: Optional[SkillConfig] = None) -> SkillBuilder:
         sb.add_request_handler(handler_class())
     for handler_class in EXCEPTION_HANDLERS:
         sb.add_exception_handler(handler_class(content, prompts, config.rng))
-    for interceptor in request_interceptors(content, prompts, config, adapter,
-                                            bank=load_bank(content), checklist=load_checklist(content)):
+    for interceptor in request_interceptors(
+        content, prompts, config, adapter, bank=load_bank(content), checklist=load_checklist(content)
+    ):
         sb.add_global_request_interceptor(interceptor)
     for interceptor in response_interceptors(adapter, config.on_turn):
         sb.add_global_response_interceptor(interceptor)

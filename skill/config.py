@@ -45,8 +45,10 @@ class SkillConfig:
             timeout = float(env.get("GESPREKSCOACH_STORE_TIMEOUT") or 1.0)
         except ValueError:
             timeout = 1.0
-        return cls(skill_id=env.get("GESPREKSCOACH_SKILL_ID") or None,
-                   store=str(parse_store(store, env)) if store else None,
-                   store_timeout=timeout if 0 < timeout <= 5 else 1.0,
-                   aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
-                   dynamodb_endpoint=env.get("GESPREKSCOACH_DYNAMODB_ENDPOINT") or None)
+        return cls(
+            skill_id=env.get("GESPREKSCOACH_SKILL_ID") or None,
+            store=str(parse_store(store, env)) if store else None,
+            store_timeout=timeout if 0 < timeout <= 5 else 1.0,
+            aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+            dynamodb_endpoint=env.get("GESPREKSCOACH_DYNAMODB_ENDPOINT") or None,
+        )

@@ -166,8 +166,9 @@ def parse_content(data: Any, origin: str = "content") -> Content:
                 pause = Pause(entry.get("pause", Pause.SHORT))
             except ValueError:
                 raise ContentError(f"{awhere}.pause: must be one of {', '.join(sorted(Pause))}") from None
-            advice.append(Advice(_text(entry, "text", awhere), _texts(entry, "examples", awhere, required=False),
-                                 pause))
+            advice.append(
+                Advice(_text(entry, "text", awhere), _texts(entry, "examples", awhere, required=False), pause)
+            )
         synonyms = _texts(item, "synonyms", where)
         if not synonyms:
             raise ContentError(f"{where}.synonyms: must not be empty")

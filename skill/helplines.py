@@ -31,12 +31,12 @@ class HelplineError(ValueError):
 @dataclass(frozen=True)
 class Helpline:
     id: str
-    number: str                             # as written: "0800-0113"
-    spoken: Tuple[Tuple[Part, ...], ...]    # breath groups of parts: "0113" digit by digit, 800 as a number
+    number: str  # as written: "0800-0113"
+    spoken: Tuple[Tuple[Part, ...], ...]  # breath groups of parts: "0113" digit by digit, 800 as a number
     countries: Tuple[str, ...]
     purposes: Tuple[str, ...]
     organisation: str
-    sources: Tuple[Tuple[str, str], ...]    # (organisation, public URL)
+    sources: Tuple[Tuple[str, str], ...]  # (organisation, public URL)
 
     @property
     def digits(self) -> str:

@@ -42,12 +42,12 @@ class TurnInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input):
         session = handler_input.request_envelope.session
         raw = session.attributes if session is not None else None
-        state = State.from_attributes(raw, principle_ids=self._ids, tip_count=self._tip_count,
-                                      prompts=self.prompts)
+        state = State.from_attributes(raw, principle_ids=self._ids, tip_count=self._tip_count, prompts=self.prompts)
         if state.repaired:
             log.info("session state repaired: dropped malformed or stale attributes")
         handler_input.attributes_manager.request_attributes[TURN_KEY] = Turn(
-            handler_input, self.content, self.prompts, self.rng, state, bank=self.bank, checklist=self.checklist)
+            handler_input, self.content, self.prompts, self.rng, state, bank=self.bank, checklist=self.checklist
+        )
 
 
 class LogRequestInterceptor(AbstractRequestInterceptor):
@@ -122,8 +122,11 @@ class MemorySaveInterceptor(AbstractResponseInterceptor):
             prompt = getattr(response.reprompt, "output_speech", None)
             if getattr(prompt, "ssml", None):
                 prompt.ssml = with_pace(prompt.ssml, pace)
-        if response.should_end_session is False and not mem.forgotten and \
-                handler_input.request_envelope.session is not None:
+        if (
+            response.should_end_session is False
+            and not mem.forgotten
+            and handler_input.request_envelope.session is not None
+        ):
             handler_input.attributes_manager.session_attributes[memory.SESSION_KEY] = mem.session_copy()
 
 

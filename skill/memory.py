@@ -36,27 +36,38 @@ from skill.store import REV, StoreConflict
 
 log = logging.getLogger("gesprekscoach.memory")
 
-MEMORY_KEY = "memory"   # request attributes: this turn's Memory
-SESSION_KEY = "mem"     # session attributes: "REV|OPS|RECORD"
+MEMORY_KEY = "memory"  # request attributes: this turn's Memory
+SESSION_KEY = "mem"  # session attributes: "REV|OPS|RECORD"
 CAS_TRIES = 3
-MAX_PENDING = 12        # changes kept in the session before they are written anyway
-MAX_COPY = 4096         # characters of the session copy (a longer one reads as damaged)
+MAX_PENDING = 12  # changes kept in the session before they are written anyway
+MAX_COPY = 4096  # characters of the session copy (a longer one reads as damaged)
 FLUSH_NOW = frozenset({"pace", "round"})
 
 
 class Memory:
     """The profile of the person in this turn, and what changed since it was read."""
 
-    def __init__(self, handler_input, adapter, base, rev: Optional[int], profile: Profile, *,
-                 returning: bool, principle_ids, tip_count: int, ops: Optional[List[Tuple]] = None):
+    def __init__(
+        self,
+        handler_input,
+        adapter,
+        base,
+        rev: Optional[int],
+        profile: Profile,
+        *,
+        returning: bool,
+        principle_ids,
+        tip_count: int,
+        ops: Optional[List[Tuple]] = None,
+    ):
         self.handler_input = handler_input
         self.adapter = adapter
-        self._base = base                # the record as read: JSON text, or the record (dumped when needed)
+        self._base = base  # the record as read: JSON text, or the record (dumped when needed)
         self.rev = rev
-        self.profile = profile           # the record with ops applied (shared with the cache until changed)
+        self.profile = profile  # the record with ops applied (shared with the cache until changed)
         self._shared = False
         self.incoming: Optional[str] = None  # the session copy this turn came with
-        self.returning = returning       # the person was here before this session
+        self.returning = returning  # the person was here before this session
         self.ops: List[Tuple] = list(ops or [])
         self.urgent = False
         self.forgotten = False
@@ -95,8 +106,8 @@ class Memory:
     def observe(self, turn) -> None:
         """Operations the turn implies without any handler saying so: tips heard, where we are."""
         before, after = self.seen_before, turn.state.seen
-        if after[:len(before)] == before:
-            new = after[len(before):]
+        if after[: len(before)] == before:
+            new = after[len(before) :]
         else:
             self.change("tips_reset")
             new = after
@@ -109,8 +120,7 @@ class Memory:
             self.change("last", last)
 
     def wants_save(self, session_ends: bool) -> bool:
-        return bool(self.ops) and not self.forgotten and (session_ends or self.urgent or
-                                                          len(self.ops) >= MAX_PENDING)
+        return bool(self.ops) and not self.forgotten and (session_ends or self.urgent or len(self.ops) >= MAX_PENDING)
 
     def save(self) -> bool:
         """Write the pending operations (compare and swap, merging on conflict)."""
@@ -190,6 +200,7 @@ def _where(turn):
 # operations in the session copy ------------------------------------------------------------------
 # v (visit)  x (tips reset)  t<index> (tip heard)  p<pace>  lq (last: quiz)  l<principle> (last: topic)
 # a<0|1><0|1><principle> (answer: right, round over)
+
 
 def encode_ops(ops) -> str:
     out = []
@@ -286,8 +297,17 @@ def _from_session(handler_input, adapter, turn, copy) -> Optional[Memory]:
         if parsed is None:
             return None
         _remember(key, parsed)
-    memory = Memory(handler_input, adapter, parsed.base, parsed.rev, parsed.profile,
-                    returning=False, principle_ids=ids, tip_count=tip_count, ops=parsed.ops)
+    memory = Memory(
+        handler_input,
+        adapter,
+        parsed.base,
+        parsed.rev,
+        parsed.profile,
+        returning=False,
+        principle_ids=ids,
+        tip_count=tip_count,
+        ops=parsed.ops,
+    )
     memory._shared = True
     memory.incoming = copy
     memory.seen_before = list(turn.state.seen)
@@ -312,8 +332,16 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
         return None
     ids, tip_count = turn.content.ids, len(turn.content.tips)
     rev, profile = _split(stored, ids, tip_count)
-    memory = Memory(handler_input, adapter, profile.to_record(), rev, profile,
-                    returning=profile.visits > 0, principle_ids=ids, tip_count=tip_count)
+    memory = Memory(
+        handler_input,
+        adapter,
+        profile.to_record(),
+        rev,
+        profile,
+        returning=profile.visits > 0,
+        principle_ids=ids,
+        tip_count=tip_count,
+    )
     memory.change("visit")
     memory.seen_before = list(turn.state.seen)
     return memory

@@ -89,6 +89,7 @@ def modes() -> List[Mode]:
         import skill.handlers.checklist  # noqa: F401
         import skill.handlers.quiz  # noqa: F401
         import skill.practice.mode  # noqa: F401
+
         _LOADED.append(True)
         _MODES.sort(key=lambda mode: MODE_ORDER.index(mode.NAME) if mode.NAME in MODE_ORDER else len(MODE_ORDER))
     return _MODES
@@ -105,7 +106,7 @@ def active_mode(turn: Turn) -> Optional[Mode]:
 def offered_resume(turn: Turn) -> Optional[Mode]:
     """The mode whose resume offer is open ("Zullen we verdergaan met de quiz?")."""
     offer = turn.state.offer or ""
-    return by_name(offer[len(RESUME_PREFIX):]) if offer.startswith(RESUME_PREFIX) else None
+    return by_name(offer[len(RESUME_PREFIX) :]) if offer.startswith(RESUME_PREFIX) else None
 
 
 def paused_mode(turn: Turn) -> Optional[Mode]:

@@ -70,8 +70,14 @@ class Profile:
 
     def copy(self) -> "Profile":
         """An independent copy (cheap: no validation again)."""
-        return Profile(self.visits, self.pace, list(self.tips), dict(self.last) if self.last else None,
-                       self.rounds, {p: list(v) for p, v in self.quiz.items()})
+        return Profile(
+            self.visits,
+            self.pace,
+            list(self.tips),
+            dict(self.last) if self.last else None,
+            self.rounds,
+            {p: list(v) for p, v in self.quiz.items()},
+        )
 
     def to_record(self) -> Dict[str, Any]:
         record: Dict[str, Any] = {"v": PROFILE_VERSION, "visits": self.visits}
@@ -104,8 +110,11 @@ class Profile:
         elif kind == "answer":
             _, principle, right, round_over = op
             answered, good, window = self.quiz.get(principle, [0, 0, ""])
-            self.quiz[principle] = [min(answered + 1, MAX_COUNT), min(good + (1 if right else 0), MAX_COUNT),
-                                    (window + ("1" if right else "0"))[-WINDOW:]]
+            self.quiz[principle] = [
+                min(answered + 1, MAX_COUNT),
+                min(good + (1 if right else 0), MAX_COUNT),
+                (window + ("1" if right else "0"))[-WINDOW:],
+            ]
             if round_over:
                 self.rounds = min(self.rounds + 1, MAX_COUNT)
 
@@ -135,8 +144,7 @@ class Profile:
         best = []
         for principle, (_, _, window) in self.quiz.items():
             if len(window) >= 2 and window.count("1") * 2 > len(window):
-                best.append((-window.count("1") / len(window), -len(window), rank.get(principle, len(rank)),
-                             principle))
+                best.append((-window.count("1") / len(window), -len(window), rank.get(principle, len(rank)), principle))
         return min(best)[-1] if best else None
 
 

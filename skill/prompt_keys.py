@@ -237,5 +237,7 @@ def check(prompts) -> None:
     have = set(prompts.keys())
     missing, undeclared = sorted(ALL - have), sorted(have - ALL)
     if missing or undeclared:
-        raise PromptKeyError(f"prompt keys: declared without a prompt {missing}; prompts not declared in "
-                             f"skill/prompt_keys.py {undeclared}")
+        raise PromptKeyError(
+            f"prompt keys: declared without a prompt {missing}; prompts not declared in "
+            f"skill/prompt_keys.py {undeclared}"
+        )

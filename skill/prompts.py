@@ -110,8 +110,9 @@ def parse_prompts(data, origin: str = "prompts") -> Prompts:
             except ValueError as exc:
                 raise PromptError(f"{where}[{i}]: bad placeholder: {exc}") from None
             if fields != _fields(options[0]):
-                raise PromptError(f"{where}[{i}]: uses placeholders {sorted(fields)}, "
-                                  f"variant 0 uses {sorted(_fields(options[0]))}")
+                raise PromptError(
+                    f"{where}[{i}]: uses placeholders {sorted(fields)}, variant 0 uses {sorted(_fields(options[0]))}"
+                )
         if len(set(options)) != len(options):
             raise PromptError(f"{where}: has a duplicate variant")
         if len(options) > MAX_VARIANTS:

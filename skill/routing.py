@@ -24,9 +24,9 @@ class IndexedRequestMapper(GenericRequestMapper):
         names = {n for c in chains for n in getattr(c.request_handler, "INTENTS", ())}
         self._general = [c for c in chains if not hasattr(c.request_handler, "INTENTS")]
         self._by_intent: Dict[str, List] = {
-            name: [c for c in chains
-                   if not hasattr(c.request_handler, "INTENTS") or name in c.request_handler.INTENTS]
-            for name in names}
+            name: [c for c in chains if not hasattr(c.request_handler, "INTENTS") or name in c.request_handler.INTENTS]
+            for name in names
+        }
 
     def get_request_handler_chain(self, handler_input):
         candidates = self._by_intent.get(Turn.of(handler_input).intent_name, self._general)
@@ -43,6 +43,7 @@ class IndexedSkillBuilder(CustomSkillBuilder):
     @property
     def skill_configuration(self):
         config = super().skill_configuration
-        config.request_mappers = [IndexedRequestMapper(mapper.request_handler_chains)
-                                  for mapper in config.request_mappers]
+        config.request_mappers = [
+            IndexedRequestMapper(mapper.request_handler_chains) for mapper in config.request_mappers
+        ]
         return config

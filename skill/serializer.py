@@ -49,8 +49,9 @@ class _Fallback(Exception):
 
 _PLAIN = {"str": str, "int": int, "long": int, "bool": bool}
 _PRIMITIVE = DefaultSerializer.PRIMITIVE_TYPES
-_STAMP = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?Z",
-                    re.ASCII).fullmatch
+_STAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?Z", re.ASCII
+).fullmatch
 _LIST = re.compile(r"list\[(.*)\]").match  # the SDK's own patterns
 _DICT = re.compile(r"dict\(([^,]*), (.*)\)").match
 
@@ -110,8 +111,13 @@ class _Codegen:
         self.readers: Dict[Any, Callable] = {}
         self.builders: Dict[type, Callable] = {}
         self.writers: Dict[type, Callable] = {
-            str: None, int: None, float: None, bool: None,  # as they are (None: see write())
-            list: self._write_list, dict: self._write_dict, type(None): None,
+            str: None,
+            int: None,
+            float: None,
+            bool: None,  # as they are (None: see write())
+            list: self._write_list,
+            dict: self._write_dict,
+            type(None): None,
         }
 
     # ---- reading -------------------------------------------------------------------------
@@ -136,6 +142,7 @@ class _Codegen:
                     if value.__class__ is not list:
                         raise _Fallback
                     return [item(v) for v in value]
+
                 return read_list
             if obj_type.startswith("dict("):
                 m = _DICT(obj_type)
@@ -149,6 +156,7 @@ class _Codegen:
                     if value.__class__ is not dict:
                         raise _Fallback
                     return {k: item(v) for k, v in value.items()}
+
                 return read_dict
             if obj_type in _PLAIN:
                 return self._exact(_PLAIN[obj_type])
@@ -165,8 +173,11 @@ class _Codegen:
             except Exception:
                 return _fail
         if obj_type in _PRIMITIVE or obj_type in (object, date, datetime):
-            return self._make_reader({str: "str", int: "int", bool: "bool", float: "float", object: "object",
-                                      datetime: "datetime"}.get(obj_type, "date"))
+            return self._make_reader(
+                {str: "str", int: "int", bool: "bool", float: "float", object: "object", datetime: "datetime"}.get(
+                    obj_type, "date"
+                )
+            )
         if not isinstance(obj_type, type):
             return _fail
         if issubclass(obj_type, Enum):
@@ -181,6 +192,7 @@ class _Codegen:
                 if member is None:
                     raise _Fallback
                 return member
+
             return read_enum
         if not hasattr(obj_type, "deserialized_types"):
             return _same
@@ -194,6 +206,7 @@ class _Codegen:
             if value is None or value.__class__ is kind:
                 return value
             raise _Fallback
+
         return read_exact
 
     def _make_discriminated(self, base):
@@ -212,6 +225,7 @@ class _Codegen:
                     raise _Fallback
                 build = by_name[name] = self.builder(_load_class(name))
             return build(value)
+
         return read_discriminated
 
     def builder(self, cls) -> Callable:
@@ -228,53 +242,64 @@ class _Codegen:
         if set(attribute_map) != set(types) or not cls.__module__.startswith("ask_sdk_model."):
             return _fail  # (another class's __init__ may do more than set its fields: the SDK calls it)
         template = cls().__dict__
-        plain = (cls.__setattr__ is object.__setattr__ and type(template) is dict
-                 and all(v is None or v.__class__ in (str, int, bool, float) for v in template.values())
-                 and not any(hasattr(cls, attr) for attr in attribute_map))
+        plain = (
+            cls.__setattr__ is object.__setattr__
+            and type(template) is dict
+            and all(v is None or v.__class__ in (str, int, bool, float) for v in template.values())
+            and not any(hasattr(cls, attr) for attr in attribute_map)
+        )
         if not plain:
             return _fail
         class_map = getattr(cls, "attribute_map", None)
-        env: Dict[str, Any] = {"_Fallback": _Fallback, "new": object.__new__, "cls": cls,
-                               "template": dict(template), "extras": _extras,
-                               "known": frozenset(attribute_map.values()), "class_map": class_map}
+        env: Dict[str, Any] = {
+            "_Fallback": _Fallback,
+            "new": object.__new__,
+            "cls": cls,
+            "template": dict(template),
+            "extras": _extras,
+            "known": frozenset(attribute_map.values()),
+            "class_map": class_map,
+        }
         # The SDK's serialize() adds the keys of an object's deserialized_types to its class's
         # attribute_map, for good; an instance with its own deserialized_types (an unknown JSON key)
         # can so grow the class's map. From then on only the SDK knows what it does with that class.
-        guard = (f"len(class_map) != {len(class_map)}" if type(class_map) is dict else "False")
-        lines = ["def build(data):",
-                 f"    if data.__class__ is not dict or {guard}:",
-                 "        if data is None:",
-                 "            return None",
-                 "        raise _Fallback",
-                 "    obj = new(cls)",
-                 "    d = obj.__dict__",
-                 "    d.update(template)",
-                 "    n = 0"]
+        guard = f"len(class_map) != {len(class_map)}" if type(class_map) is dict else "False"
+        lines = [
+            "def build(data):",
+            f"    if data.__class__ is not dict or {guard}:",
+            "        if data is None:",
+            "            return None",
+            "        raise _Fallback",
+            "    obj = new(cls)",
+            "    d = obj.__dict__",
+            "    d.update(template)",
+            "    n = 0",
+        ]
         for i, (attr, key) in enumerate(attribute_map.items()):
             kind = types[attr]
-            lines += [f"    if {key!r} in data:",
-                      f"        v = data[{key!r}]",
-                      "        n += 1"]
+            lines += [f"    if {key!r} in data:", f"        v = data[{key!r}]", "        n += 1"]
             if kind in ("str", "int", "long", "bool"):
-                lines += [f"        if v is not None and v.__class__ is not {_PLAIN[kind].__name__}:",
-                          "            raise _Fallback",
-                          f"        d[{attr!r}] = v"]
+                lines += [
+                    f"        if v is not None and v.__class__ is not {_PLAIN[kind].__name__}:",
+                    "            raise _Fallback",
+                    f"        d[{attr!r}] = v",
+                ]
             elif kind == "object":
                 lines += [f"        d[{attr!r}] = v"]
             else:
                 env[f"r{i}"] = self._lazy(kind, env, f"r{i}")
                 lines += [f"        d[{attr!r}] = r{i}(v)"]
-        lines += ["    if n != len(data):",
-                  "        extras(obj, data, known)",
-                  "    return obj"]
+        lines += ["    if n != len(data):", "        extras(obj, data, known)", "    return obj"]
         return _function("\n".join(lines), env)
 
     def _lazy(self, kind, env, name):
         """A stand-in that makes the real reader at first use and puts it in its place (nested
         classes are imported and generated only once a payload has them; no endless recursion)."""
+
         def first_use(value):
             fn = env[name] = self.reader(kind)
             return fn(value)
+
         return first_use
 
     # ---- writing -------------------------------------------------------------------------
@@ -312,21 +337,24 @@ class _Codegen:
             return self._write_dict
         types = getattr(t, "deserialized_types", None)
         attribute_map = getattr(t, "attribute_map", {})
-        if (not t.__module__.startswith("ask_sdk_model.") or type(types) is not dict
-                or type(attribute_map) is not dict):
+        if not t.__module__.startswith("ask_sdk_model.") or type(types) is not dict or type(attribute_map) is not dict:
             return _fail
         names = dict(attribute_map)
         names.update({k: k for k in types if k not in names})
         env: Dict[str, Any] = {"_Fallback": _Fallback, "w": self.write}
-        lines = ["def write_model(obj):",
-                 "    d = obj.__dict__",
-                 "    if 'attribute_map' in d or 'deserialized_types' in d:",
-                 "        raise _Fallback",
-                 "    out = {}"]
+        lines = [
+            "def write_model(obj):",
+            "    d = obj.__dict__",
+            "    if 'attribute_map' in d or 'deserialized_types' in d:",
+            "        raise _Fallback",
+            "    out = {}",
+        ]
         for attr in types:
-            lines += [f"    v = obj.{attr}" if attr.isidentifier() else f"    v = getattr(obj, {attr!r})",
-                      "    if v is not None:",
-                      f"        out[{names[attr]!r}] = w(v)"]
+            lines += [
+                f"    v = obj.{attr}" if attr.isidentifier() else f"    v = getattr(obj, {attr!r})",
+                "    if v is not None:",
+                f"        out[{names[attr]!r}] = w(v)",
+            ]
         lines.append("    return out")
         return _function("\n".join(lines), env)
 
@@ -343,7 +371,7 @@ def _function(source: str, env: Dict[str, Any]) -> Callable:
     if code is None:
         scope = dict(env)
         exec(compile(source, "<skill.serializer generated>", "exec"), scope)
-        code = scope[source[4:source.index("(")]].__code__
+        code = scope[source[4 : source.index("(")]].__code__
         if _RECORD is not None:
             _RECORD.append(source)
     env.setdefault("__builtins__", __builtins__)
@@ -356,8 +384,7 @@ def _load_precompiled() -> Dict[str, Any]:
     import os
 
     here = os.path.dirname(os.path.abspath(__file__))
-    if not os.path.exists(os.path.join(here, "__pycache__",
-                                       f"serializer_code.{sys.implementation.cache_tag}.pyc")):
+    if not os.path.exists(os.path.join(here, "__pycache__", f"serializer_code.{sys.implementation.cache_tag}.pyc")):
         return {}
     try:
         from skill.serializer_code import CODE

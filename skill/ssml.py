@@ -20,8 +20,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import List, Tuple
 
-RATE = "95%"            # the whole answer: calm, slightly slower than Alexa's default
-QUOTE_RATE = "90%"      # example phrases: slower still, so they can be repeated
+RATE = "95%"  # the whole answer: calm, slightly slower than Alexa's default
+QUOTE_RATE = "90%"  # example phrases: slower still, so they can be repeated
 
 
 class Pause(StrEnum):
@@ -41,11 +41,21 @@ PHONE_GROUP_PAUSE_MS = 250  # between the groups of a phone number ("nul achthon
 
 # Tags (and their attributes) that Alexa's SSML reference lists.
 ALLOWED_TAGS = {
-    "speak": set(), "p": set(), "s": set(), "break": {"time", "strength"},
-    "prosody": {"rate", "pitch", "volume"}, "emphasis": {"level"},
-    "say-as": {"interpret-as", "format"}, "sub": {"alias"}, "lang": {"{http://www.w3.org/XML/1998/namespace}lang"},
-    "phoneme": {"alphabet", "ph"}, "w": {"role"}, "audio": {"src"}, "voice": {"name"},
-    "{http://amazon.com/ssml}effect": {"name"}, "{http://amazon.com/ssml}domain": {"name"},
+    "speak": set(),
+    "p": set(),
+    "s": set(),
+    "break": {"time", "strength"},
+    "prosody": {"rate", "pitch", "volume"},
+    "emphasis": {"level"},
+    "say-as": {"interpret-as", "format"},
+    "sub": {"alias"},
+    "lang": {"{http://www.w3.org/XML/1998/namespace}lang"},
+    "phoneme": {"alphabet", "ph"},
+    "w": {"role"},
+    "audio": {"src"},
+    "voice": {"name"},
+    "{http://amazon.com/ssml}effect": {"name"},
+    "{http://amazon.com/ssml}domain": {"name"},
     "{http://amazon.com/ssml}emotion": {"name", "intensity"},
 }
 _BREAK_TIME = re.compile(r"^(\d+)(ms|s)$")
@@ -100,8 +110,10 @@ class Speech:
             elif kind == "tel":
                 out.append(phone_ssml(value))
             else:  # quote
-                out.append(f'<break time="{PAUSES["short"]}ms"/><prosody rate="{QUOTE_RATE}">'
-                           f'{escape(value)}</prosody><break time="{PAUSES["medium"]}ms"/>')
+                out.append(
+                    f'<break time="{PAUSES["short"]}ms"/><prosody rate="{QUOTE_RATE}">'
+                    f'{escape(value)}</prosody><break time="{PAUSES["medium"]}ms"/>'
+                )
         body = _join(out)
         return f'<speak><prosody rate="{RATE}">{body}</prosody></speak>'
 
@@ -143,7 +155,7 @@ def _segments(text: str) -> Tuple[Tuple[str, str], ...]:
 
     pos = 0
     for match in _MARKER.finditer(text):
-        add(text[pos:match.start()])
+        add(text[pos : match.start()])
         marker = match.group(1)
         if marker == "pauze":
             out.append(("pause", ""))
@@ -167,8 +179,12 @@ def phone_ssml(ident: str) -> str:
     groups; a part written as a string is read digit by digit, a whole number as a number."""
     groups = []
     for group in _helpline(ident).spoken:
-        parts = [f'<say-as interpret-as="digits">{part}</say-as>' if isinstance(part, str)
-                 else f'<say-as interpret-as="cardinal">{part}</say-as>' for part in group]
+        parts = [
+            f'<say-as interpret-as="digits">{part}</say-as>'
+            if isinstance(part, str)
+            else f'<say-as interpret-as="cardinal">{part}</say-as>'
+            for part in group
+        ]
         groups.append(" ".join(parts))
     return f'<break time="{PHONE_GROUP_PAUSE_MS}ms"/>'.join(groups)
 
@@ -318,5 +334,5 @@ def with_pace(ssml: str, pace: str) -> str:
     if pace not in PACE_RATES or pace == "normal" or not ssml.startswith(_OPEN):
         return ssml
     rate, quote = PACE_RATES[pace]
-    body = ssml[len(_OPEN):].replace(_QUOTE, f'<prosody rate="{quote}">')
+    body = ssml[len(_OPEN) :].replace(_QUOTE, f'<prosody rate="{quote}">')
     return f'<speak><prosody rate="{rate}">' + body

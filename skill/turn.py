@@ -31,8 +31,17 @@ TURN_KEY = "turn"
 
 
 class Turn:
-    def __init__(self, handler_input: HandlerInput, content: Content, prompts: Prompts, rng: random.Random,
-                 state: State, *, bank: Optional[Bank] = None, checklist: Optional[Checklist] = None):
+    def __init__(
+        self,
+        handler_input: HandlerInput,
+        content: Content,
+        prompts: Prompts,
+        rng: random.Random,
+        state: State,
+        *,
+        bank: Optional[Bank] = None,
+        checklist: Optional[Checklist] = None,
+    ):
         """bank, checklist: built once by the skill builder (None only for the exception handler's turn,
         which speaks an apology and nothing else)."""
         self.handler_input = handler_input
@@ -86,14 +95,29 @@ class Turn:
         return self.prompts.pick(key, self.state.rot, self.rng)
 
     # answers -----------------------------------------------------------------------------------
-    def answer(self, speech: Speech, *, question: str, reprompt: str, offer: Optional[str] = None,
-               card_title: Optional[str] = None) -> Response:
+    def answer(
+        self,
+        speech: Speech,
+        *,
+        question: str,
+        reprompt: str,
+        offer: Optional[str] = None,
+        card_title: Optional[str] = None,
+    ) -> Response:
         if self.one_shot:
             return self.tell(speech, card_title=card_title)
         return self.ask(speech, question=question, reprompt=reprompt, offer=offer, card_title=card_title)
 
-    def ask(self, speech: Speech, *, question: str, reprompt: str, offer: Optional[str] = None,
-            card_title: Optional[str] = None, card_more: Optional[Speech] = None) -> Response:
+    def ask(
+        self,
+        speech: Speech,
+        *,
+        question: str,
+        reprompt: str,
+        offer: Optional[str] = None,
+        card_title: Optional[str] = None,
+        card_more: Optional[Speech] = None,
+    ) -> Response:
         """Speak, end with a question (a prompt key), keep the session open with a reprompt.
         card_more: shown on the card after what was said (the helplines in writing)."""
         if self.follow_up:

@@ -45,8 +45,10 @@ def checked(skill, turns: TurnRecorder = None):
         found = problems(response)
         assert not found, f"invalid response for {envelope['request']}: {found}"
         if turns is not None and turns.turn is not None:
-            response[PROMPT_KEYS_FIELD] = {"speech": list(turns.turn.prompt_keys),
-                                           "reprompt": list(turns.turn.reprompt_keys)}
+            response[PROMPT_KEYS_FIELD] = {
+                "speech": list(turns.turn.prompt_keys),
+                "reprompt": list(turns.turn.reprompt_keys),
+            }
             turns.turn = None
         return response
 

@@ -41,7 +41,12 @@ class ServeProcess:
         # --port 0: the OS picks a free port; the server prints the one it got
         self.proc = subprocess.Popen(
             gesprekscoach() + ["serve", "--host", "127.0.0.1", "--port", "0", *flags],
-            cwd=REPO, env=clean_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=REPO,
+            env=clean_env(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         line = self._first_line(timeout=60)
         if "listening on http://" not in line:
             self.proc.kill()

@@ -21,33 +21,93 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from skill.dev import envelopes as E
 
-PRINCIPLE_IDS = ["luisteren", "vertrouwen", "non_verbaal", "open_vragen", "parafraseren", "gevoelens",
-                 "opties", "grenzen", "cultuur", "afsluiten"]
-OUR_INTENTS = ["TipIntent", "PrincipleIntent", "ExamplesIntent", "ListPrinciplesIntent", "CrisisIntent",
-               "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
-               "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.NextIntent",
-               "AMAZON.PreviousIntent", "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"]
-OTHER_INTENTS = ["QuizIntent", "StartQuizIntent", "QuizAnswerIntent", "ChecklistIntent", "AnswerIntent",
-                 "AMAZON.PauseIntent", "AMAZON.ResumeIntent", "AMAZON.LoopOffIntent", "AMAZON.ShuffleOnIntent",
-                 "AMAZON.SendToPhoneIntent", "AMAZON.SelectIntent", "HelloWorldIntent", "", "x" * 300,
-                 "Intent\u0000Null", "Ïntent.ünïcode", "AMAZON."]
+PRINCIPLE_IDS = [
+    "luisteren",
+    "vertrouwen",
+    "non_verbaal",
+    "open_vragen",
+    "parafraseren",
+    "gevoelens",
+    "opties",
+    "grenzen",
+    "cultuur",
+    "afsluiten",
+]
+OUR_INTENTS = [
+    "TipIntent",
+    "PrincipleIntent",
+    "ExamplesIntent",
+    "ListPrinciplesIntent",
+    "CrisisIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+]
+OTHER_INTENTS = [
+    "QuizIntent",
+    "StartQuizIntent",
+    "QuizAnswerIntent",
+    "ChecklistIntent",
+    "AnswerIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.LoopOffIntent",
+    "AMAZON.ShuffleOnIntent",
+    "AMAZON.SendToPhoneIntent",
+    "AMAZON.SelectIntent",
+    "HelloWorldIntent",
+    "",
+    "x" * 300,
+    "Intent\u0000Null",
+    "Ïntent.ünïcode",
+    "AMAZON.",
+]
 SLOT_NAMES = ["principe", "antwoord", "letter", "Principe", "", "nummer", "x" * 100]
 # Request types Alexa sends to custom skills (and some it sends to other kinds), plus nonsense.
 REQUEST_TYPES = [
-    "LaunchRequest", "IntentRequest", "SessionEndedRequest", "CanFulfillIntentRequest",
-    "SessionResumedRequest", "System.ExceptionEncountered", "Connections.Response",
-    "Connections.Request", "Display.ElementSelected", "Alexa.Presentation.APL.UserEvent",
+    "LaunchRequest",
+    "IntentRequest",
+    "SessionEndedRequest",
+    "CanFulfillIntentRequest",
+    "SessionResumedRequest",
+    "System.ExceptionEncountered",
+    "Connections.Response",
+    "Connections.Request",
+    "Display.ElementSelected",
+    "Alexa.Presentation.APL.UserEvent",
     "Alexa.Presentation.APL.LoadIndexListData",
-    "AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackFinished", "AudioPlayer.PlaybackStopped",
-    "AudioPlayer.PlaybackNearlyFinished", "AudioPlayer.PlaybackFailed",
-    "PlaybackController.NextCommandIssued", "PlaybackController.PauseCommandIssued",
-    "PlaybackController.PlayCommandIssued", "PlaybackController.PreviousCommandIssued",
-    "AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled",
-    "AlexaSkillEvent.SkillPermissionAccepted", "AlexaSkillEvent.SkillPermissionChanged",
-    "AlexaSkillEvent.SkillAccountLinked", "AlexaHouseholdListEvent.ItemsCreated",
-    "Messaging.MessageReceived", "Reminders.ReminderCreated", "Dialog.API.Invoked",
-    "Dialog.InputRequest", "GameEngine.InputHandlerEvent",
-    "CustomInterfaceController.EventsReceived", "LaunchRequest ", "launchrequest", "Unknown.Type",
+    "AudioPlayer.PlaybackStarted",
+    "AudioPlayer.PlaybackFinished",
+    "AudioPlayer.PlaybackStopped",
+    "AudioPlayer.PlaybackNearlyFinished",
+    "AudioPlayer.PlaybackFailed",
+    "PlaybackController.NextCommandIssued",
+    "PlaybackController.PauseCommandIssued",
+    "PlaybackController.PlayCommandIssued",
+    "PlaybackController.PreviousCommandIssued",
+    "AlexaSkillEvent.SkillEnabled",
+    "AlexaSkillEvent.SkillDisabled",
+    "AlexaSkillEvent.SkillPermissionAccepted",
+    "AlexaSkillEvent.SkillPermissionChanged",
+    "AlexaSkillEvent.SkillAccountLinked",
+    "AlexaHouseholdListEvent.ItemsCreated",
+    "Messaging.MessageReceived",
+    "Reminders.ReminderCreated",
+    "Dialog.API.Invoked",
+    "Dialog.InputRequest",
+    "GameEngine.InputHandlerEvent",
+    "CustomInterfaceController.EventsReceived",
+    "LaunchRequest ",
+    "launchrequest",
+    "Unknown.Type",
 ]
 SESSION_END_REASONS = ["USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS"]
 ER_CODES = ["ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", "ER_ERROR_TIMEOUT", "ER_ERROR_EXCEPTION"]
@@ -57,12 +117,44 @@ BAD_ENUMS = ["SOMETHING_ELSE", "BOGUS", "WEIRD", ""]
 
 # Strings that tend to break things: odd Unicode, markup, huge.
 NASTY_STRINGS = [
-    "", " ", "\u0000", "\n\r\t", "\ufeff", "\u200b\u200d", "\u202etxet", "e\u0301\u0301\u0301",
-    "\ud800", "\udfff", "a\ud83dz", "\U0001F600\U0001F4A9", "\u0627\u0644\u0639\u0631\u0628\u064a\u0629",
-    "<speak>", "</speak><audio src='x'/>", "&amp;&lt;&", "]]>", "<![CDATA[x]]>", "'\"\\", "%s%n{0}",
-    "${jndi:ldap://x}", "null", "true", "0", "-1", "1e309", "NaN", "ŁÓDŹ", "ij IJ ß ẞ",
-    "afsluiten", "open_vragen", "luisteren ", "AFSLUITEN", "x" * 10_000, "é" * 5000, "😀" * 3000,
-    "<" * 2000, "&" * 3000,
+    "",
+    " ",
+    "\u0000",
+    "\n\r\t",
+    "\ufeff",
+    "\u200b\u200d",
+    "\u202etxet",
+    "e\u0301\u0301\u0301",
+    "\ud800",
+    "\udfff",
+    "a\ud83dz",
+    "\U0001f600\U0001f4a9",
+    "\u0627\u0644\u0639\u0631\u0628\u064a\u0629",
+    "<speak>",
+    "</speak><audio src='x'/>",
+    "&amp;&lt;&",
+    "]]>",
+    "<![CDATA[x]]>",
+    "'\"\\",
+    "%s%n{0}",
+    "${jndi:ldap://x}",
+    "null",
+    "true",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "ŁÓDŹ",
+    "ij IJ ß ẞ",
+    "afsluiten",
+    "open_vragen",
+    "luisteren ",
+    "AFSLUITEN",
+    "x" * 10_000,
+    "é" * 5000,
+    "😀" * 3000,
+    "<" * 2000,
+    "&" * 3000,
 ]
 
 
@@ -109,7 +201,7 @@ class RandomDraw(Draw):
         if kind == 1:
             return self.rnd.choice([True, False])
         if kind == 2:
-            return self.rnd.choice([0, -1, 1, 2**31, -2**63, 10**30, 7])
+            return self.rnd.choice([0, -1, 1, 2**31, -(2**63), 10**30, 7])
         if kind == 3:
             return self.rnd.choice([0.5, -0.0, 1e308, -1e-308, 3.14])
         if kind in (4, 5, 6):
@@ -127,15 +219,26 @@ class HypothesisDraw(Draw):
 
         self.data = data
         self.st = st
-        text = st.one_of(st.sampled_from(NASTY_STRINGS),
-                         st.text(st.characters(codec=None, categories=None), max_size=40),
-                         st.text(max_size=40))
+        text = st.one_of(
+            st.sampled_from(NASTY_STRINGS),
+            st.text(st.characters(codec=None, categories=None), max_size=40),
+            st.text(max_size=40),
+        )
         self._text = text
-        scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**63, max_value=10**30),
-                            st.floats(allow_nan=False, allow_infinity=False), text)
-        self._json = st.recursive(scalars, lambda inner: st.one_of(
-            st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
-            max_leaves=8)
+        scalars = st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(min_value=-(2**63), max_value=10**30),
+            st.floats(allow_nan=False, allow_infinity=False),
+            text,
+        )
+        self._json = st.recursive(
+            scalars,
+            lambda inner: st.one_of(
+                st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)
+            ),
+            max_leaves=8,
+        )
 
     def integer(self, lo: int, hi: int) -> int:
         return self.data.draw(self.st.integers(min_value=lo, max_value=hi))
@@ -149,6 +252,7 @@ class HypothesisDraw(Draw):
 
 # ----------------------------------------------------------------------------------------------------
 # base envelopes
+
 
 def _slots(draw: Draw, well_formed: bool = False) -> List[Dict[str, Any]]:
     out = []
@@ -167,7 +271,8 @@ def _slots(draw: Draw, well_formed: bool = False) -> List[Dict[str, Any]]:
         else:  # resolved to an id we do not know, or an odd ER status
             s = E.slot(name, draw.text(), resolved_id=draw.text())
             s["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] = draw.choice(
-                ER_CODES if well_formed else ER_CODES + BAD_ENUMS)
+                ER_CODES if well_formed else ER_CODES + BAD_ENUMS
+            )
             out.append(s)
     return out
 
@@ -176,8 +281,11 @@ def real_attributes(draw: Draw) -> Dict[str, Any]:
     """Session attributes of the kind our skill writes (v1 state), sometimes tampered."""
     attrs: Dict[str, Any] = {"v": 1}
     if draw.boolean():
-        attrs["ctx"] = {"k": draw.choice(["tip", "principle", "examples", "list", "quiz"]),
-                        "p": draw.choice(PRINCIPLE_IDS + [None, "onbekend"]), "i": draw.integer(-2, 40)}
+        attrs["ctx"] = {
+            "k": draw.choice(["tip", "principle", "examples", "list", "quiz"]),
+            "p": draw.choice(PRINCIPLE_IDS + [None, "onbekend"]),
+            "i": draw.integer(-2, 40),
+        }
     if draw.boolean():
         attrs["offer"] = draw.choice(["tip", "examples", "next", "crisis", "quiz", "checklist", "BAD OFFER"])
     if draw.boolean():
@@ -185,8 +293,16 @@ def real_attributes(draw: Draw) -> Dict[str, Any]:
     if draw.boolean():
         attrs["rot"] = {draw.choice(["welcome", "tip_intro", "help", "zz"]): draw.integer(-1, 120)}
     if draw.boolean():
-        attrs["last"] = {"s": draw.choice(["<speak>Hallo</speak>", "<speak>" + "a" * 9000 + "</speak>",
-                                           "<speak><audio src='https://x'/></speak>", "geen ssml"])}
+        attrs["last"] = {
+            "s": draw.choice(
+                [
+                    "<speak>Hallo</speak>",
+                    "<speak>" + "a" * 9000 + "</speak>",
+                    "<speak><audio src='https://x'/></speak>",
+                    "geen ssml",
+                ]
+            )
+        }
     if draw.boolean():
         attrs[draw.choice(["quiz", "chk", "zz", "Quiz", "x" * 40])] = draw.json_value()
     return attrs
@@ -221,12 +337,17 @@ def base_envelope(draw: Draw, *, well_formed: bool = False, timestamp: Optional[
     elif kind in (1, 2, 3, 4):
         env = E.intent(draw.choice(OUR_INTENTS), _slots(draw, well_formed), new=draw.boolean())
     elif kind == 5:
-        env = E.intent(draw.choice(OTHER_INTENTS), _slots(draw, well_formed), new=draw.boolean(),
-                       dialog_state=draw.choice(DIALOG_STATES if well_formed else DIALOG_STATES + BAD_ENUMS))
+        env = E.intent(
+            draw.choice(OTHER_INTENTS),
+            _slots(draw, well_formed),
+            new=draw.boolean(),
+            dialog_state=draw.choice(DIALOG_STATES if well_formed else DIALOG_STATES + BAD_ENUMS),
+        )
     elif kind == 6:
         err = {"type": "INVALID_RESPONSE", "message": draw.text()} if draw.boolean() else None
-        env = E.session_ended(draw.choice(SESSION_END_REASONS if well_formed
-                                          else SESSION_END_REASONS + BAD_ENUMS), error=err)
+        env = E.session_ended(
+            draw.choice(SESSION_END_REASONS if well_formed else SESSION_END_REASONS + BAD_ENUMS), error=err
+        )
     else:
         env = E.launch()
         env["request"]["type"] = draw.choice(REQUEST_TYPES)
@@ -242,6 +363,7 @@ def base_envelope(draw: Draw, *, well_formed: bool = False, timestamp: Optional[
 
 # ----------------------------------------------------------------------------------------------------
 # mutations
+
 
 def _paths(obj: Any, prefix: Tuple = ()) -> List[Tuple]:
     out = []
@@ -264,8 +386,16 @@ def _parent(env: Any, path: Tuple) -> Any:
 
 
 def _other_type(draw: Draw, value: Any) -> Any:
-    choices: List[Callable[[], Any]] = [lambda: None, lambda: 0, lambda: True, lambda: [], lambda: {},
-                                        lambda: draw.text(), lambda: draw.json_value(), lambda: 1.5]
+    choices: List[Callable[[], Any]] = [
+        lambda: None,
+        lambda: 0,
+        lambda: True,
+        lambda: [],
+        lambda: {},
+        lambda: draw.text(),
+        lambda: draw.json_value(),
+        lambda: 1.5,
+    ]
     return choices[draw.integer(0, len(choices) - 1)]()
 
 
@@ -295,8 +425,11 @@ def mutate(draw: Draw, env: Dict[str, Any]) -> Dict[str, Any]:
         req = env.get("request")
         if isinstance(req, dict):
             req["type"] = "IntentRequest"
-            req["intent"] = {"name": draw.choice(OTHER_INTENTS), "confirmationStatus": "NONE",
-                             "slots": {s["name"]: s for s in _slots(draw)}}
+            req["intent"] = {
+                "name": draw.choice(OTHER_INTENTS),
+                "confirmationStatus": "NONE",
+                "slots": {s["name"]: s for s in _slots(draw)},
+            }
     return env
 
 

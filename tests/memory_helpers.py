@@ -27,6 +27,7 @@ def for_user(envelope, user_id):
 
 def person(skill, user_id="amzn1.ask.account.PERSON-A"):
     """A Conversation of one person (their Alexa user id) with the skill; every response checked."""
+
     def send(envelope):
         response = dispatch(skill, for_user(envelope, user_id))
         found = problems(response)
@@ -45,12 +46,22 @@ def skill_disabled(user_id):
     application = {"applicationId": DEFAULT_SKILL_ID}
     return {
         "version": "1.0",
-        "context": {"System": {"application": application, "user": {"userId": user_id},
-                               "apiEndpoint": "https://api.eu.amazonalexa.com"}},
-        "request": {"type": "AlexaSkillEvent.SkillDisabled", "requestId": f"amzn1.echo-event.{uuid.uuid4()}",
-                    "timestamp": envelopes._now(), "locale": "nl-NL",
-                    "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"}, "eventCreationTime":
-                    envelopes._now(), "eventPublishingTime": envelopes._now()},
+        "context": {
+            "System": {
+                "application": application,
+                "user": {"userId": user_id},
+                "apiEndpoint": "https://api.eu.amazonalexa.com",
+            }
+        },
+        "request": {
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "requestId": f"amzn1.echo-event.{uuid.uuid4()}",
+            "timestamp": envelopes._now(),
+            "locale": "nl-NL",
+            "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+            "eventCreationTime": envelopes._now(),
+            "eventPublishingTime": envelopes._now(),
+        },
     }
 
 

@@ -48,8 +48,9 @@ def answer(talk, right: bool = True):
         spoken = "klopt" if value == "waar" else "klopt niet"
         return talk.intent("QuizAnswerIntent", antwoord=(spoken, value)), question
     index = options.index(question.answer) if right else (options.index(question.answer) + 1) % 3
-    return talk.intent("QuizAnswerIntent", antwoord=(["de eerste", "de tweede", "de derde"][index],
-                                                     LETTER_IDS[index])), question
+    return talk.intent(
+        "QuizAnswerIntent", antwoord=(["de eerste", "de tweede", "de derde"][index], LETTER_IDS[index])
+    ), question
 
 
 def a_question(kind: str, principle: str = None):
@@ -58,7 +59,7 @@ def a_question(kind: str, principle: str = None):
 
 def section_with(question, *, index: int = 0, total: int = 5, options=None):
     """A valid quiz section whose open question (at index) is the one given."""
-    others = [q.key for q in BANK.questions if q.key != question.key][:total - 1]
+    others = [q.key for q in BANK.questions if q.key != question.key][: total - 1]
     keys = others[:index] + [question.key] + others[index:]
     if options is None and question.choice:
         options = [question.answer] + BANK.distractor_pool(question)[:2]

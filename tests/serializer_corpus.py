@@ -32,36 +32,70 @@ from typing import Any, Dict, List, Optional
 
 from skill.dev import envelopes as E
 
-STAMPS = ["2026-11-26T20:31:07Z", "2026-11-26T20:31:07.5Z", "2026-11-26T20:31:07.123456Z",
-          "2026-11-26T20:31:07.1234567Z", "2026-02-29T10:00:00Z", "2026-03-29T01:30:00Z",
-          "2026-10-25T02:30:00Z", "2026-11-26T20:31:07+01:00", "2026-11-26T20:31:07+00:00",
-          "2026-11-26T20:31:07", "2026-11-26", "2026-11-26T24:00:00Z", "2026-13-01T00:00:00Z",
-          "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-11-26T20:31:07z", "2026-11-26 20:31:07Z",
-          "2026-11-26T20:31:07GMT", "2026-11-26T20:31:07UTC", "\u0662\u0660\u0662\u0666-11-26T20:31:07Z",
-          "", "gisteren", "2026-11-26T20:31:07.Z"]
-STRINGS = ["", "x", "afsluiten", "\ud800", "\U0001F600", "amzn1.ask.skill.1", "nl-NL", "é" * 40]
-WRONG = [None, 0, 1.5, True, "7", "1.5", "true", [], {}, ["a"], {"a": 1}, 2 ** 70, -0.0]
-UNKNOWN_KEYS = ["futureField", "object_type", "_Request__discriminator_value", "deserialized_types",
-                "attribute_map", "__module__", "to_dict", "type2", "", "ü"]
+STAMPS = [
+    "2026-11-26T20:31:07Z",
+    "2026-11-26T20:31:07.5Z",
+    "2026-11-26T20:31:07.123456Z",
+    "2026-11-26T20:31:07.1234567Z",
+    "2026-02-29T10:00:00Z",
+    "2026-03-29T01:30:00Z",
+    "2026-10-25T02:30:00Z",
+    "2026-11-26T20:31:07+01:00",
+    "2026-11-26T20:31:07+00:00",
+    "2026-11-26T20:31:07",
+    "2026-11-26",
+    "2026-11-26T24:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "2026-11-26T20:31:07z",
+    "2026-11-26 20:31:07Z",
+    "2026-11-26T20:31:07GMT",
+    "2026-11-26T20:31:07UTC",
+    "\u0662\u0660\u0662\u0666-11-26T20:31:07Z",
+    "",
+    "gisteren",
+    "2026-11-26T20:31:07.Z",
+]
+STRINGS = ["", "x", "afsluiten", "\ud800", "\U0001f600", "amzn1.ask.skill.1", "nl-NL", "é" * 40]
+WRONG = [None, 0, 1.5, True, "7", "1.5", "true", [], {}, ["a"], {"a": 1}, 2**70, -0.0]
+UNKNOWN_KEYS = [
+    "futureField",
+    "object_type",
+    "_Request__discriminator_value",
+    "deserialized_types",
+    "attribute_map",
+    "__module__",
+    "to_dict",
+    "type2",
+    "",
+    "ü",
+]
 
 
 # ------------------------------------------------------------------------------------------------
 # envelopes the tests and benches use
+
 
 def skill_envelopes() -> List[Dict[str, Any]]:
     from skill.builder import build_skill
     from skill.config import SkillConfig
     from skill.dev.conversation import Conversation
 
-    model = json.loads((_repo() / "interaction_model" / "interactionModels" / "custom" / "nl-NL.json")
-                       .read_text("utf-8"))["interactionModel"]["languageModel"]
-    values = {t["name"]: [v["id"] if "id" in v else v["name"]["value"] for v in t["values"]]
-              for t in model.get("types", [])}
+    model = json.loads(
+        (_repo() / "interaction_model" / "interactionModels" / "custom" / "nl-NL.json").read_text("utf-8")
+    )["interactionModel"]["languageModel"]
+    values = {
+        t["name"]: [v["id"] if "id" in v else v["name"]["value"] for v in t["values"]] for t in model.get("types", [])
+    }
     for t in model.get("types", []):
         values[t["name"]] = [v.get("id") or v["name"]["value"] for v in t["values"]]
-    out = [E.launch(), E.session_ended(), E.session_ended("ERROR", error={"type": "INVALID_RESPONSE",
-                                                                         "message": "x"}),
-           E.session_ended("EXCEEDED_MAX_REPROMPTS")]
+    out = [
+        E.launch(),
+        E.session_ended(),
+        E.session_ended("ERROR", error={"type": "INVALID_RESPONSE", "message": "x"}),
+        E.session_ended("EXCEEDED_MAX_REPROMPTS"),
+    ]
     for intent in model["intents"]:
         out.append(E.intent(intent["name"]))
         out.append(E.intent(intent["name"], new=True, dialog_state="STARTED"))
@@ -72,20 +106,40 @@ def skill_envelopes() -> List[Dict[str, Any]]:
                 ids = values.get(s["type"]) or ["x"]
                 filled.append(E.slot(s["name"], str(ids[0]), resolved_id=str(ids[0]), slot_type=s["type"]))
             out.append(E.intent(intent["name"], filled))
-            out.append(E.intent(intent["name"], [E.slot(s["name"], "onbekend", no_match=True,
-                                                        slot_type=s["type"]) for s in slots]))
+            out.append(
+                E.intent(
+                    intent["name"], [E.slot(s["name"], "onbekend", no_match=True, slot_type=s["type"]) for s in slots]
+                )
+            )
             out.append(E.intent(intent["name"], [E.slot(s["name"]) for s in slots]))
     talk = Conversation(build_skill(SkillConfig(rng=random.Random(16))))
     names = {i["name"] for i in model["intents"]}
-    script = [("launch", {}), ("TipIntent", {}), ("AMAZON.NextIntent", {}), ("AMAZON.PreviousIntent", {}),
-              ("PrincipleIntent", {"principe": "afsluiten"}), ("AMAZON.YesIntent", {}),
-              ("AMAZON.NextIntent", {}), ("AMAZON.RepeatIntent", {}),
-              ("ExamplesIntent", {"principe": "open_vragen"}), ("QuizIntent", {}),
-              ("QuizAnswerIntent", {"antwoord": "a"}), ("DontKnowIntent", {}), ("SkipIntent", {}),
-              ("QuizAnswerIntent", {"antwoord": "b"}), ("QuizAnswerIntent", {"antwoord": "waar"}),
-              ("ChecklistIntent", {}), ("AMAZON.NextIntent", {}), ("AMAZON.HelpIntent", {}),
-              ("ListPrinciplesIntent", {}), ("AMAZON.FallbackIntent", {}), ("CrisisIntent", {}),
-              ("AMAZON.StartOverIntent", {}), ("AMAZON.NoIntent", {}), ("AMAZON.StopIntent", {})]
+    script = [
+        ("launch", {}),
+        ("TipIntent", {}),
+        ("AMAZON.NextIntent", {}),
+        ("AMAZON.PreviousIntent", {}),
+        ("PrincipleIntent", {"principe": "afsluiten"}),
+        ("AMAZON.YesIntent", {}),
+        ("AMAZON.NextIntent", {}),
+        ("AMAZON.RepeatIntent", {}),
+        ("ExamplesIntent", {"principe": "open_vragen"}),
+        ("QuizIntent", {}),
+        ("QuizAnswerIntent", {"antwoord": "a"}),
+        ("DontKnowIntent", {}),
+        ("SkipIntent", {}),
+        ("QuizAnswerIntent", {"antwoord": "b"}),
+        ("QuizAnswerIntent", {"antwoord": "waar"}),
+        ("ChecklistIntent", {}),
+        ("AMAZON.NextIntent", {}),
+        ("AMAZON.HelpIntent", {}),
+        ("ListPrinciplesIntent", {}),
+        ("AMAZON.FallbackIntent", {}),
+        ("CrisisIntent", {}),
+        ("AMAZON.StartOverIntent", {}),
+        ("AMAZON.NoIntent", {}),
+        ("AMAZON.StopIntent", {}),
+    ]
     for name, slots in script:
         if name == "launch":
             out.append(talk.launch().request)
@@ -93,11 +147,13 @@ def skill_envelopes() -> List[Dict[str, Any]]:
             out.append(talk.intent(name, **slots).request)
     try:
         from bench.dispatch import request_mix
+
         out += [env for _, env in request_mix()]
     except ImportError:  # the bench package is not importable from here: the mix is covered above
         pass
-    devices = [E.on_device(env, kind="hub" if i % 2 else "speaker", with_person=i % 3 != 0)
-               for i, env in enumerate(out)]
+    devices = [
+        E.on_device(env, kind="hub" if i % 2 else "speaker", with_person=i % 3 != 0) for i, env in enumerate(out)
+    ]
     return out + devices
 
 
@@ -131,6 +187,7 @@ def fuzzed_envelopes(count: int, seed: int = 16) -> List[Dict[str, Any]]:
 # ------------------------------------------------------------------------------------------------
 # generated from ask_sdk_model's type maps
 
+
 def all_model_classes() -> List[type]:
     import importlib
 
@@ -140,8 +197,11 @@ def all_model_classes() -> List[type]:
     for info in pkgutil.walk_packages(ask_sdk_model.__path__, "ask_sdk_model."):
         module = importlib.import_module(info.name)
         for obj in vars(module).values():
-            if isinstance(obj, type) and obj.__module__ == module.__name__ and (
-                    hasattr(obj, "deserialized_types") or issubclass(obj, Enum)):
+            if (
+                isinstance(obj, type)
+                and obj.__module__ == module.__name__
+                and (hasattr(obj, "deserialized_types") or issubclass(obj, Enum))
+            ):
                 classes.append(obj)
     return classes
 
@@ -156,8 +216,16 @@ def _load(name: str):
 class Generator:
     """JSON for a type string of ask_sdk_model, from its type maps."""
 
-    def __init__(self, rnd: random.Random, *, wrong: float = 0.03, unknown: float = 0.05,
-                 sparse: float = 0.3, max_depth: int = 5, clean: bool = False):
+    def __init__(
+        self,
+        rnd: random.Random,
+        *,
+        wrong: float = 0.03,
+        unknown: float = 0.05,
+        sparse: float = 0.3,
+        max_depth: int = 5,
+        clean: bool = False,
+    ):
         """clean: only what Alexa sends (valid enum values and subtypes, '...Z' timestamps)."""
         self.rnd, self.wrong, self.unknown, self.sparse, self.max_depth = rnd, wrong, unknown, sparse, max_depth
         self.clean = clean
@@ -172,12 +240,13 @@ class Generator:
             return [self.value(inner, depth + 1) for _ in range(rnd.randint(0, 2 if depth < 3 else 1))]
         if kind.startswith("dict("):
             inner = kind.split(", ", 1)[1][:-1]
-            return {rnd.choice(["a", "principe", "ü", ""]): self.value(inner, depth + 1)
-                    for _ in range(rnd.randint(0, 2))}
+            return {
+                rnd.choice(["a", "principe", "ü", ""]): self.value(inner, depth + 1) for _ in range(rnd.randint(0, 2))
+            }
         if kind == "str":
             return rnd.choice(STRINGS)
         if kind in ("int", "long"):
-            return rnd.choice([0, 1, -5, 123, 2 ** 64])
+            return rnd.choice([0, 1, -5, 123, 2**64])
         if kind == "float":
             return rnd.choice([0.5, 1280, 160, -0.0, 1e300, 3])
         if kind == "bool":
@@ -227,8 +296,14 @@ def generated_envelopes(per_type: int = 4, seed: int = 16) -> List[Dict[str, Any
     out = []
     for request_type in sorted(Request.discriminator_value_class_map):
         for i in range(per_type):
-            gen = Generator(rnd, wrong=0.0 if i < 2 else 0.03, unknown=0.0 if i == 0 else 0.05,
-                            sparse=0.0 if i == 1 else 0.3, max_depth=3 if i == 1 else 5, clean=i < 2)
+            gen = Generator(
+                rnd,
+                wrong=0.0 if i < 2 else 0.03,
+                unknown=0.0 if i == 0 else 0.05,
+                sparse=0.0 if i == 1 else 0.3,
+                max_depth=3 if i == 1 else 5,
+                clean=i < 2,
+            )
             env = gen.model(RequestEnvelope)
             env["request"] = gen.value("ask_sdk_model.request.Request", 1, subtype=request_type)
             out.append(env)
@@ -279,20 +354,38 @@ def generated_responses() -> List[Any]:
         gen = Generator(rnd, wrong=0.0, unknown=0.0, max_depth=4)
         directive = gen.value("ask_sdk_model.directive.Directive", 1, subtype=kind)
         try:
-            obj = sdk.deserialize(json.dumps({"version": "1.0", "response": {"directives": [directive]}}),
-                                  ResponseEnvelope)
+            obj = sdk.deserialize(
+                json.dumps({"version": "1.0", "response": {"directives": [directive]}}), ResponseEnvelope
+            )
         except Exception:
             continue
         out.append(obj)
     speech = SsmlOutputSpeech(ssml="<speak>x</speak>", play_behavior=PlayBehavior.REPLACE_ALL)
-    odd = [{"t": (1, "a", (2,))}, {"d": Decimal("3"), "e": Decimal("2.5")}, {"when": datetime(2026, 1, 1)},
-           {"day": date(2026, 1, 1)}, {"enum": PlayBehavior.ENQUEUE}, {"model": speech},
-           {"nested": [{"x": [None, True, 1, 1.5, "s"]}]}, {"big": 2 ** 80, "nan": math.nan, "inf": math.inf},
-           {"sur": "\ud800"}, {1: "int key", None: "none key"}, {"obj": NoTypes()}, {"slot": Slotted()},
-           {"b": b"bytes"}, {"set": {1, 2}}, {"od": __import__("collections").OrderedDict(a=1)}]
+    odd = [
+        {"t": (1, "a", (2,))},
+        {"d": Decimal("3"), "e": Decimal("2.5")},
+        {"when": datetime(2026, 1, 1)},
+        {"day": date(2026, 1, 1)},
+        {"enum": PlayBehavior.ENQUEUE},
+        {"model": speech},
+        {"nested": [{"x": [None, True, 1, 1.5, "s"]}]},
+        {"big": 2**80, "nan": math.nan, "inf": math.inf},
+        {"sur": "\ud800"},
+        {1: "int key", None: "none key"},
+        {"obj": NoTypes()},
+        {"slot": Slotted()},
+        {"b": b"bytes"},
+        {"set": {1, 2}},
+        {"od": __import__("collections").OrderedDict(a=1)},
+    ]
     for attrs in odd:
-        out.append(ResponseEnvelope(version="1.0", session_attributes=attrs,
-                                    response=Response(output_speech=speech, should_end_session=False)))
+        out.append(
+            ResponseEnvelope(
+                version="1.0",
+                session_attributes=attrs,
+                response=Response(output_speech=speech, should_end_session=False),
+            )
+        )
     shadow = Response(output_speech=speech)
     shadow.deserialized_types = {"output_speech": "x"}  # an instance attribute the SDK reads
     out.append(ResponseEnvelope(version="1.0", response=shadow))
@@ -303,6 +396,7 @@ def generated_responses() -> List[Any]:
 
 # ------------------------------------------------------------------------------------------------
 # comparison
+
 
 def outcome(fn, *args) -> Any:
     """fn(*args), or ("raised", exception type, message)."""
@@ -328,11 +422,20 @@ def difference(a: Any, b: Any, path: str = "") -> Optional[str]:
         same = a.kind is b.kind and a.message == b.message
         return None if same else f"{path}: {a!r} != {b!r}"
     if isinstance(a, float):
-        return None if (a == b and math.copysign(1, a) == math.copysign(1, b)) or (a != a and b != b) \
+        return (
+            None
+            if (a == b and math.copysign(1, a) == math.copysign(1, b)) or (a != a and b != b)
             else f"{path}: {a!r} != {b!r}"
+        )
     if isinstance(a, datetime):
-        if (a, a.fold, repr(a.tzinfo), type(a.tzinfo), a.utcoffset(), a.tzname()) != \
-                (b, b.fold, repr(b.tzinfo), type(b.tzinfo), b.utcoffset(), b.tzname()):
+        if (a, a.fold, repr(a.tzinfo), type(a.tzinfo), a.utcoffset(), a.tzname()) != (
+            b,
+            b.fold,
+            repr(b.tzinfo),
+            type(b.tzinfo),
+            b.utcoffset(),
+            b.tzname(),
+        ):
             return f"{path}: {a!r} != {b!r}"
         return None
     if isinstance(a, Enum):
@@ -398,16 +501,20 @@ def generated_sources(envelopes: List[Dict[str, Any]]) -> List[str]:
 
 
 def code_module(sources: List[str]) -> str:
-    out = ['"""GENERATED by `python -m tests.serializer_corpus --write-code`; do not edit.',
-           "",
-           "skill/serializer.py's generated readers and writers for the classes of the requests the tests and",
-           "benches send (skill.dev.envelopes, full-size device envelopes included) and of our responses, compiled",
-           "ahead so a cold start does not spend ~0.3 ms per class in compile(). Keyed by their source: any",
-           "source not here (another ask-sdk-model, another class) is compiled at its first use instead.",
-           '"""', "# flake8: noqa", ""]
+    out = [
+        '"""GENERATED by `python -m tests.serializer_corpus --write-code`; do not edit.',
+        "",
+        "skill/serializer.py's generated readers and writers for the classes of the requests the tests and",
+        "benches send (skill.dev.envelopes, full-size device envelopes included) and of our responses, compiled",
+        "ahead so a cold start does not spend ~0.3 ms per class in compile(). Keyed by their source: any",
+        "source not here (another ask-sdk-model, another class) is compiled at its first use instead.",
+        '"""',
+        "# flake8: noqa",
+        "",
+    ]
     for i, source in enumerate(sources):
         head, _, body = source.partition("\n")
-        out += [head.replace(head[4:head.index("(")], f"_{i}", 1), body, "", ""]
+        out += [head.replace(head[4 : head.index("(")], f"_{i}", 1), body, "", ""]
     out.append("CODE = {")
     out += [f"    {source!r}: _{i}.__code__," for i, source in enumerate(sources)]
     out.append("}")

@@ -179,6 +179,7 @@ def quiz_reply(text):
 
 # ---------------------------------------------------------------------------------------- tests
 
+
 def test_type_a_question_and_see_the_answer_and_its_card(visit):
     v = visit()
     answer = v.type("wat is lichaamstaal")
@@ -256,8 +257,9 @@ def test_answers_are_spoken_piece_by_piece_in_a_dutch_voice_at_the_ssml_pace(vis
     assert len(pieces) >= 4
     v.page.clock.run_for(60_000)  # the pauses between the pieces pass
     spoken = v.hook("spoken")
-    assert [(s["text"], s["rate"], s["pauseMs"]) for s in spoken] == \
-        [(p["text"], p["rate"], p["pause_ms"]) for p in pieces]
+    assert [(s["text"], s["rate"], s["pauseMs"]) for s in spoken] == [
+        (p["text"], p["rate"], p["pause_ms"]) for p in pieces
+    ]
     assert {s["lang"] for s in spoken} == {"nl-NL"} and {s["voice"] for s in spoken} == {"Testmarijke"}
     quotes = re.findall(r"‘([^’]+)’", v.answers().last.locator(".antwoord").inner_text())
     assert quotes and [s["text"] for s in spoken if s["rate"] == 0.9] == quotes  # example phrases slower
@@ -326,8 +328,10 @@ def test_keyboard_only_with_visible_focus(visit):
     assert "Start de quiz" in order and "voorlezen" in order
     # every focused control shows a visible outline
     page.keyboard.press("Shift+Tab")
-    outline = page.evaluate("(() => { var s = getComputedStyle(document.activeElement);"
-                            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+    outline = page.evaluate(
+        "(() => { var s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
     assert outline[0] != "none" and outline[1] >= 2, outline
     page.locator("#invoer").focus()
     page.keyboard.type("geef me een tip")
@@ -362,9 +366,24 @@ CONTRAST = """
 def test_contrast_phone_width_and_text_that_scales(visit):
     v = visit(viewport={"width": 360, "height": 740})
     v.type("wat is lichaamstaal")
-    for selector, ratio in v.page.evaluate(CONTRAST, [
-            "body", ".intro", ".klein", "#verstuur", "#microfoon", ".suggesties button", "#gesprek .coach .antwoord",
-            "#gesprek .begrepen", ".kaart p", ".wie", "footer p", "footer a", "#invoer"]):
+    for selector, ratio in v.page.evaluate(
+        CONTRAST,
+        [
+            "body",
+            ".intro",
+            ".klein",
+            "#verstuur",
+            "#microfoon",
+            ".suggesties button",
+            "#gesprek .coach .antwoord",
+            "#gesprek .begrepen",
+            ".kaart p",
+            ".wie",
+            "footer p",
+            "footer a",
+            "#invoer",
+        ],
+    ):
         assert ratio >= 4.5, (selector, ratio)
     fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     assert v.page.evaluate(fits)

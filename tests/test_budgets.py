@@ -118,6 +118,8 @@ def test_every_answer_within_its_budget(monkeypatch, tmp_path):
     assert over == [], "\n".join(over)
 
 
-@pytest.mark.parametrize("shorter, longer", [("help", "launch"), ("care_numbers", "care"), ("launch_returning", "launch")])
+@pytest.mark.parametrize(
+    "shorter, longer", [("help", "launch"), ("care_numbers", "care"), ("launch_returning", "launch")]
+)
 def test_the_budgets_keep_their_order(shorter, longer):
     assert BUDGETS[shorter] <= BUDGETS[longer] + 5

@@ -80,8 +80,9 @@ MODEL = nlu.Resolver(nlu.load_model())
 def test_the_model_alexa_gets_has_every_distress_example_as_a_sample(words, answer, question, offer):
     """Not only the chat's grammar: the committed interaction model itself matches each example."""
     resolution = MODEL.resolve(words)
-    intent = {"crisis": "CrisisIntent", "abuse": "AbuseIntent", "danger": "DangerIntent",
-              "low": "LowMoodIntent"}[offer.split("_")[1]]
+    intent = {"crisis": "CrisisIntent", "abuse": "AbuseIntent", "danger": "DangerIntent", "low": "LowMoodIntent"}[
+        offer.split("_")[1]
+    ]
     assert resolution.intent == intent
     assert any(slot.name == "persoon" and slot.id for slot in resolution.slots) == offer.endswith("other")
 
@@ -92,9 +93,14 @@ def test_distress_one_shot_keeps_the_session_open(talk, words):
     assert not reply.ended and reply.speech.endswith("?")
 
 
-@pytest.mark.parametrize("kind, words", [("crisis", "mijn vriendin wil zelfmoord plegen"),
-                                         ("abuse", "mijn buurvrouw wordt geslagen"),
-                                         ("low", "mijn collega is depressief")])
+@pytest.mark.parametrize(
+    "kind, words",
+    [
+        ("crisis", "mijn vriendin wil zelfmoord plegen"),
+        ("abuse", "mijn buurvrouw wordt geslagen"),
+        ("low", "mijn collega is depressief"),
+    ],
+)
 def test_wat_kan_ik_tegen_hem_zeggen_after_a_care_answer_gives_the_guidance_that_fits(talk, kind, words):
     talk.launch()
     say(talk, words)
@@ -147,15 +153,21 @@ def test_the_wording_is_natural_dutch():
 SPOKEN = {  # how Dutch (and Flemish) speakers say them
     "nl_113": '<say-as interpret-as="digits">113</say-as>',
     "nl_0800_0113": '<say-as interpret-as="digits">0</say-as> <say-as interpret-as="cardinal">800</say-as>'
-                    '<break time="250ms"/><say-as interpret-as="digits">0113</say-as>',
+    '<break time="250ms"/><say-as interpret-as="digits">0113</say-as>',
     "nl_veilig_thuis": '<say-as interpret-as="digits">0</say-as> <say-as interpret-as="cardinal">800</say-as>'
-                       '<break time="250ms"/><say-as interpret-as="cardinal">2000</say-as>',
+    '<break time="250ms"/><say-as interpret-as="cardinal">2000</say-as>',
     "be_1813": '<say-as interpret-as="cardinal">18</say-as> <say-as interpret-as="cardinal">13</say-as>',
     "be_1712": '<say-as interpret-as="cardinal">17</say-as> <say-as interpret-as="cardinal">12</say-as>',
     "eu_112": '<say-as interpret-as="digits">112</say-as>',
 }
-WRITTEN = {"nl_113": "113", "nl_0800_0113": "0800-0113", "nl_veilig_thuis": "0800-2000", "be_1813": "1813",
-           "be_1712": "1712", "eu_112": "112"}
+WRITTEN = {
+    "nl_113": "113",
+    "nl_0800_0113": "0800-0113",
+    "nl_veilig_thuis": "0800-2000",
+    "be_1813": "1813",
+    "be_1712": "1712",
+    "eu_112": "112",
+}
 
 
 @pytest.mark.parametrize("ident", sorted(SPOKEN))
@@ -182,9 +194,15 @@ def test_no_number_is_said_outside_the_helpline_data():
             assert not re.search(r"\d{3,}", TEL_MARKER.sub("", variant)), key
 
 
-@pytest.mark.parametrize("kind, needed", [("crisis", {"nl_113", "be_1813", "eu_112"}),
-                                          ("abuse", {"nl_veilig_thuis", "be_1712", "eu_112"}),
-                                          ("low", {"nl_113", "be_1813"}), ("danger", {"eu_112"})])
+@pytest.mark.parametrize(
+    "kind, needed",
+    [
+        ("crisis", {"nl_113", "be_1813", "eu_112"}),
+        ("abuse", {"nl_veilig_thuis", "be_1712", "eu_112"}),
+        ("low", {"nl_113", "be_1813"}),
+        ("danger", {"eu_112"}),
+    ],
+)
 def test_both_countries_numbers_in_every_variant(kind, needed):
     for who in ("self", "other"):
         for variant in P.variants(f"care_{kind}_{who}"):
@@ -408,6 +426,11 @@ def test_privacy_and_terms_point_at_the_webservice_and_reviewers_learn_the_crisi
     assert urls["privacyPolicyUrl"].startswith("https://") and urls["privacyPolicyUrl"].endswith("/privacy")
     assert urls["termsOfUseUrl"].startswith("https://") and urls["termsOfUseUrl"].endswith("/terms")
     instructions = MANIFEST["publishingInformation"]["testingInstructions"]
-    for words in ("ik wil niet meer leven", "mijn zoon wil niet meer leven", "wat kan ik tegen hem zeggen",
-                  "1813", "112"):
+    for words in (
+        "ik wil niet meer leven",
+        "mijn zoon wil niet meer leven",
+        "wat kan ik tegen hem zeggen",
+        "1813",
+        "112",
+    ):
         assert words in instructions

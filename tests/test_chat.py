@@ -39,8 +39,9 @@ def args(**kwargs):
 
 
 def run_cli(*argv, env=None, timeout=120):
-    return subprocess.run(gesprekscoach() + ["chat", *argv], cwd=REPO, env=clean_env(env),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        gesprekscoach() + ["chat", *argv], cwd=REPO, env=clean_env(env), capture_output=True, text=True, timeout=timeout
+    )
 
 
 def json_documents(text):
@@ -58,9 +59,11 @@ def json_documents(text):
 
 
 def test_readable_shows_pauses_discreetly_and_quotes():
-    ssml = ('<speak><prosody rate="95%">Hallo.<break time="600ms"/>Zeg dan:<break time="350ms"/>'
-            '<prosody rate="90%">Hoe gaat het?</prosody><break time="600ms"/><break time="1s"/>'
-            'Kort<break time="100ms"/>even.<break time="600ms"/></prosody></speak>')
+    ssml = (
+        '<speak><prosody rate="95%">Hallo.<break time="600ms"/>Zeg dan:<break time="350ms"/>'
+        '<prosody rate="90%">Hoe gaat het?</prosody><break time="600ms"/><break time="1s"/>'
+        'Kort<break time="100ms"/>even.<break time="600ms"/></prosody></speak>'
+    )
     assert readable(ssml) == f"Hallo. {PAUSE} Zeg dan: {PAUSE} ‘Hoe gaat het?’ {PAUSE} Kort even."
 
 
@@ -84,8 +87,9 @@ def test_empty_input_launches(chat):
     assert not reply.ended and reply.speech
 
 
-@pytest.mark.parametrize("said", ["open empathisch gesprek", "Alexa, open empathisch gesprek",
-                                  "start empathisch gesprek"])
+@pytest.mark.parametrize(
+    "said", ["open empathisch gesprek", "Alexa, open empathisch gesprek", "start empathisch gesprek"]
+)
 def test_open_phrase_launches(chat, said):
     reply, _ = chat.say(said)
     assert reply.request["request"]["type"] == "LaunchRequest"
@@ -235,7 +239,8 @@ def fake_espeak(tmp_path):
         f"#!{sys.executable}\n"
         "import json, sys\n"
         f"open({str(log)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n"
-        "if '-w' in sys.argv: open(sys.argv[sys.argv.index('-w') + 1], 'wb').write(b'RIFF')\n")
+        "if '-w' in sys.argv: open(sys.argv[sys.argv.index('-w') + 1], 'wb').write(b'RIFF')\n"
+    )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return bin_dir, log
 
@@ -256,12 +261,15 @@ def test_cli_speak_feeds_ssml_to_the_dutch_voice(fake_espeak, tmp_path):
 
 
 def test_chat_does_not_load_flask():
-    code = ("import sys; from skill.dev.cli import main; main(['chat', '--say', 'een tip']); "
-            "print('FLASK' if 'flask' in sys.modules else 'NOFLASK')")
+    code = (
+        "import sys; from skill.dev.cli import main; main(['chat', '--say', 'een tip']); "
+        "print('FLASK' if 'flask' in sys.modules else 'NOFLASK')"
+    )
     import sys
 
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=clean_env(), capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=clean_env(), capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.strip().endswith("NOFLASK"), result.stdout + result.stderr
 
 

@@ -29,13 +29,16 @@ def test_the_checklist_is_built_from_the_closing_principle():
     assert set(CLOSING.examples) <= set(examples)
 
 
-@pytest.mark.parametrize("data, where", [
-    ({"version": 2, "principle": "afsluiten", "steps": [{"advice": 0}]}, "version"),
-    ({"version": 1, "principle": "sterrenkunde", "steps": [{"advice": 0}]}, "principle"),
-    ({"version": 1, "principle": "afsluiten", "steps": []}, "steps"),
-    ({"version": 1, "principle": "afsluiten", "steps": [{"advice": 9}]}, "steps[0].advice"),
-    ({"version": 1, "principle": "afsluiten", "steps": [{"advice": 0, "text": " "}]}, "steps[0].text"),
-])
+@pytest.mark.parametrize(
+    "data, where",
+    [
+        ({"version": 2, "principle": "afsluiten", "steps": [{"advice": 0}]}, "version"),
+        ({"version": 1, "principle": "sterrenkunde", "steps": [{"advice": 0}]}, "principle"),
+        ({"version": 1, "principle": "afsluiten", "steps": []}, "steps"),
+        ({"version": 1, "principle": "afsluiten", "steps": [{"advice": 9}]}, "steps[0].advice"),
+        ({"version": 1, "principle": "afsluiten", "steps": [{"advice": 0, "text": " "}]}, "steps[0].text"),
+    ],
+)
 def test_a_broken_checklist_file_fails_loudly_naming_the_place(data, where):
     with pytest.raises(ChecklistError, match=f"checklist.json.{where.replace('[', '.').replace(']', '.')}"):
         build_checklist(C, data)
@@ -135,7 +138,10 @@ def test_the_closing_principle_offers_the_checklist_and_yes_leads_into_it(talk):
     assert first.attributes["offer"] == "more"
     reply = talk.intent("AMAZON.YesIntent")
     assert CLOSING.advice[-1].text in reply.speech and CLOSING.advice[0].text not in reply.speech
-    assert reply.speech.endswith(text("checklist_offer_question")) and "Wil je de checklist stap voor stap horen?" in reply.speech
+    assert (
+        reply.speech.endswith(text("checklist_offer_question"))
+        and "Wil je de checklist stap voor stap horen?" in reply.speech
+    )
     assert reply.reprompt == text("checklist_offer_reprompt") and reply.attributes["offer"] == "checklist"
     yes = talk.intent("AMAZON.YesIntent")
     assert yes.speech.startswith(step_text(1)) and yes.attributes["offer"] == "chk_step"
@@ -147,8 +153,18 @@ def test_other_principles_still_offer_example_phrases(talk):
     assert reply.attributes["offer"] == "examples"
 
 
-@pytest.mark.parametrize("section", [None, {"v": 1, "s": 4}, {"v": 1, "s": -1}, {"v": 2, "s": 0},
-                                     {"v": 1, "s": "1"}, {"v": 1, "s": 1, "x": 0}, {"v": 1}])
+@pytest.mark.parametrize(
+    "section",
+    [
+        None,
+        {"v": 1, "s": 4},
+        {"v": 1, "s": -1},
+        {"v": 2, "s": 0},
+        {"v": 1, "s": "1"},
+        {"v": 1, "s": 1, "x": 0},
+        {"v": 1},
+    ],
+)
 def test_a_tampered_step_starts_the_list_again_kindly(talk, section):
     talk.launch()
     talk.attributes = {**talk.attributes, "offer": "chk_step"}

@@ -77,8 +77,11 @@ def test_every_piece_of_advice_of_the_source_is_in_the_content():
         words_here = set(norm(" ".join([a.text for a in principle.advice] + list(principle.examples))).split())
         assert bullets, title
         for bullet in bullets:
-            words = [w for w in norm(re.sub(r"'[^']+'", " ", bullet)).split()
-                     if w not in {"voorbeelden", "kunnen", "zijn", "is", "hem/haar", "of", "vraag"}]
+            words = [
+                w
+                for w in norm(re.sub(r"'[^']+'", " ", bullet)).split()
+                if w not in {"voorbeelden", "kunnen", "zijn", "is", "hem/haar", "of", "vraag"}
+            ]
             missing = [w for w in words if w not in words_here]
             assert len(missing) <= 1, f"{title}: {bullet!r} misses {missing}"
 
@@ -120,20 +123,43 @@ def test_the_packaged_file_validates(tmp_path):
     assert len(load_content(write(tmp_path, good())).principles) == 10
 
 
-@pytest.mark.parametrize("breakage, message", [
-    (lambda d: d["principles"][2].pop("title"), r"principles\[2\]\.title: missing"),
-    (lambda d: d["principles"][4].__setitem__("id", d["principles"][1]["id"]), r"principles\[4\]\.id: duplicate id 'vertrouwen'"),
-    (lambda d: (d["principles"][3]["advice"].__setitem__(0, {"text": d["principles"][3]["advice"][0]["text"]}),
-                d["principles"][3].__setitem__("examples", [])), r"principles\[3\]: has no example phrase"),
-    (lambda d: d["principles"][0].__setitem__("advice", []), r"principles\[0\]\.advice: must be a non-empty list"),
-    (lambda d: d["principles"][5]["advice"][1].__setitem__("text", "  "), r"principles\[5\]\.advice\[1\]\.text: must be a non-empty string"),
-    (lambda d: d["principles"][6]["synonyms"].append("luisteren"), r"principles\[6\]\.synonyms: 'luisteren' is already a synonym of luisteren"),
-    (lambda d: d["principles"][7].__setitem__("id", "Grenzen!"), r"principles\[7\]\.id: 'Grenzen!' may hold only"),
-    (lambda d: d["principles"][8]["advice"][0].__setitem__("examples", "Hallo"), r"advice\[0\]\.examples: must be a list"),
-    (lambda d: d.__setitem__("version", 2), r"\.version: must be 1"),
-    (lambda d: d["principles"][2]["advice"][1].__setitem__("pause", "eeuwig"), r"principles\[2\]\.advice\[1\]\.pause: must be one of"),
-    (lambda d: d.__setitem__("principles", {}), r"\.principles: must be a non-empty list"),
-])
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda d: d["principles"][2].pop("title"), r"principles\[2\]\.title: missing"),
+        (
+            lambda d: d["principles"][4].__setitem__("id", d["principles"][1]["id"]),
+            r"principles\[4\]\.id: duplicate id 'vertrouwen'",
+        ),
+        (
+            lambda d: (
+                d["principles"][3]["advice"].__setitem__(0, {"text": d["principles"][3]["advice"][0]["text"]}),
+                d["principles"][3].__setitem__("examples", []),
+            ),
+            r"principles\[3\]: has no example phrase",
+        ),
+        (lambda d: d["principles"][0].__setitem__("advice", []), r"principles\[0\]\.advice: must be a non-empty list"),
+        (
+            lambda d: d["principles"][5]["advice"][1].__setitem__("text", "  "),
+            r"principles\[5\]\.advice\[1\]\.text: must be a non-empty string",
+        ),
+        (
+            lambda d: d["principles"][6]["synonyms"].append("luisteren"),
+            r"principles\[6\]\.synonyms: 'luisteren' is already a synonym of luisteren",
+        ),
+        (lambda d: d["principles"][7].__setitem__("id", "Grenzen!"), r"principles\[7\]\.id: 'Grenzen!' may hold only"),
+        (
+            lambda d: d["principles"][8]["advice"][0].__setitem__("examples", "Hallo"),
+            r"advice\[0\]\.examples: must be a list",
+        ),
+        (lambda d: d.__setitem__("version", 2), r"\.version: must be 1"),
+        (
+            lambda d: d["principles"][2]["advice"][1].__setitem__("pause", "eeuwig"),
+            r"principles\[2\]\.advice\[1\]\.pause: must be one of",
+        ),
+        (lambda d: d.__setitem__("principles", {}), r"\.principles: must be a non-empty list"),
+    ],
+)
 def test_broken_files_fail_loudly_naming_the_place(tmp_path, breakage, message):
     data = good()
     breakage(data)
@@ -169,5 +195,8 @@ def test_a_tip_gets_the_example_phrase_that_fits_its_advice():
     content = load_content()
     luisteren = content.get("luisteren")
     assert [luisteren.example_for(i) for i in range(3)] == [
-        "Vertel maar, ik luister.", "Ja.", "Neem je tijd, ik ben er."]
+        "Vertel maar, ik luister.",
+        "Ja.",
+        "Neem je tijd, ik ben er.",
+    ]
     assert content.get("open_vragen").example_for(1) == "Waar wil je het vandaag over hebben?"

@@ -22,9 +22,17 @@ LANGUAGE_MODEL = MODEL["interactionModel"]["languageModel"]
 MODEL_INTENTS = {intent["name"] for intent in LANGUAGE_MODEL["intents"]}
 HANDLED = {name for handler in HANDLERS for name in getattr(handler, "INTENTS", ())}
 REQUIRED_BUILT_INS = {
-    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
-    "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
-    "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
 }
 
 
@@ -112,8 +120,9 @@ def test_every_prompt_key_the_code_asks_for_exists_and_every_prompt_is_used():
     declared; a declared key (= a prompt) no reference uses is unused."""
     referenced = {name for _, name in _prompt_key_references()}
     declared = {name for name in vars(prompt_keys) if name.isupper() and name != "ALL"}
-    unknown = sorted(f"{path.relative_to(ROOT)}: K.{name}" for path, name in _prompt_key_references()
-                     if name not in declared)
+    unknown = sorted(
+        f"{path.relative_to(ROOT)}: K.{name}" for path, name in _prompt_key_references() if name not in declared
+    )
     assert unknown == []
     assert sorted(declared - referenced) == []
 
@@ -143,10 +152,14 @@ def test_no_spoken_dutch_sentences_in_python_code():
     offenders = []
     for path in (ROOT / "skill").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                      and node.body and isinstance(node.body[0], ast.Expr)
-                      and isinstance(node.body[0].value, ast.Constant)}
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 if len(dutch.findall(node.value)) >= 3 and re.search(r"[.?!]\s*$", node.value):

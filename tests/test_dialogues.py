@@ -119,7 +119,8 @@ def test_the_docs_hold_dialogues():
 def test_documented_dialogue_is_what_the_skill_says(dialogue):
     for user, documented, said, understood in replay(dialogue):
         assert matches(documented, said), (
-            f"\nuser:       {user!r} [{understood}]\ndocumented: {documented}\nskill says: {said}")
+            f"\nuser:       {user!r} [{understood}]\ndocumented: {documented}\nskill says: {said}"
+        )
 
 
 def test_elision_matching():
@@ -157,7 +158,7 @@ def test_documented_chat_transcript_is_what_chat_prints(lines):
     printed: List[str] = []
     for line in lines:
         if line.startswith("jij>"):
-            said = line[len("jij>"):].strip()
+            said = line[len("jij>") :].strip()
             reply, understood = chat.say(said)
             printed += [line] + format_reply(reply, resolution=understood)
     assert printed == lines

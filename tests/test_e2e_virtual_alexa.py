@@ -27,13 +27,25 @@ def server():
 def test_virtual_alexa_end_to_end(server, tmp_path):
     node = shutil.which("node")
     assert node, "node is not installed: the end-to-end tests need node 18 or later (CI has node 20)"
-    assert (E2E / "node_modules" / "virtual-alexa").is_dir(), \
+    assert (E2E / "node_modules" / "virtual-alexa").is_dir(), (
         "virtual-alexa is not installed: run `npm ci --prefix tests/e2e` (make test does)"
+    )
     model = virtual_alexa_model(tmp_path / "nl-NL.virtual-alexa.json")
-    env = {"PATH": shutil.os.environ.get("PATH", ""), "E2E_SKILL_URL": server.url + "/alexa",
-           "E2E_MODEL": str(model), "E2E_SKILL_ID": SKILL_ID, "NODE_NO_WARNINGS": "1"}
-    result = subprocess.run([node, "--test", "--test-reporter=spec", "e2e.test.js"], cwd=E2E, env=env,
-                            capture_output=True, text=True, timeout=300)
+    env = {
+        "PATH": shutil.os.environ.get("PATH", ""),
+        "E2E_SKILL_URL": server.url + "/alexa",
+        "E2E_MODEL": str(model),
+        "E2E_SKILL_ID": SKILL_ID,
+        "NODE_NO_WARNINGS": "1",
+    }
+    result = subprocess.run(
+        [node, "--test", "--test-reporter=spec", "e2e.test.js"],
+        cwd=E2E,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
     assert "# fail 0" in report or "ℹ fail 0" in report, report

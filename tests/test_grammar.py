@@ -49,13 +49,16 @@ def test_no_expansion_of_any_template_is_ungrammatical(built):
     assert report.problems == []
 
 
-@pytest.mark.parametrize("sample, problem", [
-    ("dat {antwoord}", "only 'dat' and a slot"),
-    ("ik denk van", "dangling word 'van'"),
-    ("geef me een", "dangling word 'een'"),
-    ("wat is is {principe}", "twice in a row"),
-    ("wat is {onbekend}", "unknown slot"),
-])
+@pytest.mark.parametrize(
+    "sample, problem",
+    [
+        ("dat {antwoord}", "only 'dat' and a slot"),
+        ("ik denk van", "dangling word 'van'"),
+        ("geef me een", "dangling word 'een'"),
+        ("wat is is {principe}", "twice in a row"),
+        ("wat is {onbekend}", "unknown slot"),
+    ],
+)
 def test_the_ungrammatical_sample_check_catches(sample, problem):
     assert any(problem in p for p in grammar.sample_problems(sample, ["antwoord", "principe"]))
 
@@ -64,7 +67,9 @@ def test_an_optional_part_that_leaves_a_dangling_word_is_reported(tmp_path):
     directory = _grammar_copy(tmp_path)
     (directory / "99_extra.yaml").write_text(
         "language: nl\nintents:\n  QuizAnswerIntent:\n    data:\n      - sentences:\n"
-        "          - \"[ik denk] dat {antwoord}\"\n", encoding="utf-8")
+        '          - "[ik denk] dat {antwoord}"\n',
+        encoding="utf-8",
+    )
     _, report = grammar.build_model(grammar.load_grammar(directory=directory))
     assert any("'dat {antwoord}'" in p and "only 'dat' and a slot" in p for p in report.problems)
 
@@ -108,8 +113,9 @@ def test_slot_references_match_the_declared_slots(built):
 def test_a_sentence_two_intents_produce_stays_with_the_first_and_is_reported(tmp_path):
     directory = _grammar_copy(tmp_path)
     (directory / "99_extra.yaml").write_text(
-        "language: nl\nintents:\n  ProgressIntent:\n    data:\n      - sentences:\n"
-        "          - \"geef me een tip\"\n", encoding="utf-8")
+        'language: nl\nintents:\n  ProgressIntent:\n    data:\n      - sentences:\n          - "geef me een tip"\n',
+        encoding="utf-8",
+    )
     model, report = grammar.build_model(grammar.load_grammar(directory=directory))
     assert ("geef me een tip", "TipIntent", "ProgressIntent") in report.dropped
     assert "geef me een tip" in _intents(model)["TipIntent"]["samples"]
@@ -125,8 +131,9 @@ def _grammar_copy(tmp_path: Path) -> Path:
 def test_a_grammar_change_makes_the_model_stale(tmp_path):
     directory = _grammar_copy(tmp_path)
     path = directory / "60_memory.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('"hoe ver ben ik"', '"hoe ver ben ik nu"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"hoe ver ben ik"', '"hoe ver ben ik nu"'), encoding="utf-8"
+    )
     problem = grammar.stale(grammar.model_path(), directory=directory)
     assert problem is not None and "ProgressIntent" in problem and "build-model" in problem
     assert grammar.stale(grammar.model_path(), directory=grammar.sentences_dir()) is None
@@ -137,8 +144,9 @@ def test_check_model_fails_on_a_stale_model(tmp_path, monkeypatch):
 
     directory = _grammar_copy(tmp_path)
     path = directory / "60_memory.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('"hoe ver ben ik"', '"hoe ver ben ik nu"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"hoe ver ben ik"', '"hoe ver ben ik nu"'), encoding="utf-8"
+    )
     monkeypatch.setattr(grammar, "sentences_dir", lambda locale="nl-NL": directory)
     problems = model_check.check_grammar_freshness(grammar.model_path(), "nl-NL")
     assert [p.severity for p in problems] == ["error"]
@@ -147,8 +155,9 @@ def test_check_model_fails_on_a_stale_model(tmp_path, monkeypatch):
 
 def test_build_model_check_flag(tmp_path):
     copy = tmp_path / "nl-NL.json"
-    copy.write_text(grammar.model_path().read_text(encoding="utf-8").replace('"tip van de dag"', '"tip"', 1),
-                    encoding="utf-8")
+    copy.write_text(
+        grammar.model_path().read_text(encoding="utf-8").replace('"tip van de dag"', '"tip"', 1), encoding="utf-8"
+    )
     cli = [sys.executable, "-m", "skill.dev.cli", "build-model", "--check", "--output"]
     assert subprocess.run(cli + [str(copy)], capture_output=True, text=True).returncode == 1
     assert subprocess.run(cli + [str(grammar.model_path())], capture_output=True, text=True).returncode == 0
@@ -156,8 +165,9 @@ def test_build_model_check_flag(tmp_path):
 
 def test_build_model_writes_the_model(tmp_path):
     out = tmp_path / "model.json"
-    proc = subprocess.run([sys.executable, "-m", "skill.dev.cli", "build-model", "--output", str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "skill.dev.cli", "build-model", "--output", str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8") == grammar.model_path().read_text(encoding="utf-8")
     assert "TipIntent:" in proc.stdout
@@ -172,8 +182,13 @@ def test_principle_values_come_from_the_content(built):
     assert [v["id"] for v in principe["values"]] == list(content.ids)
     all_words = {s for v in principe["values"] for s in v["name"]["synonyms"]}
     assert "volgende stap" not in all_words  # it hijacked "volgende" in the checklist
-    assert {"als iemand gaat huilen", "als het stil valt", "als iemand boos is", "als ik het niet begrijp",
-            "open vraag"} <= all_words
+    assert {
+        "als iemand gaat huilen",
+        "als het stil valt",
+        "als iemand boos is",
+        "als ik het niet begrijp",
+        "open vraag",
+    } <= all_words
 
 
 def test_antwoord_has_no_ordinals(built):
@@ -227,14 +242,17 @@ def test_the_issue_examples_are_understood_exactly(resolver, said, intent, slot,
         assert resolution.slots[0].status == "ER_SUCCESS_MATCH"
 
 
-@pytest.mark.parametrize("said, intent, slot_id", [
-    ("vraag empathisch gesprek hoe ik beter kan luisteren", "PrincipleIntent", "luisteren"),
-    ("vraag empathisch gesprek welke tips er zijn", "ListPrinciplesIntent", None),
-    ("vraag empathisch gesprek wat ik kan zeggen als iemand huilt", "ExamplesIntent", "gevoelens"),
-    ("vraag empathisch gesprek om een tip voor een moeilijk gesprek", "TipIntent", None),
-    ("Alexa, vraag empathisch gesprek om een tip", "TipIntent", None),
-    ("vraag empathisch gesprek hoe ik een gesprek moet afsluiten", "PrincipleIntent", "afsluiten"),
-])
+@pytest.mark.parametrize(
+    "said, intent, slot_id",
+    [
+        ("vraag empathisch gesprek hoe ik beter kan luisteren", "PrincipleIntent", "luisteren"),
+        ("vraag empathisch gesprek welke tips er zijn", "ListPrinciplesIntent", None),
+        ("vraag empathisch gesprek wat ik kan zeggen als iemand huilt", "ExamplesIntent", "gevoelens"),
+        ("vraag empathisch gesprek om een tip voor een moeilijk gesprek", "TipIntent", None),
+        ("Alexa, vraag empathisch gesprek om een tip", "TipIntent", None),
+        ("vraag empathisch gesprek hoe ik een gesprek moet afsluiten", "PrincipleIntent", "afsluiten"),
+    ],
+)
 def test_one_shots_in_natural_word_order(resolver, said, intent, slot_id):
     kind, rest = resolver.parse_invocation(said)
     resolution = resolver.resolve_one_shot(rest)
@@ -244,8 +262,12 @@ def test_one_shots_in_natural_word_order(resolver, said, intent, slot_id):
 
 def test_one_shot_subordinate_clauses_are_samples_in_the_model():
     model = nlu.Resolver(nlu.load_model())
-    for rest, intent in [("hoe ik beter kan luisteren", "PrincipleIntent"), ("welke tips er zijn", "ListPrinciplesIntent"),
-                         ("om een tip", "TipIntent"), ("wat ik kan zeggen als iemand huilt", "ExamplesIntent")]:
+    for rest, intent in [
+        ("hoe ik beter kan luisteren", "PrincipleIntent"),
+        ("welke tips er zijn", "ListPrinciplesIntent"),
+        ("om een tip", "TipIntent"),
+        ("wat ik kan zeggen als iemand huilt", "ExamplesIntent"),
+    ]:
         assert model.resolve(rest).intent == intent, rest
 
 

@@ -24,9 +24,23 @@ from skill.config import SkillConfig
 REPO = Path(__file__).resolve().parents[1]
 LAMBDA = REPO / "lambda" / "lambda_function.py"
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
-HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "certvalidator", "oscrypto",
-         "gunicorn", "skill.web", "skill.dev.commands", "skill.dev.cli",
-         "hassil", "rapidfuzz", "yaml", "skill.dev.grammar", "skill.dev.resolver")
+HEAVY = (
+    "flask",
+    "werkzeug",
+    "cryptography",
+    "ask_sdk_webservice_support",
+    "certvalidator",
+    "oscrypto",
+    "gunicorn",
+    "skill.web",
+    "skill.dev.commands",
+    "skill.dev.cli",
+    "hassil",
+    "rapidfuzz",
+    "yaml",
+    "skill.dev.grammar",
+    "skill.dev.resolver",
+)
 
 
 def _load_lambda_module(monkeypatch, skill_id=None):
@@ -49,8 +63,15 @@ def test_lambda_import_stays_light():
         "print(json.dumps(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy))))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO / "lambda", env=env, capture_output=True,
-                         text=True, timeout=60, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO / "lambda",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
 
 
@@ -58,16 +79,21 @@ def _conversation():
     """Envelopes in the order a user would send them, each with the session carried over."""
     return [
         lambda prev, req: envelopes.launch(skill_id=SKILL_ID, timestamp=stamp()),
-        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.HelpIntent", skill_id=SKILL_ID,
-                                                               timestamp=stamp()), prev, req),
-        lambda prev, req: envelopes.follow_up(envelopes.intent("TipIntent", skill_id=SKILL_ID,
-                                                               timestamp=stamp()), prev, req),
-        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.NextIntent", skill_id=SKILL_ID,
-                                                               timestamp=stamp()), prev, req),
-        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.FallbackIntent", skill_id=SKILL_ID,
-                                                               timestamp=stamp()), prev, req),
-        lambda prev, req: envelopes.follow_up(envelopes.intent("AMAZON.StopIntent", skill_id=SKILL_ID,
-                                                               timestamp=stamp()), prev, req),
+        lambda prev, req: envelopes.follow_up(
+            envelopes.intent("AMAZON.HelpIntent", skill_id=SKILL_ID, timestamp=stamp()), prev, req
+        ),
+        lambda prev, req: envelopes.follow_up(
+            envelopes.intent("TipIntent", skill_id=SKILL_ID, timestamp=stamp()), prev, req
+        ),
+        lambda prev, req: envelopes.follow_up(
+            envelopes.intent("AMAZON.NextIntent", skill_id=SKILL_ID, timestamp=stamp()), prev, req
+        ),
+        lambda prev, req: envelopes.follow_up(
+            envelopes.intent("AMAZON.FallbackIntent", skill_id=SKILL_ID, timestamp=stamp()), prev, req
+        ),
+        lambda prev, req: envelopes.follow_up(
+            envelopes.intent("AMAZON.StopIntent", skill_id=SKILL_ID, timestamp=stamp()), prev, req
+        ),
         lambda prev, req: envelopes.session_ended(skill_id=SKILL_ID, timestamp=stamp()),
         lambda prev, req: envelopes.intent("TipIntent", new=True, skill_id=SKILL_ID, timestamp=stamp()),
     ]
@@ -82,8 +108,7 @@ def _strip(response):
 def test_lambda_and_webservice_give_the_same_responses(monkeypatch):
     module = _load_lambda_module(monkeypatch, SKILL_ID)
     handler = module.make_handler(SkillConfig(skill_id=SKILL_ID, rng=random.Random(11)))
-    app, *_ = make_app(skill=build_skill(SkillConfig(skill_id=SKILL_ID, rng=random.Random(11))),
-                       skill_id=SKILL_ID)
+    app, *_ = make_app(skill=build_skill(SkillConfig(skill_id=SKILL_ID, rng=random.Random(11))), skill_id=SKILL_ID)
     client = app.test_client()
     prev_l = prev_w = req = None
     for step in _conversation():
@@ -113,10 +138,16 @@ def test_without_a_skill_id_any_skill_id_is_served(monkeypatch):
 
 
 def test_requirements_list_only_the_core_sdk_and_the_dynamodb_adapter_pinned_as_in_pyproject():
-    lines = [ln.strip() for ln in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
-             if ln.strip() and not ln.startswith("#")]
-    assert sorted(ln.split("==")[0] for ln in lines) == ["ask-sdk-core", "ask-sdk-dynamodb-persistence-adapter",
-                                                          "ask-sdk-model"]
+    lines = [
+        ln.strip()
+        for ln in (REPO / "lambda" / "requirements.txt").read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
+    assert sorted(ln.split("==")[0] for ln in lines) == [
+        "ask-sdk-core",
+        "ask-sdk-dynamodb-persistence-adapter",
+        "ask-sdk-model",
+    ]
     pyproject = (REPO / "pyproject.toml").read_text()
     for line in lines:  # exact pins, the same in both places (the serializer mirrors these versions)
         assert "==" in line and f'"{line}"' in pyproject
@@ -130,7 +161,9 @@ def test_the_skill_is_built_once_per_container_and_uses_the_fast_serializer(monk
     module = _load_lambda_module(monkeypatch, None)
     made = []
     original = CustomSkill.__init__
-    monkeypatch.setattr(CustomSkill, "__init__", lambda self, *a, **kw: (made.append(self), original(self, *a, **kw))[1])
+    monkeypatch.setattr(
+        CustomSkill, "__init__", lambda self, *a, **kw: (made.append(self), original(self, *a, **kw))[1]
+    )
     first = module.lambda_handler(envelopes.launch(), None)
     second = module.lambda_handler(envelopes.intent("TipIntent", new=True), None)
     assert made == []  # no CustomSkill per call (ask-sdk-core's lambda_handler() makes one each time)

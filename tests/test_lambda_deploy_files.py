@@ -22,8 +22,8 @@ def test_ask_resources_points_at_the_lambda_folder_and_its_handler():
 
 
 def _profiles_table(text):
-    table = text[text.index("ProfilesTable:\n"):]
-    table = table[:table.index("\n\n")]
+    table = text[text.index("ProfilesTable:\n") :]
+    table = table[: table.index("\n\n")]
     assert "Type: AWS::DynamoDB::Table" in table and "BillingMode: PAY_PER_REQUEST" in table
     assert "AttributeName: id" in table and "KeyType: HASH" in table  # the adapter's partition key
     assert "AttributeName: expires" in table  # TTL: records nobody used expire
@@ -45,7 +45,7 @@ def test_sam_template_has_an_alexa_trigger_restricted_to_the_skill_id():
     assert "Transform: AWS::Serverless-2016-10-31" in text
     assert re.search(r"^\s+CodeUri: build/lambda$", text, re.M)
     assert re.search(r"^\s+Handler: lambda_function\.lambda_handler$", text, re.M)
-    trigger = text[text.index("Events:"):text.index("Outputs:")]
+    trigger = text[text.index("Events:") : text.index("Outputs:")]
     assert "Type: AlexaSkill" in trigger and "SkillId: !Ref SkillId" in trigger
     assert "GESPREKSCOACH_SKILL_ID: !Ref SkillId" in text
 

@@ -62,8 +62,14 @@ def full_zip(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
 
     def hook():
-        return subprocess.run([str(root / "hooks" / "build.sh"), str(out), "false"], cwd=workdir, env=env,
-                              capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [str(root / "hooks" / "build.sh"), str(out), "false"],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     proc = hook()
     if proc.returncode == 3:  # no Python of the runtime here: the configs followed this one; deploy again
@@ -86,13 +92,22 @@ def test_zip_without_deps_holds_only_the_request_path(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert f"{out.stat().st_size} bytes" in printed and str(out) in printed
     names = set(zipfile.ZipFile(out).namelist())
-    assert {"lambda_function.py", "requirements.txt", "skill/__init__.py", "skill/builder.py",
-            "skill/handlers/__init__.py", "skill/datafiles.py"} <= names
+    assert {
+        "lambda_function.py",
+        "requirements.txt",
+        "skill/__init__.py",
+        "skill/builder.py",
+        "skill/handlers/__init__.py",
+        "skill/datafiles.py",
+    } <= names
     for pattern in package_lambda.DATA_PATTERNS:
         data = [p.relative_to(REPO).as_posix() for p in (REPO / "skill").glob(pattern)]
         assert data and set(data) <= names
-    shipped = {n[:-3].replace("/", ".").removesuffix(".__init__") for n in names if n.startswith("skill/")
-               and n.endswith(".py")}
+    shipped = {
+        n[:-3].replace("/", ".").removesuffix(".__init__")
+        for n in names
+        if n.startswith("skill/") and n.endswith(".py")
+    }
     assert shipped == set(package_lambda.request_path(REPO))
     for module in package_lambda.TOOLING_MODULES + ("skill.web",):
         path = module.replace(".", "/")
@@ -111,8 +126,13 @@ def test_the_zip_answers_on_its_own_with_an_isolated_interpreter(full_zip, runti
     root.mkdir()
     zipfile.ZipFile(out).extractall(root)
     # this interpreter, so isolated, cannot see the build's site-packages at all
-    probe = subprocess.run([runtime_python, "-I", "-S", "-c", "import ask_sdk_core"], cwd=tmp_path,
-                           capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [runtime_python, "-I", "-S", "-c", "import ask_sdk_core"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode != 0 and "No module named 'ask_sdk_core'" in probe.stderr
     result = package_lambda.smoke(runtime_python, root, isolated=True)
     launch, tip = result["answers"]
@@ -133,7 +153,8 @@ def test_the_check_fails_on_a_module_from_outside_the_zip(tmp_path, runtime_pyth
     (root / "lambda_function.py").write_text(
         "import json\n"
         "def lambda_handler(event, context):\n"
-        "    return {'response': {'outputSpeech': {'ssml': '<speak>hoi</speak>'}, 'shouldEndSession': True}}\n")
+        "    return {'response': {'outputSpeech': {'ssml': '<speak>hoi</speak>'}, 'shouldEndSession': True}}\n"
+    )
     ok = package_lambda.smoke(runtime_python, root, isolated=True, events=[{}])
     assert package_lambda.problems_of(ok, isolated=True) == []
     (root / "lambda_function.py").write_text("import ask_sdk_core\n" + (root / "lambda_function.py").read_text())
@@ -170,17 +191,35 @@ def test_without_the_runtimes_interpreter_the_runtime_follows_this_python(tmp_pa
     root = _checkout_copy(tmp_path, "3.98")
     here = package_lambda.here()
     build, out = tmp_path / "b", tmp_path / "fn.zip"
-    assert main(["package-lambda", "--source", str(root), "--build-dir", str(build), "--output", str(out),
-                 "--no-deps"]) == 0
+    assert (
+        main(["package-lambda", "--source", str(root), "--build-dir", str(build), "--output", str(out), "--no-deps"])
+        == 0
+    )
     printed = capsys.readouterr().out
-    assert "no Python 3.98 was found" in printed and f"python{here} now in ask-resources.json and template.yaml" in printed
+    assert (
+        "no Python 3.98 was found" in printed and f"python{here} now in ask-resources.json and template.yaml" in printed
+    )
     assert package_lambda.configured_runtimes(root) == {"ask-resources.json": here, "template.yaml": here}
     assert f'"runtime": "python{here}"' in (root / "ask-resources.json").read_text()
     assert f"skill/__pycache__/builder.{TAG}.pyc" in zipfile.ZipFile(out).namelist()
     # the ASK CLI hook's mode: it says the deploy must run again, with status 3
     package_lambda.set_runtime(root, "3.98")
-    assert main(["package-lambda", "--source", str(root), "--build-dir", str(build), "--output", str(out),
-                 "--no-deps", "--fail-on-runtime-change"]) == 3
+    assert (
+        main(
+            [
+                "package-lambda",
+                "--source",
+                str(root),
+                "--build-dir",
+                str(build),
+                "--output",
+                str(out),
+                "--no-deps",
+                "--fail-on-runtime-change",
+            ]
+        )
+        == 3
+    )
     assert "run the deploy again" in capsys.readouterr().err
 
 
@@ -226,8 +265,12 @@ def test_deps_are_fetched_for_the_lambda_platform(tmp_path, monkeypatch):
     package_lambda.install_deps(REPO / "lambda" / "requirements.txt", target, "3.12", "manylinux2014_x86_64")
     cmd = calls[0]
     assert cmd[1:4] == ["-m", "pip", "install"]
-    for flag, value in [("--python-version", "3.12"), ("--platform", "manylinux2014_x86_64"),
-                        ("--implementation", "cp"), ("--requirement", str(REPO / "lambda" / "requirements.txt"))]:
+    for flag, value in [
+        ("--python-version", "3.12"),
+        ("--platform", "manylinux2014_x86_64"),
+        ("--implementation", "cp"),
+        ("--requirement", str(REPO / "lambda" / "requirements.txt")),
+    ]:
         assert cmd[cmd.index(flag) + 1] == value
     assert "--only-binary=:all:" in cmd
     assert (target / "ask_sdk_core" / "__init__.py").is_file()

@@ -12,8 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skill.dev.commands.package_lambda import (BROWSER_PAGE, TOOLING_MODULES, package_modules, request_path,
-                                               tooling_on_path)
+from skill.dev.commands.package_lambda import (
+    BROWSER_PAGE,
+    TOOLING_MODULES,
+    package_modules,
+    request_path,
+    tooling_on_path,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 WEB_ENTRY = "skill/web/__init__.py"
@@ -40,9 +45,18 @@ def test_the_webservices_alexa_endpoint_imports_no_tooling_module():
 
 # The browser page (skill/web/page.py) understands typed text with the chat simulator's resolver, so
 # these tooling modules are on the webservice's path, but only through the page, and only these.
-PAGE_UNDERSTANDING = {"skill.dev", "skill.dev.commands", "skill.dev.commands.chat", "skill.dev.conversation",
-                      "skill.dev.envelopes", "skill.dev.nlu", "skill.dev.response_check", "skill.dev.runtime",
-                      "skill.dev.resolver", "skill.dev.grammar"}
+PAGE_UNDERSTANDING = {
+    "skill.dev",
+    "skill.dev.commands",
+    "skill.dev.commands.chat",
+    "skill.dev.conversation",
+    "skill.dev.envelopes",
+    "skill.dev.nlu",
+    "skill.dev.response_check",
+    "skill.dev.runtime",
+    "skill.dev.resolver",
+    "skill.dev.grammar",
+}
 
 
 def test_the_browser_page_is_the_one_web_path_through_tooling():
@@ -65,8 +79,14 @@ def test_the_request_path_is_the_import_graph_not_more():
 
 def _loaded_after(code: str) -> list:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
-    proc = subprocess.run([sys.executable, "-c", code + "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", code + "\nimport json, sys; print(json.dumps(sorted(sys.modules)))"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -83,5 +103,6 @@ def test_at_run_time_neither_entry_loads_tooling():
         "client = create_app(SkillConfig(), WebSettings(dev=True)).test_client()\n"
         f"response = client.post('/alexa', data={launch!r}, content_type='application/json')\n"
         "assert response.status_code == 200, response.get_data()\n"
-        "assert response.get_json()['response']['outputSpeech']")
+        "assert response.get_json()['response']['outputSpeech']"
+    )
     assert "skill.web.app" in web and tooling_on_path(web) == []

@@ -39,12 +39,18 @@ def skill(db):
 
 
 def tempo(value):
-    return [envelopes.slot("tempo", {"slower": "langzamer", "faster": "sneller", "normal": "normaal"}[value],
-                           resolved_id=value, slot_type="TEMPO")]
+    return [
+        envelopes.slot(
+            "tempo",
+            {"slower": "langzamer", "faster": "sneller", "normal": "normaal"}[value],
+            resolved_id=value,
+            slot_type="TEMPO",
+        )
+    ]
 
 
 def stored(db):
-    (key, rev, data), = rows(db)
+    ((key, rev, data),) = rows(db)
     return key, rev, json.loads(data)
 
 
@@ -145,8 +151,7 @@ def test_quiz_history_progress_report_and_a_new_round_that_favours_weak_principl
     progress = talk.intent("ProgressIntent")
     weak_name = CONTENT.get(weak_one["p"]).name
     wrong = sum(1 for q in asked if q.principle == weak_one["p"])
-    assert said(progress.speech, "memory_progress_one_round", right=str(len(asked) - wrong),
-                answered=str(len(asked)))
+    assert said(progress.speech, "memory_progress_one_round", right=str(len(asked) - wrong), answered=str(len(asked)))
     assert said(progress.speech, "memory_progress_weak", name=weak_name)
     assert not progress.ended
 
@@ -224,7 +229,7 @@ def test_the_skill_disabled_event_deletes_the_record(skill, db):
     assert len(rows(db)) == 2
     response = dispatch(skill, skill_disabled(USER_A))
     assert "outputSpeech" not in (response.get("response") or {})
-    (key, _, _), = rows(db)
+    ((key, _, _),) = rows(db)
     assert key == user_key(_Envelope(USER_B))
 
 
@@ -257,8 +262,15 @@ def _write(db, key, rev, data):
         conn.execute("UPDATE profiles SET rev = ?, data = ? WHERE key = ?", (rev, data, key))
 
 
-@pytest.mark.parametrize("data", ["{not json", json.dumps({"v": 99, "visits": 3}), json.dumps([1, 2]),
-                                  json.dumps({"v": 1, "visits": "many", "pace": "zoef", "quiz": {"x": [1]}})])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "{not json",
+        json.dumps({"v": 99, "visits": 3}),
+        json.dumps([1, 2]),
+        json.dumps({"v": 1, "visits": "many", "pace": "zoef", "quiz": {"x": [1]}}),
+    ],
+)
 def test_a_damaged_or_unknown_record_reads_as_fresh_is_logged_and_replaced(skill, db, caplog, data):
     talk = person(skill)
     talk.launch()
@@ -390,28 +402,45 @@ def test_store_configuration(tmp_path):
     for bad in ("redis:x", "dynamodb:", "dynamodb:a b"):
         with pytest.raises(StoreConfigError):
             parse_store(bad)
-    config = SkillConfig.from_env({"GESPREKSCOACH_STORE": "dynamodb:t-1", "AWS_REGION": "eu-central-1",
-                                   "GESPREKSCOACH_STORE_TIMEOUT": "0.5"})
+    config = SkillConfig.from_env(
+        {"GESPREKSCOACH_STORE": "dynamodb:t-1", "AWS_REGION": "eu-central-1", "GESPREKSCOACH_STORE_TIMEOUT": "0.5"}
+    )
     assert (config.store, config.aws_region, config.store_timeout) == ("dynamodb:t-1", "eu-central-1", 0.5)
     assert SkillConfig.from_env({}).store is None
-    assert SkillConfig.from_env(env, default_store="sqlite").store == f"sqlite:{tmp_path}/gesprekscoach/profiles.sqlite3"
+    assert (
+        SkillConfig.from_env(env, default_store="sqlite").store == f"sqlite:{tmp_path}/gesprekscoach/profiles.sqlite3"
+    )
 
 
 def test_boto3_is_not_imported_unless_the_store_is_dynamodb(db):
-    code = ("import sys; from skill.builder import build_skill; from skill.config import SkillConfig; "
-            f"build_skill(SkillConfig(store={'sqlite:' + db!r})); build_skill(SkillConfig()); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'ask_sdk_dynamodb')))")
+    code = (
+        "import sys; from skill.builder import build_skill; from skill.config import SkillConfig; "
+        f"build_skill(SkillConfig(store={'sqlite:' + db!r})); build_skill(SkillConfig()); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'ask_sdk_dynamodb')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
 def test_profile_validation_keeps_good_fields_and_drops_bad_ones():
-    raw = {"v": 1, "visits": 3, "pace": "slower", "tips": [1, 1, 2, 999, "x"], "last": {"k": "topic", "p": "nope"},
-           "rounds": -1, "quiz": {"open_vragen": [3, 2, "101"], "actief_luisteren": [1, 2, "1"], "zzz": [1, 1, "1"]}}
+    raw = {
+        "v": 1,
+        "visits": 3,
+        "pace": "slower",
+        "tips": [1, 1, 2, 999, "x"],
+        "last": {"k": "topic", "p": "nope"},
+        "rounds": -1,
+        "quiz": {"open_vragen": [3, 2, "101"], "actief_luisteren": [1, 2, "1"], "zzz": [1, 1, "1"]},
+    }
     profile = Profile.from_record(raw, principle_ids=CONTENT.ids, tip_count=len(CONTENT.tips))
     assert profile.repaired
-    assert profile.to_record() == {"v": 1, "visits": 3, "pace": "slower", "tips": [1, 2],
-                                   "quiz": {"open_vragen": [3, 2, "101"]}}
+    assert profile.to_record() == {
+        "v": 1,
+        "visits": 3,
+        "pace": "slower",
+        "tips": [1, 2],
+        "quiz": {"open_vragen": [3, 2, "101"]},
+    }
 
 
 def test_the_weak_principle_rule():

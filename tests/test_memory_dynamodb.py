@@ -30,8 +30,12 @@ USER_B = "amzn1.ask.account.PERSON-B"
 @pytest.fixture(scope="module")
 def moto_endpoint():
     mp = pytest.MonkeyPatch()
-    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
-                        ("AWS_SESSION_TOKEN", "testing"), ("AWS_DEFAULT_REGION", "eu-west-1")):
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_SESSION_TOKEN", "testing"),
+        ("AWS_DEFAULT_REGION", "eu-west-1"),
+    ):
         mp.setenv(name, value)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -44,9 +48,12 @@ def moto_endpoint():
 @pytest.fixture
 def table(moto_endpoint):
     client = boto3.client("dynamodb", endpoint_url=moto_endpoint, region_name="eu-west-1")
-    client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    client.create_table(
+        TableName=TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    )
     yield boto3.resource("dynamodb", endpoint_url=moto_endpoint, region_name="eu-west-1").Table(TABLE)
     client.delete_table(TableName=TABLE)
 
@@ -151,9 +158,12 @@ def test_a_damaged_item_reads_as_fresh(moto_endpoint, table, caplog):
     talk = person(skill)
     talk.launch()
     talk.intent("AMAZON.StopIntent")
-    table.update_item(Key={"id": user_key(_Env(USER_A))}, UpdateExpression="SET #a = :v",
-                      ExpressionAttributeNames={"#a": "attributes"},
-                      ExpressionAttributeValues={":v": {"v": 1, "visits": Decimal("1.5"), "pace": 3}})
+    table.update_item(
+        Key={"id": user_key(_Env(USER_A))},
+        UpdateExpression="SET #a = :v",
+        ExpressionAttributeNames={"#a": "attributes"},
+        ExpressionAttributeValues={":v": {"v": 1, "visits": Decimal("1.5"), "pace": 3}},
+    )
     with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
         reply = talk.launch()
         talk.intent("AMAZON.StopIntent")
@@ -169,8 +179,12 @@ class _Throttle(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-                           "message": "The level of configured provisioned throughput for the table was exceeded."})
+        body = json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                "message": "The level of configured provisioned throughput for the table was exceeded.",
+            }
+        )
         self.send_response(400)
         self.send_header("Content-Type", "application/x-amz-json-1.0")
         self.send_header("Content-Length", str(len(body)))
@@ -245,10 +259,12 @@ def test_the_adapter_module_imports_without_a_region_even_after_boto3_made_a_def
     import subprocess
     import sys
 
-    code = ("import boto3; boto3.client('sts', region_name='eu-west-1'); "
-            "assert boto3.DEFAULT_SESSION.region_name is None; "
-            "from skill.store.dynamodb import make_dynamodb_adapter; "
-            "a = make_dynamodb_adapter('t-1', region='eu-central-1'); print(a.dynamodb.meta.client.meta.region_name)")
+    code = (
+        "import boto3; boto3.client('sts', region_name='eu-west-1'); "
+        "assert boto3.DEFAULT_SESSION.region_name is None; "
+        "from skill.store.dynamodb import make_dynamodb_adapter; "
+        "a = make_dynamodb_adapter('t-1', region='eu-central-1'); print(a.dynamodb.meta.client.meta.region_name)"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-1000:]

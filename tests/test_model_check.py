@@ -74,8 +74,9 @@ def test_an_unchanged_copy_has_no_errors(pkg):
 
 
 def test_cli_passes_on_our_model():
-    result = subprocess.run(gesprekscoach() + ["check-model"], cwd=REPO, env=clean_env(),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        gesprekscoach() + ["check-model"], cwd=REPO, env=clean_env(), capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "check-model: OK" in result.stdout
 
@@ -84,8 +85,14 @@ def test_cli_fails_on_a_broken_model_with_a_readable_list(pkg):
     pkg.language["invocationName"] = "Coach"
     pkg.intent("TipIntent")["samples"].append("geef 2 tips")
     pkg.check()
-    result = subprocess.run(gesprekscoach() + ["check-model", str(pkg.root)], cwd=REPO, env=clean_env(),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        gesprekscoach() + ["check-model", str(pkg.root)],
+        cwd=REPO,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if line.startswith("error: ")]
     assert len(lines) >= 3, result.stdout
@@ -98,17 +105,20 @@ def test_cli_fails_on_a_broken_model_with_a_readable_list(pkg):
 # invocation name -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, fragment", [
-    ("coach", "two or more words"),
-    ("Empathisch Gesprek", "lower case"),
-    ("open het gesprek", "launch word 'open'"),
-    ("vraag de coach", "launch word 'vraag'"),
-    ("alexa gesprekscoach", "wake word 'alexa'"),
-    ("gesprek nummer 2", "only letters"),
-    ("gesprek-coach plus", "only letters"),
-    ("coach van", "connecting word"),
-    ("", "missing"),
-])
+@pytest.mark.parametrize(
+    "name, fragment",
+    [
+        ("coach", "two or more words"),
+        ("Empathisch Gesprek", "lower case"),
+        ("open het gesprek", "launch word 'open'"),
+        ("vraag de coach", "launch word 'vraag'"),
+        ("alexa gesprekscoach", "wake word 'alexa'"),
+        ("gesprek nummer 2", "only letters"),
+        ("gesprek-coach plus", "only letters"),
+        ("coach van", "connecting word"),
+        ("", "missing"),
+    ],
+)
 def test_invocation_name_rules(pkg, name, fragment):
     pkg.language["invocationName"] = name
     assert_error(pkg.check(), "invocationName", fragment)
@@ -129,8 +139,9 @@ def test_same_sample_in_two_intents(pkg):
 def test_sample_matched_by_another_intents_slot_template(pkg):
     # "vertel over luisteren" is PrincipleIntent's "vertel over {principe}" with a listed synonym
     pkg.intent("TipIntent")["samples"].append("vertel over luisteren")
-    assert_error(pkg.check(), "TipIntent sample 'vertel over luisteren'",
-                 "PrincipleIntent's sample 'vertel over {principe}'")
+    assert_error(
+        pkg.check(), "TipIntent sample 'vertel over luisteren'", "PrincipleIntent's sample 'vertel over {principe}'"
+    )
 
 
 def test_slot_template_matching_another_intents_sample(pkg):
@@ -211,8 +222,9 @@ def test_strict_cli_fails_on_warnings(pkg):
     pkg.check()
     base = gesprekscoach() + ["check-model", str(pkg.root)]
     assert subprocess.run(base, cwd=REPO, env=clean_env(), capture_output=True, timeout=120).returncode == 0
-    assert subprocess.run(base + ["--strict"], cwd=REPO, env=clean_env(), capture_output=True,
-                          timeout=120).returncode == 1
+    assert (
+        subprocess.run(base + ["--strict"], cwd=REPO, env=clean_env(), capture_output=True, timeout=120).returncode == 1
+    )
 
 
 def test_required_builtin_missing(pkg):
@@ -223,15 +235,18 @@ def test_required_builtin_missing(pkg):
 # characters ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sample, fragment", [
-    ("geef 1 tip", "digits"),
-    ("geef een tip!", "!"),
-    ("een tip, graag", ","),
-    ("tip?", "?"),
-    ("tip & truc", "&"),
-    ("een tip (graag)", "("),
-    ("een {tip", "unbalanced brace"),
-])
+@pytest.mark.parametrize(
+    "sample, fragment",
+    [
+        ("geef 1 tip", "digits"),
+        ("geef een tip!", "!"),
+        ("een tip, graag", ","),
+        ("tip?", "?"),
+        ("tip & truc", "&"),
+        ("een tip (graag)", "("),
+        ("een {tip", "unbalanced brace"),
+    ],
+)
 def test_characters_alexa_rejects(pkg, sample, fragment):
     pkg.intent("TipIntent")["samples"].append(sample)
     assert_error(pkg.check(), f"TipIntent sample {sample!r}", fragment)
@@ -280,8 +295,13 @@ def test_our_example_phrases_resolve():
 
 
 def test_intent_without_handler(pkg):
-    pkg.language["intents"].append({"name": "WeerIntent", "slots": [], "samples": [
-        "hoe wordt het weer", "wat voor weer wordt het", "het weerbericht", "weerbericht graag"]})
+    pkg.language["intents"].append(
+        {
+            "name": "WeerIntent",
+            "slots": [],
+            "samples": ["hoe wordt het weer", "wat voor weer wordt het", "het weerbericht", "weerbericht graag"],
+        }
+    )
     assert_error(pkg.check(), "intent WeerIntent", "no handler")
 
 

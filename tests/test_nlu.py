@@ -12,27 +12,30 @@ def resolver():
     return nlu.Resolver(nlu.load_model())
 
 
-@pytest.mark.parametrize("said, intent, slot_id", [
-    ("geef me een tip", "TipIntent", None),
-    ("Geef me een TIP!", "TipIntent", None),
-    ("help me afsluiten", "PrincipleIntent", "afsluiten"),
-    ("Help me, afsluiten?", "PrincipleIntent", "afsluiten"),
-    ("wat is lichaamstaal", "PrincipleIntent", "non_verbaal"),
-    ("vertel over non-verbaal", "PrincipleIntent", "non_verbaal"),
-    ("geef een open vraag", "ExamplesIntent", "open_vragen"),
-    ("welke tips heb je", "ListPrinciplesIntent", None),
-    ("stop", "AMAZON.StopIntent", None),
-    ("Stop.", "AMAZON.StopIntent", None),
-    ("help", "AMAZON.HelpIntent", None),
-    ("ja", "AMAZON.YesIntent", None),
-    ("nee", "AMAZON.NoIntent", None),
-    ("volgende", "AMAZON.NextIntent", None),
-    ("herhaal", "AMAZON.RepeatIntent", None),
-    ("annuleer", "AMAZON.CancelIntent", None),
-    ("ik denk aan zelfmoord", "CrisisIntent", None),
-    ("hoeveel kost een brood", "AMAZON.FallbackIntent", None),
-    ("", "AMAZON.FallbackIntent", None),
-])
+@pytest.mark.parametrize(
+    "said, intent, slot_id",
+    [
+        ("geef me een tip", "TipIntent", None),
+        ("Geef me een TIP!", "TipIntent", None),
+        ("help me afsluiten", "PrincipleIntent", "afsluiten"),
+        ("Help me, afsluiten?", "PrincipleIntent", "afsluiten"),
+        ("wat is lichaamstaal", "PrincipleIntent", "non_verbaal"),
+        ("vertel over non-verbaal", "PrincipleIntent", "non_verbaal"),
+        ("geef een open vraag", "ExamplesIntent", "open_vragen"),
+        ("welke tips heb je", "ListPrinciplesIntent", None),
+        ("stop", "AMAZON.StopIntent", None),
+        ("Stop.", "AMAZON.StopIntent", None),
+        ("help", "AMAZON.HelpIntent", None),
+        ("ja", "AMAZON.YesIntent", None),
+        ("nee", "AMAZON.NoIntent", None),
+        ("volgende", "AMAZON.NextIntent", None),
+        ("herhaal", "AMAZON.RepeatIntent", None),
+        ("annuleer", "AMAZON.CancelIntent", None),
+        ("ik denk aan zelfmoord", "CrisisIntent", None),
+        ("hoeveel kost een brood", "AMAZON.FallbackIntent", None),
+        ("", "AMAZON.FallbackIntent", None),
+    ],
+)
 def test_resolves(resolver, said, intent, slot_id):
     resolution = resolver.resolve(said)
     assert resolution.intent == intent, resolution.describe()
@@ -70,11 +73,22 @@ def test_exact_sample_beats_slot_value(resolver):
 
 
 def test_builtin_slot_types_take_any_words():
-    model = nlu.model_from_json({"interactionModel": {"languageModel": {
-        "invocationName": "test skill",
-        "intents": [{"name": "ZoekIntent", "slots": [{"name": "wat", "type": "AMAZON.SearchQuery"}],
-                     "samples": ["zoek {wat}"]}],
-    }}})
+    model = nlu.model_from_json(
+        {
+            "interactionModel": {
+                "languageModel": {
+                    "invocationName": "test skill",
+                    "intents": [
+                        {
+                            "name": "ZoekIntent",
+                            "slots": [{"name": "wat", "type": "AMAZON.SearchQuery"}],
+                            "samples": ["zoek {wat}"],
+                        }
+                    ],
+                }
+            }
+        }
+    )
     resolution = nlu.Resolver(model).resolve("zoek een goed boek")
     assert resolution.intent == "ZoekIntent"
     assert resolution.slots[0].value == "een goed boek" and resolution.slots[0].status is None
@@ -82,22 +96,33 @@ def test_builtin_slot_types_take_any_words():
 
 
 def test_builtin_phrases_only_for_declared_builtins():
-    model = nlu.model_from_json({"interactionModel": {"languageModel": {
-        "invocationName": "test skill", "intents": [{"name": "AMAZON.StopIntent", "samples": []}]}}})
+    model = nlu.model_from_json(
+        {
+            "interactionModel": {
+                "languageModel": {
+                    "invocationName": "test skill",
+                    "intents": [{"name": "AMAZON.StopIntent", "samples": []}],
+                }
+            }
+        }
+    )
     resolver = nlu.Resolver(model)
     assert resolver.resolve("stop").intent == "AMAZON.StopIntent"
     assert resolver.resolve("help").intent == "AMAZON.FallbackIntent"
 
 
-@pytest.mark.parametrize("said, expected", [
-    ("open empathisch gesprek", ("launch", "")),
-    ("Alexa, open empathisch gesprek", ("launch", "")),
-    ("start empathisch gesprek", ("launch", "")),
-    ("vraag empathisch gesprek om een tip", ("intent", "om een tip")),
-    ("Alexa, vraag aan empathisch gesprek: geef een tip", ("intent", "geef een tip")),
-    ("geef een open vraag", None),
-    ("open vragen", None),
-])
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("open empathisch gesprek", ("launch", "")),
+        ("Alexa, open empathisch gesprek", ("launch", "")),
+        ("start empathisch gesprek", ("launch", "")),
+        ("vraag empathisch gesprek om een tip", ("intent", "om een tip")),
+        ("Alexa, vraag aan empathisch gesprek: geef een tip", ("intent", "geef een tip")),
+        ("geef een open vraag", None),
+        ("open vragen", None),
+    ],
+)
 def test_invocation(resolver, said, expected):
     assert resolver.parse_invocation(said) == expected
 

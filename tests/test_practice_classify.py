@@ -43,21 +43,24 @@ def test_the_development_half_is_classified_as_labelled():
     assert len(wrong) <= len(DEV) // 50, wrong
 
 
-@pytest.mark.parametrize("text, labels", [
-    ("Wat houdt je bezig?", {"open_question"}),
-    ("Wat je mij vertelt, blijft tussen ons.", {"other"}),          # question word, then a subject: no question
-    ("Wat fijn dat je het vertelt.", {"other"}),                     # an exclamation
-    ("ben je moe", {"closed_question"}),                             # no punctuation, as Alexa hears it
-    ("Als ik jou was, zou ik het laten rusten.", {"advice"}),       # inversion after a clause: no question
-    ("Heb je al eens gedacht aan een time-out?", {"closed_question", "advice"}),
-    ("Waarom doe je het niet gewoon anders?", {"advice"}),          # a "waarom" that is a suggestion
-    ("Het valt niet mee.", {"validation"}),                          # negation: not minimising
-    ("Het valt wel mee hoor.", {"minimising"}),
-    ("Ik ga niet zeggen dat het meevalt.", {"other"}),
-    ("Dat heb ik ook.", {"self_talk"}),
-    ("Het klinkt alsof je moe bent. Klopt dat?", {"paraphrase", "closed_question"}),
-    ("", {"other"}),
-])
+@pytest.mark.parametrize(
+    "text, labels",
+    [
+        ("Wat houdt je bezig?", {"open_question"}),
+        ("Wat je mij vertelt, blijft tussen ons.", {"other"}),  # question word, then a subject: no question
+        ("Wat fijn dat je het vertelt.", {"other"}),  # an exclamation
+        ("ben je moe", {"closed_question"}),  # no punctuation, as Alexa hears it
+        ("Als ik jou was, zou ik het laten rusten.", {"advice"}),  # inversion after a clause: no question
+        ("Heb je al eens gedacht aan een time-out?", {"closed_question", "advice"}),
+        ("Waarom doe je het niet gewoon anders?", {"advice"}),  # a "waarom" that is a suggestion
+        ("Het valt niet mee.", {"validation"}),  # negation: not minimising
+        ("Het valt wel mee hoor.", {"minimising"}),
+        ("Ik ga niet zeggen dat het meevalt.", {"other"}),
+        ("Dat heb ik ook.", {"self_talk"}),
+        ("Het klinkt alsof je moe bent. Klopt dat?", {"paraphrase", "closed_question"}),
+        ("", {"other"}),
+    ],
+)
 def test_hand_picked_cases(text, labels):
     assert set(classify(text).labels) == labels
 
@@ -72,7 +75,9 @@ def test_every_label_says_which_marker_decided_it():
 def test_sentences_keep_question_marks_and_commas_and_mark_where_they_start():
     fillers = frozenset({"ja", "nou"})
     assert sentences("Ja, ben je moe? Ik snap het, nou, echt.", fillers) == [
-        ("ja , ¶ ben je moe ", True), ("¶ ik snap het , nou , § echt ", False)]
+        ("ja , ¶ ben je moe ", True),
+        ("¶ ik snap het , nou , § echt ", False),
+    ]
     assert sentences(" ... ?! ") == []
     assert sentences("¶ § wat") == [("¶ wat ", False)]  # the marks cannot be typed in
 

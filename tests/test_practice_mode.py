@@ -37,8 +37,12 @@ def say(talk, words: str):
 
 def elicits_the_reply(reply) -> bool:
     directives = reply.response.get("directives") or []
-    return any(d.get("type") == "Dialog.ElicitSlot" and d.get("slotToElicit") == "antwoord_vrij"
-               and d["updatedIntent"]["name"] == "PracticeReplyIntent" for d in directives)
+    return any(
+        d.get("type") == "Dialog.ElicitSlot"
+        and d.get("slotToElicit") == "antwoord_vrij"
+        and d["updatedIntent"]["name"] == "PracticeReplyIntent"
+        for d in directives
+    )
 
 
 def section(talk):
@@ -74,7 +78,7 @@ def test_an_open_question_gets_praise_and_more_story(talk):
 def test_advice_gets_feedback_tied_to_options_and_a_yes_but(talk):
     start(talk)
     reply = say(talk, "je moet gewoon wat vaker nee zeggen")
-    assert SANNE.feedback["advice"][0] in reply.speech      # the scenario's own feedback
+    assert SANNE.feedback["advice"][0] in reply.speech  # the scenario's own feedback
     assert "Hoe heb je dit eerder aangepakt?" in reply.speech  # the example phrase of 'opties'
     assert SANNE.reactions["advice"][0] in reply.speech and "maar" in SANNE.reactions["advice"][0]
     assert section(talk)["h"] == "a" and section(talk)["g"] == 0
@@ -84,8 +88,9 @@ def test_minimising_gets_the_validation_example_phrase(talk):
     start(talk)
     reply = say(talk, "ach kop op het komt wel goed")
     example = CONTENT.get("gevoelens").examples[0]
-    assert reply.speech.startswith(first("practice_feedback_minimising") + " "
-                                   + first("practice_suggest_minimising", example=example))
+    assert reply.speech.startswith(
+        first("practice_feedback_minimising") + " " + first("practice_suggest_minimising", example=example)
+    )
     assert SANNE.reactions["minimising"][0] in reply.speech
 
 
@@ -116,8 +121,10 @@ def test_four_answers_then_the_ending_and_a_summary_with_one_thing_to_try(talk):
     assert first("practice_step_out") in reply.speech
     assert first("practice_well_validation", other="Sanne") in reply.speech
     luisteren = CONTENT.get("luisteren")
-    assert first("practice_try", title="luister actief en met volle aandacht",
-                 example=luisteren.examples[2]) in reply.speech
+    assert (
+        first("practice_try", title="luister actief en met volle aandacht", example=luisteren.examples[2])
+        in reply.speech
+    )
     assert reply.speech.endswith(first("practice_again_question"))
     assert reply.reprompt == first("practice_again_reprompt")
     assert not reply.ended and not elicits_the_reply(reply)
@@ -135,7 +142,7 @@ def test_after_the_summary_yes_starts_another_scenario_and_no_moves_on(talk):
     assert mark.opening[0] in reply.speech and section(talk)["s"] == mark.id
     for words in ("hoe gaat het met je vader", "wat zei de dokter", "wat heb je nodig", "hoe voel je je nu"):
         reply = say(talk, words)
-    reply = talk.intent("AMAZON.NoIntent")   # no to "Wil je nog een gesprek oefenen?": done, as everywhere
+    reply = talk.intent("AMAZON.NoIntent")  # no to "Wil je nog een gesprek oefenen?": done, as everywhere
     assert reply.ended and reply.speech in PROMPTS["goodbye_short"]
 
 
@@ -171,10 +178,13 @@ def test_help_inside_explains_the_role_play_and_repeats_the_line(talk):
     assert not reply.ended and talk.attributes["offer"] == "practice"
 
 
-@pytest.mark.parametrize("send", [
-    lambda talk: talk.intent("AMAZON.FallbackIntent"),
-    lambda talk: talk.intent("PracticeReplyIntent"),  # the slot came empty
-])
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda talk: talk.intent("AMAZON.FallbackIntent"),
+        lambda talk: talk.intent("PracticeReplyIntent"),  # the slot came empty
+    ],
+)
 def test_nothing_heard_asks_again_and_counts_no_turn(talk, send):
     start(talk)
     reply = send(talk)
@@ -185,8 +195,11 @@ def test_nothing_heard_asks_again_and_counts_no_turn(talk, send):
 def test_ja_and_nee_are_replies_to_the_other_person(talk):
     start(talk)
     reply = talk.intent("AMAZON.YesIntent")
-    assert reply.speech.startswith(first("practice_feedback_other") + " "
-                                   + first("practice_suggest_other", example=CONTENT.get("open_vragen").examples[2]))
+    assert reply.speech.startswith(
+        first("practice_feedback_other")
+        + " "
+        + first("practice_suggest_other", example=CONTENT.get("open_vragen").examples[2])
+    )
     assert section(talk)["h"] == "x"
 
 
@@ -200,14 +213,14 @@ def test_opnieuw_beginnen_starts_the_same_conversation_again(talk):
 def test_stop_met_oefenen_leaves_the_role_play_keeps_the_session_and_it_can_be_resumed(talk):
     start(talk)
     say(talk, "wat maakt het zo druk")
-    reply = talk.intent("AMAZON.CancelIntent")   # until LeaveIntent lands: "annuleer", "laat maar"
+    reply = talk.intent("AMAZON.CancelIntent")  # until LeaveIntent lands: "annuleer", "laat maar"
     assert reply.speech.startswith(first("practice_left"))
     assert not reply.ended and reply.reprompt == first("anything_else_reprompt")
     assert talk.attributes.get("offer") is None and not elicits_the_reply(reply)
     assert section(talk)["t"] == 1
-    reply = talk.intent("TipIntent")               # something else in between
+    reply = talk.intent("TipIntent")  # something else in between
     assert "offer" in talk.attributes and talk.attributes["offer"] != "practice"
-    reply = talk.intent("HintIntent")              # back to the role play where it was
+    reply = talk.intent("HintIntent")  # back to the role play where it was
     assert reply.speech.startswith(first("practice_back"))
     assert SANNE.story[0] in reply.speech and talk.attributes["offer"] == "practice" and elicits_the_reply(reply)
 
@@ -229,7 +242,7 @@ def test_a_distress_statement_mid_practice_leaves_the_role_play_for_the_crisis_a
     assert SANNE.story[0] not in reply.speech and "Sanne" not in reply.speech
     assert not reply.ended and reply.reprompt
     assert talk.attributes["offer"].startswith("care_") and not elicits_the_reply(reply)
-    reply = talk.intent("AMAZON.RepeatIntent")    # the numbers again, not the other person's line
+    reply = talk.intent("AMAZON.RepeatIntent")  # the numbers again, not the other person's line
     assert "113" in reply.speech and talk.attributes["offer"].startswith("care_")
     assert "Sanne" not in reply.speech and section(talk)["t"] == 1
 
@@ -245,9 +258,14 @@ def test_outside_the_role_play_a_hint_offers_to_begin_one(talk):
 
 def test_a_tampered_section_starts_afresh_and_never_crashes(talk):
     start(talk)
-    for bad in ({"s": "nope", "t": 0, "g": 0, "h": "", "l": "o0"}, {"s": SANNE.id, "t": 1, "g": 0, "h": "", "l": "o0"},
-                {"s": SANNE.id, "t": 0, "g": 0, "h": "", "l": "s99"}, {"s": SANNE.id, "t": 0, "g": 0, "h": "", "l": "rv0"},
-                "x", {"s": SANNE.id, "t": 9, "g": 0, "h": "aaaaaaaaa", "l": "o0"}):
+    for bad in (
+        {"s": "nope", "t": 0, "g": 0, "h": "", "l": "o0"},
+        {"s": SANNE.id, "t": 1, "g": 0, "h": "", "l": "o0"},
+        {"s": SANNE.id, "t": 0, "g": 0, "h": "", "l": "s99"},
+        {"s": SANNE.id, "t": 0, "g": 0, "h": "", "l": "rv0"},
+        "x",
+        {"s": SANNE.id, "t": 9, "g": 0, "h": "aaaaaaaaa", "l": "o0"},
+    ):
         talk.attributes["prac"] = bad
         reply = say(talk, "wat is er")
         assert not reply.ended and SANNE.opening[0] in reply.speech
@@ -268,10 +286,14 @@ def test_naar_het_begin_mid_practice_goes_back_to_the_welcome_and_leaves_the_rol
 
 
 REPLIES = {  # one reply per kind of answer, as said to the other person
-    "open_question": "wat maakt het zo moeilijk", "closed_question": "ben je moe",
-    "paraphrase": "het klinkt alsof het je allemaal te veel is", "validation": "logisch dat je je zo voelt",
-    "advice": "je moet er gewoon eens uit", "minimising": "ach het valt vast wel mee",
-    "self_talk": "dat heb ik ook gehad", "other": "hm",
+    "open_question": "wat maakt het zo moeilijk",
+    "closed_question": "ben je moe",
+    "paraphrase": "het klinkt alsof het je allemaal te veel is",
+    "validation": "logisch dat je je zo voelt",
+    "advice": "je moet er gewoon eens uit",
+    "minimising": "ach het valt vast wel mee",
+    "self_talk": "dat heb ik ook gehad",
+    "other": "hm",
 }
 
 
@@ -279,8 +301,9 @@ REPLIES = {  # one reply per kind of answer, as said to the other person
 def test_every_scenario_can_be_practised_to_the_summary_with_every_kind_of_answer(talk, scenario_id):
     scenario = SCENARIOS.get(scenario_id)
     talk.launch()
-    talk.attributes = dict(talk.attributes, offer="practice",
-                           prac={"s": scenario_id, "t": 0, "g": 0, "h": "", "l": "o1"})
+    talk.attributes = dict(
+        talk.attributes, offer="practice", prac={"s": scenario_id, "t": 0, "g": 0, "h": "", "l": "o1"}
+    )
     reply = talk.intent("AMAZON.RepeatIntent")
     assert scenario.opening[1] in reply.speech
     labels = list(REPLIES)
@@ -290,20 +313,33 @@ def test_every_scenario_can_be_practised_to_the_summary_with_every_kind_of_answe
         reply = say(talk, REPLIES[label])
         lines = scenario.story if label in ("open_question", "paraphrase", "validation") else scenario.reactions[label]
         assert any(line in reply.speech for line in lines), (label, reply.speech)
-        assert section(talk)["h"][-1] == {"open_question": "o", "closed_question": "c", "paraphrase": "p",
-                                           "validation": "v", "advice": "a", "minimising": "m",
-                                           "self_talk": "s", "other": "x"}[label]
+        assert (
+            section(talk)["h"][-1]
+            == {
+                "open_question": "o",
+                "closed_question": "c",
+                "paraphrase": "p",
+                "validation": "v",
+                "advice": "a",
+                "minimising": "m",
+                "self_talk": "s",
+                "other": "x",
+            }[label]
+        )
     while talk.attributes.get("offer") == "practice":
         reply = say(talk, REPLIES["open_question"])
     assert scenario.ending_good in reply.speech or scenario.ending_poor in reply.speech
     assert talk.attributes["offer"] == "practice_again" and not reply.ended
 
 
-@pytest.mark.parametrize("answers, went_well", [
-    (("wat is er", "wat nog meer", "je moet vrij nemen", "kop op"), False),   # half good, the last not
-    (("je moet vrij nemen", "kop op", "wat is er", "wat nog meer"), True),    # half good, the last too
-    (("wat is er", "kop op", "wat nog meer", "hoe voelt dat"), True),
-])
+@pytest.mark.parametrize(
+    "answers, went_well",
+    [
+        (("wat is er", "wat nog meer", "je moet vrij nemen", "kop op"), False),  # half good, the last not
+        (("je moet vrij nemen", "kop op", "wat is er", "wat nog meer"), True),  # half good, the last too
+        (("wat is er", "kop op", "wat nog meer", "hoe voelt dat"), True),
+    ],
+)
 def test_the_other_person_ends_well_when_most_answers_were_good_or_half_and_the_last(talk, answers, went_well):
     start(talk)
     for words in answers:

@@ -20,8 +20,16 @@ def test_the_scenarios_load_and_cover_the_situations_of_the_issue():
     scenarios = load_scenarios(CONTENT)
     assert len(scenarios.scenarios) >= 8
     assert 3 <= scenarios.turns <= 5
-    assert set(scenarios.ids) >= {"overloaded_colleague", "friend_parent_ill", "bullied_pupil", "lonely_neighbour",
-                                  "absent_employee", "angry_person", "quiet_person", "closing_talk"}
+    assert set(scenarios.ids) >= {
+        "overloaded_colleague",
+        "friend_parent_ill",
+        "bullied_pupil",
+        "lonely_neighbour",
+        "absent_employee",
+        "angry_person",
+        "quiet_person",
+        "closing_talk",
+    }
     for scenario in scenarios.scenarios:
         assert len(scenario.story) >= scenarios.turns - 1
         assert all(CONTENT.get(pid) for pid in scenario.principles)
@@ -59,8 +67,10 @@ def test_a_malformed_file_names_the_place():
     _broken(lambda d: d["scenarios"][2]["reactions"].update(advice=[]), r"reactions\.advice")
     _broken(lambda d: d["scenarios"][3].update(story=["Een.", "Twee."]), r"scenarios\[3\]\.story")
     _broken(lambda d: d["scenarios"][4].update(opening=["  Hallo."]), "stray white space")
-    _broken(lambda d: d["scenarios"][5]["feedback"].update(advice=["Zeg bijvoorbeeld: ‘Doe het gewoon.’"]),
-            "not an example phrase")
+    _broken(
+        lambda d: d["scenarios"][5]["feedback"].update(advice=["Zeg bijvoorbeeld: ‘Doe het gewoon.’"]),
+        "not an example phrase",
+    )
     _broken(lambda d: d["scenarios"][5].update(id=d["scenarios"][6]["id"]), "duplicate id")
     _broken(lambda d: d["labels"]["advice"].update(principle="nee"), r"labels\.advice\.principle")
     _broken(lambda d: d["labels"]["advice"].update(example=99), r"labels\.advice\.example")

@@ -23,7 +23,6 @@ from skill.dev.response_check import problems
 from tests import fuzzing
 
 
-
 class Reach:
     """SkillConfig.on_turn: counts the requests a request handler answered (the hook runs after the
     handler; an envelope the deserializer refuses, or one answered by the exception handler, never
@@ -79,8 +78,7 @@ def test_mutated_envelopes_never_break_the_skill(data):
     """--hypothesis-show-statistics reports how many reached a handler."""
     env = fuzzing.envelope(fuzzing.HypothesisDraw(data))
     out, handled = run_counted(env)
-    event("refused by the deserializer" if out is None else "reached a handler" if handled else
-          "exception handler")
+    event("refused by the deserializer" if out is None else "reached a handler" if handled else "exception handler")
     if out is not None:
         assert_valid(env, out)
 
@@ -101,16 +99,27 @@ def test_well_formed_envelopes_always_get_a_valid_answer(data):
 
 
 @settings(max_examples=100, deadline=None)
-@given(attrs=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=50),
-                          lambda inner: st.lists(inner, max_size=5)
-                          | st.dictionaries(st.text(max_size=10), inner, max_size=5), max_leaves=30),
-       intent=st.sampled_from(fuzzing.OUR_INTENTS))
+@given(
+    attrs=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+        lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
+        max_leaves=30,
+    ),
+    intent=st.sampled_from(fuzzing.OUR_INTENTS),
+)
 def test_any_session_attributes_object(attrs, intent):
     from skill.dev import envelopes as E
 
     env = E.intent(intent, [E.slot("principe", "afsluiten", resolved_id="afsluiten")])
-    env["session"]["attributes"] = {"v": 1, "ctx": attrs, "offer": attrs, "seen": attrs, "rot": attrs,
-                                    "last": attrs, "quiz": attrs if isinstance(attrs, dict) else {"x": attrs}}
+    env["session"]["attributes"] = {
+        "v": 1,
+        "ctx": attrs,
+        "offer": attrs,
+        "seen": attrs,
+        "rot": attrs,
+        "last": attrs,
+        "quiz": attrs if isinstance(attrs, dict) else {"x": attrs},
+    }
     check(env)
 
 
@@ -148,8 +157,9 @@ def test_oversized_feature_sections_are_not_echoed():
     from skill.dev import envelopes as E
 
     big = {"d": "y" * 30_000}
-    env = E.intent("AMAZON.HelpIntent", attributes={"v": 1, "quiz": big, "chk": big,
-                                                     **{f"s{i}": big for i in range(8)}})
+    env = E.intent(
+        "AMAZON.HelpIntent", attributes={"v": 1, "quiz": big, "chk": big, **{f"s{i}": big for i in range(8)}}
+    )
     out = run_skill(env)
     assert not problems(out), problems(out)
 
@@ -159,14 +169,18 @@ def test_lone_surrogate_in_attributes_is_not_echoed():
     from skill.dev import envelopes as E
 
     env = E.intent("AMAZON.HelpIntent", attributes={"v": 1, "quiz": {"q": "\ud800"}, "chk": {"q": "\udfff"}})
-    out = SKILL.serializer.serialize(SKILL.invoke(
-        request_envelope=SKILL.serializer.deserialize(payload=json.dumps(env), obj_type=RequestEnvelope),
-        context=None))
+    out = SKILL.serializer.serialize(
+        SKILL.invoke(
+            request_envelope=SKILL.serializer.deserialize(payload=json.dumps(env), obj_type=RequestEnvelope),
+            context=None,
+        )
+    )
     json.dumps(out, ensure_ascii=False).encode("utf-8")
 
 
-@pytest.mark.parametrize("attrs", [{"v": 1, "blob": "x" * 30_000}, {"v": 1, "blob": "\ud800"}],
-                         ids=["oversized", "lone-surrogate"])
+@pytest.mark.parametrize(
+    "attrs", [{"v": 1, "blob": "x" * 30_000}, {"v": 1, "blob": "\ud800"}], ids=["oversized", "lone-surrogate"]
+)
 def test_error_path_does_not_echo_raw_attributes(attrs):
     from skill.dev import envelopes as E
 

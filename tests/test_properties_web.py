@@ -29,19 +29,16 @@ MAX_BODY = 128 * 1024
 
 
 def post(app, body: bytes, headers=None):
-    return app.test_client().post("/alexa", data=body,
-                                  headers=headers or {"Content-Type": "application/json"})
+    return app.test_client().post("/alexa", data=body, headers=headers or {"Content-Type": "application/json"})
 
 
 def check(env, body: bytes, resp) -> None:
     status = resp.status_code
-    assert status < 500, \
-        f"{status} for body {body[:1500]!r}: {resp.data[:300]!r}"
+    assert status < 500, f"{status} for body {body[:1500]!r}: {resp.data[:300]!r}"
     if status == 200:
         out = json.loads(resp.data)
         found = problems(out)
-        assert not found, \
-            f"invalid response {found} for {body[:1500]!r}"
+        assert not found, f"invalid response {found} for {body[:1500]!r}"
     elif 400 <= status < 500:
         assert resp.mimetype == "application/json", (status, resp.mimetype)
         err = json.loads(resp.data)
@@ -72,15 +69,30 @@ def test_well_formed_signed_envelopes_are_answered(data):
     if len(body) > MAX_BODY:
         assert resp.status_code == 413
     elif env["request"]["type"] in {"LaunchRequest", "IntentRequest", "SessionEndedRequest"}:
-        assert resp.status_code == 200, \
-            (resp.status_code, resp.data[:300])
+        assert resp.status_code == 200, (resp.status_code, resp.data[:300])
 
 
 @settings(max_examples=60, deadline=None)
-@given(junk=st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda t: t.encode("utf-8")),
-                      st.sampled_from([b"", b"{}", b"[]", b"null", b"\xff\xfe", b'{"version": "1.0"}',
-                                       b'{"request": {"type": "LaunchRequest"}}', b"NaN", b"1e999"])),
-       oversized=st.booleans())
+@given(
+    junk=st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(lambda t: t.encode("utf-8")),
+        st.sampled_from(
+            [
+                b"",
+                b"{}",
+                b"[]",
+                b"null",
+                b"\xff\xfe",
+                b'{"version": "1.0"}',
+                b'{"request": {"type": "LaunchRequest"}}',
+                b"NaN",
+                b"1e999",
+            ]
+        ),
+    ),
+    oversized=st.booleans(),
+)
 def test_garbage_bodies(junk, oversized):
     body = junk + b" " * (MAX_BODY + 1) if oversized else junk
     for app in (DEV_APP, VERIFIED_APP):
@@ -101,10 +113,32 @@ def test_random_fuzz_seeds_through_the_app():
 # ------------------------------------------------------------------ the browser page's endpoint
 
 PAGE_APP = make_app(skill=SKILL, dev=True, page=PageSettings(rate_burst=10**9))[0]
-PHRASES = ["", "help", "stop", "start de quiz", "a", "b", "waar", "niet waar", "volgende", "vorige", "herhaal",
-           "geef me een tip", "wat is lichaamstaal", "de checklist stap voor stap", "ja", "nee",
-           "vraag empathisch gesprek om een tip", "open empathisch gesprek", "ik wil niet meer leven",
-           "alexa, stop", "blabla", "weet ik niet", "sla over", "opnieuw beginnen"]
+PHRASES = [
+    "",
+    "help",
+    "stop",
+    "start de quiz",
+    "a",
+    "b",
+    "waar",
+    "niet waar",
+    "volgende",
+    "vorige",
+    "herhaal",
+    "geef me een tip",
+    "wat is lichaamstaal",
+    "de checklist stap voor stap",
+    "ja",
+    "nee",
+    "vraag empathisch gesprek om een tip",
+    "open empathisch gesprek",
+    "ik wil niet meer leven",
+    "alexa, stop",
+    "blabla",
+    "weet ik niet",
+    "sla over",
+    "opnieuw beginnen",
+]
 
 
 def check_turn(body: bytes, resp) -> None:
@@ -124,20 +158,25 @@ def check_turn(body: bytes, resp) -> None:
         assert 400 <= status < 500 and isinstance(payload.get("error"), str) and len(resp.data) < 1024
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                           max_leaves=10)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=10,
+)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(body=st.one_of(
-    st.builds(lambda t: json.dumps({"text": t}).encode(), st.text(max_size=400)),
-    st.builds(lambda t: json.dumps({"text": t}, ensure_ascii=False).encode(), st.sampled_from(PHRASES)),
-    st.builds(lambda v: json.dumps(v).encode(), json_values),
-    st.builds(lambda v: json.dumps({"text": v}).encode(), json_values),
-    st.binary(max_size=300),
-    st.sampled_from([b"", b"{", b"\xff\xfe", b"NaN", b'{"text": "' + b"a" * 5000 + b'"}']),
-), content_type=st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain", ""]))
+@given(
+    body=st.one_of(
+        st.builds(lambda t: json.dumps({"text": t}).encode(), st.text(max_size=400)),
+        st.builds(lambda t: json.dumps({"text": t}, ensure_ascii=False).encode(), st.sampled_from(PHRASES)),
+        st.builds(lambda v: json.dumps(v).encode(), json_values),
+        st.builds(lambda v: json.dumps({"text": v}).encode(), json_values),
+        st.binary(max_size=300),
+        st.sampled_from([b"", b"{", b"\xff\xfe", b"NaN", b'{"text": "' + b"a" * 5000 + b'"}']),
+    ),
+    content_type=st.sampled_from(["application/json", "application/json; charset=utf-8", "text/plain", ""]),
+)
 def test_page_endpoint_never_fails(body, content_type):
     client = PAGE_APP.test_client()
     resp = client.post("/api/turn", data=body, headers={"Content-Type": content_type} if content_type else {})

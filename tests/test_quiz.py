@@ -254,16 +254,22 @@ TAMPERED = {
 
 
 @pytest.mark.parametrize("change", TAMPERED.values(), ids=TAMPERED.keys())
-@pytest.mark.parametrize("intent", ["QuizAnswerIntent", "AMAZON.RepeatIntent", "DontKnowIntent",
-                                    "AMAZON.HelpIntent", "PrincipleIntent"])
+@pytest.mark.parametrize(
+    "intent", ["QuizAnswerIntent", "AMAZON.RepeatIntent", "DontKnowIntent", "AMAZON.HelpIntent", "PrincipleIntent"]
+)
 def test_tampered_or_outdated_state_is_said_kindly_with_the_offer_of_a_new_round(talk, change, intent):
     talk.launch()
     section = change(_valid_section())
     talk.attributes = {**talk.attributes, "offer": "quiz"}
     if section is not None:
         talk.attributes["quiz"] = section
-    slots = {"antwoord": ("a", "a")} if intent == "QuizAnswerIntent" else \
-        {"principe": "luisteren"} if intent == "PrincipleIntent" else {}
+    slots = (
+        {"antwoord": ("a", "a")}
+        if intent == "QuizAnswerIntent"
+        else {"principe": "luisteren"}
+        if intent == "PrincipleIntent"
+        else {}
+    )
     reply = talk.intent(intent, **slots)
     assert reply.speech.startswith(text("quiz_lost")) and not reply.ended
     assert reply.attributes["offer"] == "quiz_start" and "quiz" not in reply.attributes

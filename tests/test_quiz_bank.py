@@ -79,19 +79,25 @@ def _broken(change):
     return data
 
 
-@pytest.mark.parametrize("change, where", [
-    (lambda d: d.update(version=2), "version"),
-    (lambda d: d.update(letters=["A", "B"]), "letters"),
-    (lambda d: d.update(round_size=0), "round_size"),
-    (lambda d: d.update(open_question_principle="sterrenkunde"), "open_question_principle"),
-    (lambda d: d["phrase_questions"]["confusable"].append(["luisteren", "sterrenkunde"]), "phrase_questions.confusable[14]"),
-    (lambda d: d.update(closed_questions=["Ben je moe"]), "closed_questions"),
-    (lambda d: d["statements"][0].update(principle="sterrenkunde"), "statements[0].principle"),
-    (lambda d: d["statements"][0].update(advice=99), "statements[0].advice"),
-    (lambda d: d["statements"][1].update(id=d["statements"][0]["id"]), "statements[1].id"),
-    (lambda d: d["statements"][0].update(true="ja"), "statements[0].true"),
-    (lambda d: d["statements"][0].update(text="geen zin"), "statements[0].text"),
-])
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (lambda d: d.update(version=2), "version"),
+        (lambda d: d.update(letters=["A", "B"]), "letters"),
+        (lambda d: d.update(round_size=0), "round_size"),
+        (lambda d: d.update(open_question_principle="sterrenkunde"), "open_question_principle"),
+        (
+            lambda d: d["phrase_questions"]["confusable"].append(["luisteren", "sterrenkunde"]),
+            "phrase_questions.confusable[14]",
+        ),
+        (lambda d: d.update(closed_questions=["Ben je moe"]), "closed_questions"),
+        (lambda d: d["statements"][0].update(principle="sterrenkunde"), "statements[0].principle"),
+        (lambda d: d["statements"][0].update(advice=99), "statements[0].advice"),
+        (lambda d: d["statements"][1].update(id=d["statements"][0]["id"]), "statements[1].id"),
+        (lambda d: d["statements"][0].update(true="ja"), "statements[0].true"),
+        (lambda d: d["statements"][0].update(text="geen zin"), "statements[0].text"),
+    ],
+)
 def test_broken_quiz_data_fails_loudly_naming_the_place(change, where):
     with pytest.raises(QuizDataError) as info:
         build_bank(C, _broken(change))

@@ -39,16 +39,20 @@ def test_the_indexed_mapper_picks_what_the_full_scan_picks(offer):
     chains = _chains()
     full, indexed = GenericRequestMapper(chains), IndexedRequestMapper(chains)
     content = load_content()
-    interceptor = TurnInterceptor(content, load_prompts(), random.Random(1), bank=load_bank(content),
-                                  checklist=load_checklist(content))
+    interceptor = TurnInterceptor(
+        content, load_prompts(), random.Random(1), bank=load_bank(content), checklist=load_checklist(content)
+    )
     serializer = DefaultSerializer()
-    requests = [envelopes.intent(name, attributes={"v": 1, "offer": offer} if offer else None)
-                for name in sorted(MODEL_INTENTS) + ["OnbekendIntent"]]
+    requests = [
+        envelopes.intent(name, attributes={"v": 1, "offer": offer} if offer else None)
+        for name in sorted(MODEL_INTENTS) + ["OnbekendIntent"]
+    ]
     requests += [envelopes.launch(), envelopes.session_ended()]
     for envelope in requests:
         request = serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        handler_input = HandlerInput(request_envelope=request,
-                                     attributes_manager=AttributesManager(request_envelope=request))
+        handler_input = HandlerInput(
+            request_envelope=request, attributes_manager=AttributesManager(request_envelope=request)
+        )
         interceptor.process(handler_input)
         expected = full.get_request_handler_chain(handler_input)
         got = indexed.get_request_handler_chain(handler_input)

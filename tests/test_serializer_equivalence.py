@@ -34,8 +34,13 @@ SDK = DefaultSerializer()
 def sdk_class_maps_restored():
     """DefaultSerializer.serialize grows a class's attribute_map for good when an instance carries
     its own deserialized_types (the corpus has such objects): put every map back afterwards."""
-    SAVED_MAPS.update({cls: dict(cls.attribute_map) for cls in corpus.all_model_classes()
-                       if isinstance(getattr(cls, "attribute_map", None), dict)})
+    SAVED_MAPS.update(
+        {
+            cls: dict(cls.attribute_map)
+            for cls in corpus.all_model_classes()
+            if isinstance(getattr(cls, "attribute_map", None), dict)
+        }
+    )
     yield
     reset_class_maps()
 
@@ -52,7 +57,7 @@ def reset_class_maps():
 
 @pytest.fixture(scope="module")
 def envelopes():
-    return (corpus.skill_envelopes() + corpus.fuzzed_envelopes(600) + corpus.generated_envelopes(per_type=4))
+    return corpus.skill_envelopes() + corpus.fuzzed_envelopes(600) + corpus.generated_envelopes(per_type=4)
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +81,14 @@ def request_differences(serializer, envelopes, *, first_only=False):
     for env in envelopes:
         payload = json.dumps(env)
         want = corpus.outcome(SDK.deserialize, payload, RequestEnvelope)
-        for how, got in (("deserialize", corpus.outcome(serializer.deserialize, payload, RequestEnvelope)),
-                         ("from_data", corpus.outcome(serializer.from_data, json.loads(payload), RequestEnvelope)),
-                         ("read_request (the webservice)", corpus.outcome(
-                             fast.read_request, serializer, json.loads(payload), payload, RequestEnvelope))):
+        for how, got in (
+            ("deserialize", corpus.outcome(serializer.deserialize, payload, RequestEnvelope)),
+            ("from_data", corpus.outcome(serializer.from_data, json.loads(payload), RequestEnvelope)),
+            (
+                "read_request (the webservice)",
+                corpus.outcome(fast.read_request, serializer, json.loads(payload), payload, RequestEnvelope),
+            ),
+        ):
             diff = corpus.difference(want, got)
             if diff:
                 found.append(f"{how}: {diff}  (request: {json.dumps(env.get('request'))[:300]})")
@@ -93,8 +102,7 @@ def response_differences(serializer, responses, *, first_only=False):
     for obj, label in responses:
         want = corpus.outcome(SDK.serialize, obj)
         got = corpus.outcome(serializer.serialize, obj)
-        diff = corpus.difference(want, got) or corpus.difference(
-            corpus.json_bytes(want), corpus.json_bytes(got))
+        diff = corpus.difference(want, got) or corpus.difference(corpus.json_bytes(want), corpus.json_bytes(got))
         if diff:
             found.append(f"{diff}  ({str(label)[:200]})")
             if first_only:
@@ -112,12 +120,18 @@ def test_the_corpus_is_large_and_varied(envelopes, responses):
     assert len(envelopes) >= 1000
     answered = [o for o, label in responses if isinstance(label, dict)]
     assert len(answered) >= 200
-    directives = {type(d).__name__ for o, _ in responses if getattr(o, "response", None) is not None
-                  and not isinstance(o, list) for d in (o.response.directives or [])}
+    directives = {
+        type(d).__name__
+        for o, _ in responses
+        if getattr(o, "response", None) is not None and not isinstance(o, list)
+        for d in (o.response.directives or [])
+    }
     assert len(directives) >= len(Directive.discriminator_value_class_map) - 3
     # both outcomes occur: requests the SDK accepts and ones it refuses
-    refused = sum(isinstance(corpus.outcome(SDK.deserialize, json.dumps(e), RequestEnvelope), corpus._Raised)
-                  for e in envelopes[-300:])
+    refused = sum(
+        isinstance(corpus.outcome(SDK.deserialize, json.dumps(e), RequestEnvelope), corpus._Raised)
+        for e in envelopes[-300:]
+    )
     assert 10 <= refused <= 290
 
 
@@ -140,14 +154,19 @@ def test_the_fast_path_takes_the_common_requests():
 
     reset_class_maps()  # the corpus's odd objects may have grown some (see the test below)
     strict = NoFallback()
-    for env in (E.launch(), E.on_device(E.intent("TipIntent", [E.slot("principe", "luisteren",
-                                                                      resolved_id="luisteren")]))):
-        assert corpus.difference(SDK.deserialize(json.dumps(env), RequestEnvelope),
-                                 strict.deserialize(json.dumps(env), RequestEnvelope)) is None
+    for env in (
+        E.launch(),
+        E.on_device(E.intent("TipIntent", [E.slot("principe", "luisteren", resolved_id="luisteren")])),
+    ):
+        assert (
+            corpus.difference(
+                SDK.deserialize(json.dumps(env), RequestEnvelope), strict.deserialize(json.dumps(env), RequestEnvelope)
+            )
+            is None
+        )
     # what Alexa sends for every request type (valid values, '...Z' timestamps): the fast path
     clean = corpus.generated_envelopes(per_type=2)  # the first two per type are clean
-    taken = [e for e in clean if not isinstance(corpus.outcome(strict.from_data, e, RequestEnvelope),
-                                                corpus._Raised)]
+    taken = [e for e in clean if not isinstance(corpus.outcome(strict.from_data, e, RequestEnvelope), corpus._Raised)]
     assert len(taken) >= 0.9 * len(clean)
 
 
@@ -170,6 +189,7 @@ def test_a_class_map_grown_by_the_sdk_sends_that_class_to_the_sdk(monkeypatch):
 
 class Counted:
     """Not an ask_sdk_model class: its __init__ does more than set fields, and the SDK calls it."""
+
     deserialized_types = {"a": "str"}
     attribute_map = {"a": "a"}
     made = 0
@@ -206,6 +226,7 @@ def test_timestamps_in_every_process_time_zone(zone, monkeypatch):
 # ------------------------------------------------------------------------------------------------
 # broken serializers the comparison must catch
 
+
 def _always_utc(value):
     from dateutil import tz
 
@@ -213,8 +234,9 @@ def _always_utc(value):
     if m is None:
         raise fast._Fallback
     y, mo, d, h, mi, s, frac = m.groups()
-    return fast.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s),
-                         int(frac.ljust(6, "0")) if frac else 0, tzinfo=tz.UTC)
+    return fast.datetime(
+        int(y), int(mo), int(d), int(h), int(mi), int(s), int(frac.ljust(6, "0")) if frac else 0, tzinfo=tz.UTC
+    )
 
 
 _TIMESTAMP = fast._timestamp
@@ -244,6 +266,7 @@ class _NoneFieldsWritten(fast._Codegen):
         def write(obj):
             out = fn(obj)
             return {names[a]: out.get(names[a]) for a in types}
+
         return write
 
 
@@ -310,6 +333,7 @@ def test_a_broken_serializer_is_caught(name, envelopes, responses, monkeypatch):
 
 # ------------------------------------------------------------------------------------------------
 # the code compiled ahead (skill/serializer_code.py)
+
 
 def test_the_code_compiled_ahead_is_what_the_serializer_generates_now():
     """Stale entries (another ask-sdk-model, a changed generator) would never be used: regenerate

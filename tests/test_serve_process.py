@@ -26,8 +26,9 @@ class Server(ServeProcess):
             return err.code, json.loads(err.read() or b"null")
 
     def post(self, envelope):
-        return self.request("POST", "/alexa", json.dumps(envelope).encode(),
-                            {"Content-Type": "application/json; charset=utf-8"})
+        return self.request(
+            "POST", "/alexa", json.dumps(envelope).encode(), {"Content-Type": "application/json; charset=utf-8"}
+        )
 
 
 @pytest.fixture
@@ -59,8 +60,11 @@ def test_serve_dev_talks_alexa_over_http(dev_server):
     code, out, err = dev_server.stop()
     assert code == 0
     assert "SIGNATURE CHECK IS OFF" in err  # the clear dev warning
-    lines = [json.loads(line.split(" gesprekscoach.web ", 1)[1]) for line in err.splitlines()
-             if " gesprekscoach.web {" in line]
+    lines = [
+        json.loads(line.split(" gesprekscoach.web ", 1)[1])
+        for line in err.splitlines()
+        if " gesprekscoach.web {" in line
+    ]
     assert [entry["status"] for entry in lines if entry["path"] == "/alexa"] == [200, 200, 400, 405, 400]
     assert lines[0]["request_type"] == "LaunchRequest"
     assert "Traceback" not in err
@@ -90,8 +94,13 @@ def test_streamed_body_over_the_limit_is_413():
             conn = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
             chunks = (b"x" * 100 for _ in range(size // 100))
             tail = b"x" * (size % 100)
-            conn.request("POST", "/alexa", body=(c for part in (chunks, [tail]) for c in part if c),
-                         headers={"Transfer-Encoding": "chunked"}, encode_chunked=True)
+            conn.request(
+                "POST",
+                "/alexa",
+                body=(c for part in (chunks, [tail]) for c in part if c),
+                headers={"Transfer-Encoding": "chunked"},
+                encode_chunked=True,
+            )
             resp = conn.getresponse()
             assert resp.status == expected, (size, resp.status)
             assert json.loads(resp.read())["error"] in {"too_large", "invalid_json"}

@@ -99,9 +99,14 @@ def test_session_ended_request_gets_no_speech(run):
 
 def test_a_request_type_without_speech_gets_an_empty_response(run):
     envelope = envelopes.launch()
-    envelope["request"] = {"type": "System.ExceptionEncountered", "requestId": "r", "timestamp": envelope["request"]["timestamp"],
-                           "locale": "nl-NL", "error": {"type": "INVALID_RESPONSE", "message": "m"},
-                           "cause": {"requestId": "r0"}}
+    envelope["request"] = {
+        "type": "System.ExceptionEncountered",
+        "requestId": "r",
+        "timestamp": envelope["request"]["timestamp"],
+        "locale": "nl-NL",
+        "error": {"type": "INVALID_RESPONSE", "message": "m"},
+        "cause": {"requestId": "r0"},
+    }
     response = run(envelope)
     assert "outputSpeech" not in response["response"]
 
@@ -343,15 +348,28 @@ def test_an_exception_inside_a_handler_gets_a_friendly_apology(talk, monkeypatch
     assert "kapot" in caplog.text and "RuntimeError" in caplog.text
 
 
-@pytest.mark.parametrize("attributes", [
-    {"v": 1, "ctx": "garbage", "seen": [999, "x", -1], "rot": {"welcome": -5, "onbekend": 1}, "offer": 12},
-    {"v": 1, "ctx": {"k": "principle", "p": "bestaat_niet", "i": 3}, "offer": "examples"},
-    {"v": 1, "ctx": {"k": "tip", "i": 10**9}, "seen": "alles", "last": {"s": "<speak><audio src='x'/></speak"}},
-    {"v": 99, "ctx": {"k": "principle", "p": "luisteren", "i": 0}},
-    {"quiz": "x", "chk": [1, 2], "v": None},
-])
-@pytest.mark.parametrize("intent", ["AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent",
-                                    "AMAZON.YesIntent", "AMAZON.StartOverIntent", "ExamplesIntent", "TipIntent"])
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"v": 1, "ctx": "garbage", "seen": [999, "x", -1], "rot": {"welcome": -5, "onbekend": 1}, "offer": 12},
+        {"v": 1, "ctx": {"k": "principle", "p": "bestaat_niet", "i": 3}, "offer": "examples"},
+        {"v": 1, "ctx": {"k": "tip", "i": 10**9}, "seen": "alles", "last": {"s": "<speak><audio src='x'/></speak"}},
+        {"v": 99, "ctx": {"k": "principle", "p": "luisteren", "i": 0}},
+        {"quiz": "x", "chk": [1, 2], "v": None},
+    ],
+)
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "AMAZON.NextIntent",
+        "AMAZON.PreviousIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.YesIntent",
+        "AMAZON.StartOverIntent",
+        "ExamplesIntent",
+        "TipIntent",
+    ],
+)
 def test_tampered_or_stale_session_state_never_crashes(run, attributes, intent):
     response = run(envelopes.intent(intent, attributes=attributes))
     speech = plain_text(response["response"]["outputSpeech"]["ssml"])
@@ -406,8 +424,15 @@ def test_text_that_cannot_be_encoded_is_never_echoed(run):
 
 def test_help_names_every_feature_so_each_can_be_found_by_voice():
     for variant in P.variants("help"):
-        for words in ("tip", "voorbeeldzin", "onderwerp", "welke onderwerpen zijn er", "start de quiz",
-                      "hoe sluit ik een gesprek af", "professione"):
+        for words in (
+            "tip",
+            "voorbeeldzin",
+            "onderwerp",
+            "welke onderwerpen zijn er",
+            "start de quiz",
+            "hoe sluit ik een gesprek af",
+            "professione",
+        ):
             assert words in variant, (words, variant[:40])
         assert "afsluitchecklist" not in variant and "principe" not in variant
 

@@ -12,7 +12,7 @@ from skill.ssml import Speech, plain_text, speech, validate
 
 
 def test_text_is_escaped_and_wrapped_in_a_calm_rate():
-    out = speech("Jip & Janneke <zeggen> \"hoi\"").ssml()
+    out = speech('Jip & Janneke <zeggen> "hoi"').ssml()
     assert out == '<speak><prosody rate="95%">Jip &amp; Janneke &lt;zeggen&gt; "hoi"</prosody></speak>'
     assert validate(out) == []
 
@@ -32,19 +32,22 @@ def test_markers_for_pauses_and_digits():
 
 def test_two_pauses_in_a_row_become_the_longer_one():
     out = Speech().say("a").pause("short").pause("long").say("b").ssml()
-    assert out.count("<break") == 1 and '1000ms' in out
+    assert out.count("<break") == 1 and "1000ms" in out
 
 
-@pytest.mark.parametrize("bad, problem", [
-    ("<speak>open", "not well-formed"),
-    ("<speak><script>x</script></speak>", "<script> is not supported"),
-    ('<speak><break time="20s"/></speak>', "longer than Alexa's 10 seconds"),
-    ('<speak><break time="lang"/></speak>', "is not like 500ms"),
-    ('<speak><prosody rate="5%">x</prosody></speak>', "at least 20%"),
-    ('<speak><p onclick="x">x</p></speak>', "not allowed on <p>"),
-    ("<p>x</p>", "not <speak>"),
-    ("<speak>" + "a" * 8001 + "</speak>", "over Alexa's 8000"),
-])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        ("<speak>open", "not well-formed"),
+        ("<speak><script>x</script></speak>", "<script> is not supported"),
+        ('<speak><break time="20s"/></speak>', "longer than Alexa's 10 seconds"),
+        ('<speak><break time="lang"/></speak>', "is not like 500ms"),
+        ('<speak><prosody rate="5%">x</prosody></speak>', "at least 20%"),
+        ('<speak><p onclick="x">x</p></speak>', "not allowed on <p>"),
+        ("<p>x</p>", "not <speak>"),
+        ("<speak>" + "a" * 8001 + "</speak>", "over Alexa's 8000"),
+    ],
+)
 def test_validate_finds_what_alexa_would_reject(bad, problem):
     assert any(problem in p for p in validate(bad)), validate(bad)
 
@@ -81,14 +84,17 @@ def test_rotation_ignores_a_tampered_position():
     assert prompts.pick("groet", rotation, random.Random(0)) in {"a", "b"}
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"prompts": {"x": []}}, r"prompts\.x: must be a non-empty list"),
-    ({"prompts": {"x": ["ok", ""]}}, r"prompts\.x\[1\]: must be a non-empty string"),
-    ({"prompts": {"x": ["over {name}", "over {naam}"]}}, r"prompts\.x\[1\]: uses placeholders \['naam'\]"),
-    ({"prompts": {"x": ["a", "a"]}}, r"prompts\.x: has a duplicate variant"),
-    ({"prompts": {"x": ["{"]}}, r"prompts\.x\[0\]: bad placeholder"),
-    ({"nope": {}}, r"must be an object with a 'prompts' object"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"prompts": {"x": []}}, r"prompts\.x: must be a non-empty list"),
+        ({"prompts": {"x": ["ok", ""]}}, r"prompts\.x\[1\]: must be a non-empty string"),
+        ({"prompts": {"x": ["over {name}", "over {naam}"]}}, r"prompts\.x\[1\]: uses placeholders \['naam'\]"),
+        ({"prompts": {"x": ["a", "a"]}}, r"prompts\.x: has a duplicate variant"),
+        ({"prompts": {"x": ["{"]}}, r"prompts\.x\[0\]: bad placeholder"),
+        ({"nope": {}}, r"must be an object with a 'prompts' object"),
+    ],
+)
 def test_broken_prompt_files_fail_naming_the_place(data, message):
     with pytest.raises(PromptError, match=message):
         parse_prompts(data)
@@ -102,6 +108,7 @@ def test_a_prompt_file_that_is_not_json(tmp_path):
 
 
 # ---------------------------------------------------------------- SSML as pieces for the browser page
+
 
 def test_speech_pieces_map_breaks_to_pauses_and_prosody_to_rates():
     from skill.ssml import PAUSES, speech, speech_pieces
@@ -117,8 +124,10 @@ def test_speech_pieces_map_breaks_to_pauses_and_prosody_to_rates():
 def test_speech_pieces_of_hand_written_ssml():
     from skill.ssml import speech_pieces
 
-    assert speech_pieces('<speak><break time="2s"/>Hoi <prosody rate="slow">rustig</prosody> '
-                         '<break strength="strong"/><emphasis>klaar</emphasis></speak>') == [
+    assert speech_pieces(
+        '<speak><break time="2s"/>Hoi <prosody rate="slow">rustig</prosody> '
+        '<break strength="strong"/><emphasis>klaar</emphasis></speak>'
+    ) == [
         {"text": "", "rate": 1.0, "pause_ms": 2000},
         {"text": "Hoi", "rate": 1.0, "pause_ms": 0},
         {"text": "rustig", "rate": 0.75, "pause_ms": 750},

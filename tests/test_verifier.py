@@ -11,11 +11,19 @@ import logging
 import pytest
 
 try:
-    from tests.web_fixtures import (CERT_URL, NOW, body_of, make_app, pki, sign, signed_headers,
-                                    stamp, _key)
+    from tests.web_fixtures import CERT_URL, NOW, body_of, make_app, pki, sign, signed_headers, stamp, _key
 except ImportError:  # tests/ on sys.path instead of the repo root
-    from web_fixtures import (CERT_URL, NOW, body_of, make_app, pki, sign, signed_headers,  # type: ignore
-                              stamp, _key)
+    from web_fixtures import (
+        CERT_URL,
+        NOW,
+        body_of,
+        make_app,
+        pki,
+        sign,
+        signed_headers,  # type: ignore
+        stamp,
+        _key,
+    )
 
 from skill.dev import envelopes
 from skill.web.verifier import RequestRejected, normalise_cert_url
@@ -66,9 +74,12 @@ def test_equivalent_url_spellings_share_one_cache_entry():
     app, fetcher, _, _ = make_app(chains={})
     fetcher.default = pki().chains["good"]
     client = app.test_client()
-    for url in [CERT_URL, CERT_URL.replace("https://s3", "HTTPS://S3"),
-                CERT_URL.replace(".com/", ".com:443/"),
-                "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert-13.pem"]:
+    for url in [
+        CERT_URL,
+        CERT_URL.replace("https://s3", "HTTPS://S3"),
+        CERT_URL.replace(".com/", ".com:443/"),
+        "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert-13.pem",
+    ]:
         body = body_of(_launch())
         assert _post(client, body, signed_headers(body, cert_url=url)).status_code == 200, url
     assert fetcher.calls == [CERT_URL]
@@ -104,24 +115,38 @@ def test_chain_cache_is_bounded():
 
 # ---------------------------------------------------------------------------------- refusals
 
+
 def _headers_without(body, name):
     headers = signed_headers(body)
     del headers[name]
     return headers
 
 
-@pytest.mark.parametrize("case", [
-    "no_signature", "no_cert_url", "bad_base64", "empty_signature", "wrong_signature", "body_changed",
-    "sha1_only",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "no_signature",
+        "no_cert_url",
+        "bad_base64",
+        "empty_signature",
+        "wrong_signature",
+        "body_changed",
+        "sha1_only",
+    ],
+)
 def test_bad_signatures_are_refused(case):
     app, fetcher, _, stub = make_app()
     body = body_of(_launch())
     headers = signed_headers(body)
-    expected = {"no_signature": "signature_missing", "no_cert_url": "cert_url_missing",
-                "bad_base64": "signature_encoding", "empty_signature": "signature_missing",
-                "wrong_signature": "signature_invalid", "body_changed": "signature_invalid",
-                "sha1_only": "signature_sha1_only"}[case]
+    expected = {
+        "no_signature": "signature_missing",
+        "no_cert_url": "cert_url_missing",
+        "bad_base64": "signature_encoding",
+        "empty_signature": "signature_missing",
+        "wrong_signature": "signature_invalid",
+        "body_changed": "signature_invalid",
+        "sha1_only": "signature_sha1_only",
+    }[case]
     if case == "no_signature":
         del headers["Signature-256"]
     elif case == "no_cert_url":
@@ -144,28 +169,31 @@ def test_bad_signatures_are_refused(case):
         assert fetcher.calls == []  # refused before anything was downloaded
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "cert_url_scheme"),
-    ("https://notamazon.com/echo.api/echo-api-cert.pem", "cert_url_host"),
-    ("https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem", "cert_url_host"),
-    ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "cert_url_port"),
-    ("https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem", "cert_url_port"),
-    ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api.evil/echo-api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/%2e%2e/invalid.path/cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/..%2finvalid.path/cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/a/../../evil/cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com//echo.api/cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api\\..\\evil/cert.pem", "cert_url_path"),
-    ("https://evil@s3.amazonaws.com/echo.api/cert.pem", "cert_url_userinfo"),
-    ("https://s3.amazonaws.com@evil.example/echo.api/cert.pem", "cert_url_host"),
-    ("https://s3.amazonaws.com/echo.api/cert.pem?x=1", "cert_url_query"),
-    ("https://s3.amazonaws.com:notaport/echo.api/cert.pem", "cert_url_invalid"),
-    ("ftp://s3.amazonaws.com/echo.api/cert.pem", "cert_url_scheme"),
-    ("s3.amazonaws.com/echo.api/cert.pem", "cert_url_scheme"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "cert_url_scheme"),
+        ("https://notamazon.com/echo.api/echo-api-cert.pem", "cert_url_host"),
+        ("https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem", "cert_url_host"),
+        ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "cert_url_port"),
+        ("https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem", "cert_url_port"),
+        ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api.evil/echo-api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/%2e%2e/invalid.path/cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/..%2finvalid.path/cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/a/../../evil/cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com//echo.api/cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api\\..\\evil/cert.pem", "cert_url_path"),
+        ("https://evil@s3.amazonaws.com/echo.api/cert.pem", "cert_url_userinfo"),
+        ("https://s3.amazonaws.com@evil.example/echo.api/cert.pem", "cert_url_host"),
+        ("https://s3.amazonaws.com/echo.api/cert.pem?x=1", "cert_url_query"),
+        ("https://s3.amazonaws.com:notaport/echo.api/cert.pem", "cert_url_invalid"),
+        ("ftp://s3.amazonaws.com/echo.api/cert.pem", "cert_url_scheme"),
+        ("s3.amazonaws.com/echo.api/cert.pem", "cert_url_scheme"),
+    ],
+)
 def test_bad_cert_urls_are_refused_before_any_download(url, reason):
     app, fetcher, _, stub = make_app(chains={})
     fetcher.default = pki().chains["good"]  # would validate, if it were ever fetched
@@ -174,13 +202,25 @@ def test_bad_cert_urls_are_refused_before_any_download(url, reason):
     assert fetcher.calls == []
 
 
-@pytest.mark.parametrize("url, canonical", [
-    ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("HTTPS://s3.AmAzOnAwS.cOm/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com/echo.api/./x/../echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-])
+@pytest.mark.parametrize(
+    "url, canonical",
+    [
+        ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+        (
+            "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        ("HTTPS://s3.AmAzOnAwS.cOm/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+        (
+            "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        (
+            "https://s3.amazonaws.com/echo.api/./x/../echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+    ],
+)
 def test_amazons_valid_cert_url_examples_are_normalised(url, canonical):
     assert normalise_cert_url(url) == canonical
 
@@ -190,12 +230,15 @@ def test_cert_url_normalisation_refuses_nothing_it_should_not():
         normalise_cert_url(None)
 
 
-@pytest.mark.parametrize("chain, needle", [
-    ("expired", "not valid at validation time"),
-    ("nosan", "subjectAltName"),
-    ("untrusted", ""),
-    ("garbage", ""),
-])
+@pytest.mark.parametrize(
+    "chain, needle",
+    [
+        ("expired", "not valid at validation time"),
+        ("nosan", "subjectAltName"),
+        ("untrusted", ""),
+        ("garbage", ""),
+    ],
+)
 def test_bad_certificate_chains_are_refused(chain, needle, caplog):
     app, fetcher, _, stub = make_app(chains={CERT_URL: pki().chains[chain]})
     body = body_of(_launch())
@@ -240,18 +283,22 @@ def test_chain_download_failure_is_a_400_and_remembered():
 def test_chain_without_the_intermediate_is_refused():
     p = pki()
     from cryptography.hazmat.primitives import serialization
+
     leaf_only = p.leaf.public_bytes(serialization.Encoding.PEM)
     app, _, _, stub = make_app(chains={CERT_URL: leaf_only})
     body = body_of(_launch())
     _assert_refused(_post(app.test_client(), body, signed_headers(body)), stub, "cert_chain_invalid")
 
 
-@pytest.mark.parametrize("offset, reason", [
-    (dt.timedelta(seconds=-151), "timestamp_stale"),
-    (dt.timedelta(hours=-2), "timestamp_stale"),
-    (dt.timedelta(seconds=151), "timestamp_future"),
-    (dt.timedelta(days=1), "timestamp_future"),
-])
+@pytest.mark.parametrize(
+    "offset, reason",
+    [
+        (dt.timedelta(seconds=-151), "timestamp_stale"),
+        (dt.timedelta(hours=-2), "timestamp_stale"),
+        (dt.timedelta(seconds=151), "timestamp_future"),
+        (dt.timedelta(days=1), "timestamp_future"),
+    ],
+)
 def test_timestamps_outside_150_seconds_are_refused(offset, reason):
     app, _, _, stub = make_app()
     body = body_of(_launch(timestamp=stamp(NOW + offset)))

@@ -28,11 +28,15 @@ def _post(client, envelope, *, signed=True):
 
 
 def _json_lines(caplog):
-    return [json.loads(r.getMessage()) for r in caplog.records
-            if r.name == "gesprekscoach.web" and r.getMessage().startswith("{")]
+    return [
+        json.loads(r.getMessage())
+        for r in caplog.records
+        if r.name == "gesprekscoach.web" and r.getMessage().startswith("{")
+    ]
 
 
 # ----------------------------------------------------------------------------------- status codes
+
 
 def test_health_is_json_200():
     app, *_ = make_app()
@@ -41,8 +45,10 @@ def test_health_is_json_200():
     assert resp.get_json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/alexa"), ("PUT", "/alexa"), ("DELETE", "/alexa"),
-                                          ("PATCH", "/alexa"), ("POST", "/health")])
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/alexa"), ("PUT", "/alexa"), ("DELETE", "/alexa"), ("PATCH", "/alexa"), ("POST", "/health")],
+)
 def test_wrong_method_is_405_json(method, path):
     app, _, _, stub = make_app()
     resp = app.test_client().open(path, method=method, data=b"{}")
@@ -58,13 +64,24 @@ def test_unknown_path_is_404_json():
     assert resp.status_code == 404 and resp.get_json()["error"] == "not_found"
 
 
-@pytest.mark.parametrize("body", [
-    b"", b"{", b"not json", b"\xff\xfe{}", b"[]", b"42", b"null", b'"text"', b"{}",
-    b'{"version": "1.0"}',
-    b'{"version": "1.0", "request": "LaunchRequest"}',
-    b'{"version": "1.0", "request": {"type": "LaunchRequest"}}',
-    b'{"version": 1, "request": {"type": "LaunchRequest", "timestamp": "2030-06-15T12:00:00Z"}}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"{",
+        b"not json",
+        b"\xff\xfe{}",
+        b"[]",
+        b"42",
+        b"null",
+        b'"text"',
+        b"{}",
+        b'{"version": "1.0"}',
+        b'{"version": "1.0", "request": "LaunchRequest"}',
+        b'{"version": "1.0", "request": {"type": "LaunchRequest"}}',
+        b'{"version": 1, "request": {"type": "LaunchRequest", "timestamp": "2030-06-15T12:00:00Z"}}',
+    ],
+)
 def test_bad_bodies_are_400_json(body):
     app, fetcher, _, stub = make_app()
     resp = app.test_client().post("/alexa", data=body, headers=signed_headers(body))
@@ -73,11 +90,14 @@ def test_bad_bodies_are_400_json(body):
     assert stub.runs == 0 and len(fetcher.calls) <= 1  # the signature is checked first
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda e: e["request"].update(type="Totally.Unknown"),
-    lambda e: e.update(session="nope"),
-    lambda e: e["context"].update(System=[]),
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda e: e["request"].update(type="Totally.Unknown"),
+        lambda e: e.update(session="nope"),
+        lambda e: e["context"].update(System=[]),
+    ],
+)
 def test_envelopes_the_sdk_cannot_read_are_400(mutate):
     app, _, _, stub = make_app(dev=True)
     env = envelopes.launch(timestamp=stamp())
@@ -137,15 +157,31 @@ def test_a_fault_in_the_skill_is_a_json_error_without_traceback(caplog):
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=8)
+    max_leaves=8,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(path=st.sampled_from([("request",), ("request", "type"), ("request", "timestamp"), ("request", "intent"),
-                             ("session",), ("session", "attributes"), ("session", "new"), ("context",),
-                             ("context", "System"), ("context", "System", "application"), ("version",),
-                             ("session", "application"), ("request", "locale")]),
-       value=_json_values)
+@given(
+    path=st.sampled_from(
+        [
+            ("request",),
+            ("request", "type"),
+            ("request", "timestamp"),
+            ("request", "intent"),
+            ("session",),
+            ("session", "attributes"),
+            ("session", "new"),
+            ("context",),
+            ("context", "System"),
+            ("context", "System", "application"),
+            ("version",),
+            ("session", "application"),
+            ("request", "locale"),
+        ]
+    ),
+    value=_json_values,
+)
 def test_mangled_envelopes_never_give_500(path, value):
     app, _, _, _ = make_app(dev=True)
     env = envelopes.intent("AMAZON.HelpIntent", timestamp=stamp())
@@ -168,6 +204,7 @@ def test_random_bytes_never_give_500(body):
 
 # ------------------------------------------------------------------------------ real conversation
 
+
 def _real_app(**kw):
     return make_app(skill=build_skill(SkillConfig(skill_id=kw.get("skill_id"), rng=random.Random(3))), **kw)[0]
 
@@ -182,18 +219,22 @@ def test_a_real_conversation_with_signed_requests():
     assert first["response"]["outputSpeech"]["ssml"].startswith("<speak>")
     assert first["response"]["shouldEndSession"] is False
 
-    help_req = envelopes.follow_up(envelopes.intent("AMAZON.HelpIntent", skill_id=SKILL_ID,
-                                                    timestamp=stamp(NOW + dt.timedelta(seconds=5))),
-                                   first, launch)
+    help_req = envelopes.follow_up(
+        envelopes.intent("AMAZON.HelpIntent", skill_id=SKILL_ID, timestamp=stamp(NOW + dt.timedelta(seconds=5))),
+        first,
+        launch,
+    )
     resp = _post(client, help_req)
     assert resp.status_code == 200
     second = resp.get_json()
     assert second["response"]["outputSpeech"]["ssml"] != first["response"]["outputSpeech"]["ssml"]
     assert second["response"].get("shouldEndSession") is False
 
-    stop = envelopes.follow_up(envelopes.intent("AMAZON.StopIntent", skill_id=SKILL_ID,
-                                                timestamp=stamp(NOW + dt.timedelta(seconds=9))),
-                               second, help_req)
+    stop = envelopes.follow_up(
+        envelopes.intent("AMAZON.StopIntent", skill_id=SKILL_ID, timestamp=stamp(NOW + dt.timedelta(seconds=9))),
+        second,
+        help_req,
+    )
     resp = _post(client, stop)
     assert resp.status_code == 200
     assert resp.get_json()["response"]["shouldEndSession"] is True
@@ -226,12 +267,12 @@ def test_create_app_verifies_signatures_by_default(monkeypatch):
 
 # ----------------------------------------------------------------------------------------- logging
 
+
 def test_one_structured_log_line_per_request_without_ids_or_words(caplog):
     app = _real_app()
     client = app.test_client()
     secret_words = "mijn buurvrouw heeft geheime zorgen"
-    env = envelopes.intent("AMAZON.HelpIntent", timestamp=stamp(),
-                           slots=[envelopes.slot("onderwerp", secret_words)])
+    env = envelopes.intent("AMAZON.HelpIntent", timestamp=stamp(), slots=[envelopes.slot("onderwerp", secret_words)])
     with caplog.at_level(logging.DEBUG, logger="gesprekscoach"):
         assert _post(client, env).status_code == 200
     lines = _json_lines(caplog)
@@ -240,6 +281,12 @@ def test_one_structured_log_line_per_request_without_ids_or_words(caplog):
     assert line["request_type"] == "IntentRequest" and line["intent"] == "AMAZON.HelpIntent"
     assert line["outcome"] == "ok" and line["status"] == 200 and isinstance(line["latency_ms"], float)
     text = "\n".join(r.getMessage() for r in caplog.records)
-    for secret in (secret_words, "geheime", envelopes.DEFAULT_USER_ID, envelopes.DEFAULT_DEVICE_ID,
-                   env["session"]["sessionId"], env["request"]["requestId"]):
+    for secret in (
+        secret_words,
+        "geheime",
+        envelopes.DEFAULT_USER_ID,
+        envelopes.DEFAULT_DEVICE_ID,
+        env["session"]["sessionId"],
+        env["request"]["requestId"],
+    ):
         assert secret not in text

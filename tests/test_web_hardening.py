@@ -14,11 +14,35 @@ import time
 import pytest
 
 try:
-    from tests.web_fixtures import (CERT_URL, CertHost, Clock, FakeFetcher, StubSkill, body_of, make_app,
-                                    pki, sign, signed_headers, stamp, tls_client_context)
+    from tests.web_fixtures import (
+        CERT_URL,
+        CertHost,
+        Clock,
+        FakeFetcher,
+        StubSkill,
+        body_of,
+        make_app,
+        pki,
+        sign,
+        signed_headers,
+        stamp,
+        tls_client_context,
+    )
 except ImportError:  # tests/ on sys.path instead of the repo root
-    from web_fixtures import (CERT_URL, CertHost, Clock, FakeFetcher, StubSkill, body_of,  # type: ignore
-                              make_app, pki, sign, signed_headers, stamp, tls_client_context)
+    from web_fixtures import (
+        CERT_URL,
+        CertHost,
+        Clock,
+        FakeFetcher,
+        StubSkill,
+        body_of,  # type: ignore
+        make_app,
+        pki,
+        sign,
+        signed_headers,
+        stamp,
+        tls_client_context,
+    )
 
 from skill.dev import envelopes
 from skill.config import SkillConfig
@@ -34,8 +58,11 @@ def _launch(**kw):
 
 
 def _lines(caplog):
-    return [json.loads(r.getMessage()) for r in caplog.records
-            if r.name == "gesprekscoach.web" and r.getMessage().startswith("{")]
+    return [
+        json.loads(r.getMessage())
+        for r in caplog.records
+        if r.name == "gesprekscoach.web" and r.getMessage().startswith("{")
+    ]
 
 
 def _crafted_body(size=128 * 1024 - 64) -> bytes:
@@ -60,6 +87,7 @@ class _Counting:
 
 # --------------------------------------------------------------------- verify before parsing
 
+
 def test_an_unsigned_crafted_body_is_refused_before_it_is_parsed(monkeypatch, caplog):
     app, fetcher, _, stub = make_app()
     from skill.web import app as web_app
@@ -79,11 +107,23 @@ def test_an_unsigned_crafted_body_is_refused_before_it_is_parsed(monkeypatch, ca
     assert "request_type" not in _lines(caplog)[0]
 
 
-@pytest.mark.parametrize("value", [
-    "1.1.1.1.1.1.1.1", "2030-06-15T12:00:00+25:00", "2030-06-15T12:00:00+00:00", "2030-06-15T12:00:00",
-    "2030-06-15 12:00:00Z", "2030-02-30T12:00:00Z", "2030-06-15T24:00:00Z", "0000-01-01T00:00:00Z",
-    "yesterday", "", "2030-06-15T12:00:00.1234567890Z", "١٢٣٤-06-15T12:00:00Z",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1.1.1.1.1.1.1.1",
+        "2030-06-15T12:00:00+25:00",
+        "2030-06-15T12:00:00+00:00",
+        "2030-06-15T12:00:00",
+        "2030-06-15 12:00:00Z",
+        "2030-02-30T12:00:00Z",
+        "2030-06-15T24:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "yesterday",
+        "",
+        "2030-06-15T12:00:00.1234567890Z",
+        "١٢٣٤-06-15T12:00:00Z",
+    ],
+)
 def test_only_amazons_timestamp_form_reaches_the_sdk(value, monkeypatch):
     # signed, so every check before the timestamp passes; no other form may reach dateutil
     import dateutil.parser
@@ -119,29 +159,39 @@ def test_deep_nesting_is_a_400_with_one_log_line(body, dev, caplog):
     with caplog.at_level(logging.INFO, logger="gesprekscoach"):
         resp = app.test_client().post("/alexa", data=body, headers=signed_headers(body))
     assert resp.status_code == 400 and resp.get_json()["error"] == "invalid_json"
-    records = [r for r in caplog.records if r.name.startswith("gesprekscoach") and r.levelno >= logging.INFO
-               and "no skill id" not in r.getMessage() and "SIGNATURE CHECK" not in r.getMessage()]
+    records = [
+        r
+        for r in caplog.records
+        if r.name.startswith("gesprekscoach")
+        and r.levelno >= logging.INFO
+        and "no skill id" not in r.getMessage()
+        and "SIGNATURE CHECK" not in r.getMessage()
+    ]
     assert len(records) == 1 and records[0].exc_info is None
     assert stub.runs == 0
 
 
 # ------------------------------------------------------------------------- certificate URLs
 
-@pytest.mark.parametrize("url, reason", [
-    ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem%3fx=1", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/%252e%252e/evil-bucket/cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem%231", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem#1", "cert_url_fragment"),
-    ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem%5c..%5cevil", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/echo%20api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/echo%0aapi-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/echo%00api-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/%c3%a9cho-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/%ff-cert.pem", "cert_url_path"),
-    ("https://s3.amazonaws.com/echo.api/écho-cert.pem", "cert_url_invalid"),
-    ("https://s3.amazonaws.com/echo.api/echo api-cert.pem", "cert_url_invalid"),
-    ("https://s3.amazonaws.com/echo.api/echo\tapi-cert.pem", "cert_url_invalid"),
-])
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem%3fx=1", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/%252e%252e/evil-bucket/cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem%231", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem#1", "cert_url_fragment"),
+        ("https://s3.amazonaws.com/echo.api/echo-api-cert.pem%5c..%5cevil", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/echo%20api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/echo%0aapi-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/echo%00api-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/%c3%a9cho-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/%ff-cert.pem", "cert_url_path"),
+        ("https://s3.amazonaws.com/echo.api/écho-cert.pem", "cert_url_invalid"),
+        ("https://s3.amazonaws.com/echo.api/echo api-cert.pem", "cert_url_invalid"),
+        ("https://s3.amazonaws.com/echo.api/echo\tapi-cert.pem", "cert_url_invalid"),
+    ],
+)
 def test_cert_urls_that_decode_to_something_else_are_refused_before_any_download(url, reason):
     app, fetcher, _, stub = make_app(chains={})
     fetcher.default = pki().chains["good"]
@@ -151,11 +201,20 @@ def test_cert_urls_that_decode_to_something_else_are_refused_before_any_download
     assert fetcher.calls == [] and stub.runs == 0
 
 
-@pytest.mark.parametrize("url, canonical", [
-    ("https://s3.amazonaws.com/echo.api%2fecho-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com/echo.api/%65cho-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com/echo.api/a%2f..%2fcert.pem", "https://s3.amazonaws.com/echo.api/cert.pem"),
-])
+@pytest.mark.parametrize(
+    "url, canonical",
+    [
+        (
+            "https://s3.amazonaws.com/echo.api%2fecho-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        (
+            "https://s3.amazonaws.com/echo.api/%65cho-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        ("https://s3.amazonaws.com/echo.api/a%2f..%2fcert.pem", "https://s3.amazonaws.com/echo.api/cert.pem"),
+    ],
+)
 def test_what_is_checked_is_exactly_what_is_downloaded(url, canonical):
     assert normalise_cert_url(url) == canonical
     with pytest.raises(RequestRejected):
@@ -163,6 +222,7 @@ def test_what_is_checked_is_exactly_what_is_downloaded(url, canonical):
 
 
 # --------------------------------------------------------------------------- the caches
+
 
 def _verifier(fetcher, **kw):
     return SignatureVerifier(trust_roots=[pki().root], fetcher=fetcher, clock=Clock(), **kw)
@@ -239,11 +299,15 @@ def test_concurrent_requests_for_one_url_make_one_download():
 
 # ------------------------------------------------------- the real fetcher against a local HTTPS host
 
+
 def _app_with(host, **kw):
     fetcher = HttpsFetcher(context=tls_client_context(), connect_to=host.connect_to)
     stub = StubSkill()
-    app = create_app(SkillConfig(), WebSettings(trust_roots=[pki().root], fetcher=fetcher, clock=Clock(),
-                                                fetch_timeout=1.0, **kw), skill=stub.skill)
+    app = create_app(
+        SkillConfig(),
+        WebSettings(trust_roots=[pki().root], fetcher=fetcher, clock=Clock(), fetch_timeout=1.0, **kw),
+        skill=stub.skill,
+    )
     return app, stub
 
 
@@ -263,9 +327,11 @@ def test_the_fetcher_downloads_over_verified_https(caplog):
 
 
 def test_redirects_are_refused(caplog):
-    routes = {"/echo.api/cert.pem": ("redirect", "http://127.0.0.1:{plain}/echo.api/cert.pem"),
-              "/echo.api/other.pem": ("redirect", "https://s3.amazonaws.com/echo.api/cert2.pem"),
-              "/echo.api/cert2.pem": ("chain", pki().chains["good"])}
+    routes = {
+        "/echo.api/cert.pem": ("redirect", "http://127.0.0.1:{plain}/echo.api/cert.pem"),
+        "/echo.api/other.pem": ("redirect", "https://s3.amazonaws.com/echo.api/cert2.pem"),
+        "/echo.api/cert2.pem": ("chain", pki().chains["good"]),
+    }
     with CertHost(routes) as host:
         app, stub = _app_with(host)
         resp, line = _signed_post(app, host.url("/echo.api/cert.pem"), caplog)
@@ -301,6 +367,7 @@ def test_oversized_and_missing_chains_are_refused(caplog):
 
 # ---------------------------------------------------------------------- small ones
 
+
 def test_headers_over_64_kib_get_a_json_error():
     app, _, _, stub = make_app()
     body = body_of(_launch())
@@ -327,10 +394,12 @@ def test_only_a_sha256_pkcs1_signature_by_the_chain_key_over_this_body_is_accept
     body = b'{"genuine": true}'
     verifier = _verifier(FakeFetcher({CERT_URL: pki().chains["good"]}))
     verifier.verify(_headers(body), body)
-    for other in (key.sign(body, padding.PKCS1v15(), hashes.SHA1()),
-                  key.sign(body, padding.PKCS1v15(), hashes.SHA512()),
-                  key.sign(body, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()),
-                  key.sign(body + b" ", padding.PKCS1v15(), hashes.SHA256())):
+    for other in (
+        key.sign(body, padding.PKCS1v15(), hashes.SHA1()),
+        key.sign(body, padding.PKCS1v15(), hashes.SHA512()),
+        key.sign(body, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()),
+        key.sign(body + b" ", padding.PKCS1v15(), hashes.SHA256()),
+    ):
         with pytest.raises(RequestRejected) as err:
             verifier.verify(_headers(body, signature=base64.b64encode(other).decode()), body)
         assert err.value.reason == "signature_invalid"

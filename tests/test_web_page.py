@@ -15,8 +15,16 @@ import pytest
 
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.web.page import (CSP, SESSION_COOKIE, STATE_PATH, USER_COOKIE, USER_PREFIX, PageSettings, StateSigner,
-                            load_secret)
+from skill.web.page import (
+    CSP,
+    SESSION_COOKIE,
+    STATE_PATH,
+    USER_COOKIE,
+    USER_PREFIX,
+    PageSettings,
+    StateSigner,
+    load_secret,
+)
 from tests.web_fixtures import make_app
 
 
@@ -76,6 +84,7 @@ def set_cookies(resp):
 
 # ------------------------------------------------------------------------------------- the page
 
+
 class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -115,9 +124,14 @@ def test_page_is_dutch_html_with_a_strict_csp_and_no_inline_code():
     assert log["aria-live"] == "polite" and log["role"] == "log"
 
 
-@pytest.mark.parametrize("path, mimetype", [("/assets/gesprekscoach.js", "text/javascript"),
-                                            ("/assets/gesprekscoach.css", "text/css"),
-                                            ("/assets/icon.png", "image/png")])
+@pytest.mark.parametrize(
+    "path, mimetype",
+    [
+        ("/assets/gesprekscoach.js", "text/javascript"),
+        ("/assets/gesprekscoach.css", "text/css"),
+        ("/assets/icon.png", "image/png"),
+    ],
+)
 def test_static_files_are_served_with_the_same_headers(path, mimetype):
     app, _ = page_app()
     resp = app.test_client().get(path)
@@ -129,8 +143,10 @@ def test_static_files_are_served_with_the_same_headers(path, mimetype):
 def test_page_weight_stays_small():
     app, _ = page_app()
     client = app.test_client()
-    total = sum(len(client.get(p).data) for p in ("/", "/assets/gesprekscoach.js",
-                                                   "/assets/gesprekscoach.css", "/assets/icon.png"))
+    total = sum(
+        len(client.get(p).data)
+        for p in ("/", "/assets/gesprekscoach.js", "/assets/gesprekscoach.css", "/assets/icon.png")
+    )
     assert total < 40 * 1024, total
 
 
@@ -161,6 +177,7 @@ def test_the_page_gives_the_browser_an_anonymous_user_cookie_once():
 
 
 # ------------------------------------------------------------------------------------ the turn
+
 
 def test_a_question_gets_the_answer_its_card_and_speech_pieces():
     app, _ = page_app()
@@ -204,8 +221,10 @@ def test_session_attributes_travel_between_turns_in_a_signed_cookie():
     ended = turn(client, "stop")
     assert ended.get_json()["ended"] is True
     assert state_of(client) is None  # an ended conversation's state is deleted
-    assert "Max-Age=0" in set_cookies(ended)[SESSION_COOKIE] or "Expires=Thu, 01 Jan 1970" in \
-        set_cookies(ended)[SESSION_COOKIE]
+    assert (
+        "Max-Age=0" in set_cookies(ended)[SESSION_COOKIE]
+        or "Expires=Thu, 01 Jan 1970" in set_cookies(ended)[SESSION_COOKIE]
+    )
 
 
 def test_any_worker_with_the_same_key_takes_the_next_turn(tmp_path):
@@ -284,19 +303,23 @@ def test_a_forged_tampered_or_foreign_state_is_not_trusted():
 
 # ---------------------------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("body, content_type, status, reason", [
-    (b"{", "application/json", 400, "invalid_json"),
-    (b"\xff\xfe", "application/json", 400, "invalid_json"),
-    (b"[]", "application/json", 400, "bad_request"),
-    (b'"tip"', "application/json", 400, "bad_request"),
-    (b'{"text": 3}', "application/json", 400, "bad_request"),
-    (b'{"text": ["a"]}', "application/json", 400, "bad_request"),
-    (b'{"text": "a\\u0000b"}', "application/json", 400, "bad_text"),
-    (b'{"text": "tip"}', "text/plain", 415, "unsupported_media_type"),
-    (b"text=tip", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
-    (json.dumps({"text": "a" * 301}).encode(), "application/json", 413, "text_too_long"),
-    (json.dumps({"text": "a " * 2000}).encode(), "application/json", 413, "too_large"),
-])
+
+@pytest.mark.parametrize(
+    "body, content_type, status, reason",
+    [
+        (b"{", "application/json", 400, "invalid_json"),
+        (b"\xff\xfe", "application/json", 400, "invalid_json"),
+        (b"[]", "application/json", 400, "bad_request"),
+        (b'"tip"', "application/json", 400, "bad_request"),
+        (b'{"text": 3}', "application/json", 400, "bad_request"),
+        (b'{"text": ["a"]}', "application/json", 400, "bad_request"),
+        (b'{"text": "a\\u0000b"}', "application/json", 400, "bad_text"),
+        (b'{"text": "tip"}', "text/plain", 415, "unsupported_media_type"),
+        (b"text=tip", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        (json.dumps({"text": "a" * 301}).encode(), "application/json", 413, "text_too_long"),
+        (json.dumps({"text": "a " * 2000}).encode(), "application/json", 413, "too_large"),
+    ],
+)
 def test_bad_requests_get_a_short_json_4xx(body, content_type, status, reason):
     app, _ = page_app()
     resp = app.test_client().post("/api/turn", data=body, headers={"Content-Type": content_type})
@@ -379,6 +402,7 @@ def test_nothing_a_visitor_types_is_logged(caplog):
 
 # -------------------------------------------------------------------------------- the sessions
 
+
 def test_state_signer_round_trip_expiry_size_and_bombs():
     clock = FakeClock()
     signer = StateSigner(KEY, idle_seconds=60, max_bytes=600, clock=clock)
@@ -398,6 +422,7 @@ def test_state_signer_round_trip_expiry_size_and_bombs():
     # a small, validly signed state that inflates beyond 64 kB is refused, not unpacked
     import base64
     import zlib
+
     bomb = base64.urlsafe_b64encode(zlib.compress(b'{"s":"x","a":{"k":"' + b"a" * 200_000 + b'"},"t":1000}', 9))
     body = bomb.decode().rstrip("=")
     big = StateSigner(KEY, 60, 4000, clock)
@@ -435,6 +460,7 @@ def test_an_expired_session_starts_a_new_conversation():
 
 
 # ---------------------------------------------------------------------- on, off, and /alexa unharmed
+
 
 def test_no_web_turns_the_page_off_and_alexa_stays_the_same():
     from skill.web import WebSettings
@@ -482,6 +508,7 @@ def test_serve_no_web_flag():
 
 # ------------------------------------------------------------------------------ speech pieces
 
+
 def test_speech_pieces_follow_the_ssml_of_a_real_answer():
     app, _ = page_app()
     data = turn(app.test_client(), "geef een open vraag").get_json()
@@ -491,6 +518,7 @@ def test_speech_pieces_follow_the_ssml_of_a_real_answer():
 
 
 # ------------------------------------------------------------------- memory (issue 9) per browser
+
 
 def test_each_browser_has_its_own_memory_and_can_wipe_it(tmp_path):
     """With a store, the anonymous user id of a browser carries its progress across conversations;

@@ -50,17 +50,33 @@ def test_the_privacy_statement_states_the_current_truth():
     from skill.profile import Profile
 
     # every field of the stored record is named on the page (a new field needs a sentence there)
-    record = Profile(visits=1, pace="slower", tips=[1], last={"k": "quiz"}, rounds=1,
-                    quiz={"open_vragen": [1, 1, "1"]}).to_record()
+    record = Profile(
+        visits=1, pace="slower", tips=[1], last={"k": "quiz"}, rounds=1, quiz={"open_vragen": [1, 1, "1"]}
+    ).to_record()
     assert set(record) == {"v", "visits", "pace", "tips", "last", "rounds", "quiz"}
-    for words in ("hoe vaak je de skill hebt geopend", "spreektempo", "welke tips je al hebt gehoord",
-                  "waar je de vorige keer was", "hoeveel quizrondes"):
+    for words in (
+        "hoe vaak je de skill hebt geopend",
+        "spreektempo",
+        "welke tips je al hebt gehoord",
+        "waar je de vorige keer was",
+        "hoeveel quizrondes",
+    ):
         assert words in text
     for heading in ("## Wat er wordt gelogd", "## Wat de skill bewaart", "## Je gegevens wissen"):
         assert heading in text
     # what the stored profile holds (skill/profile.py) and how it goes away
-    for fact in ("hoe vaak je de skill hebt geopend", "tempo", "tips", "waar je de vorige keer was", "quizrondes",
-                 "laatste vijf", "SHA-256", "365 dagen", "wis mijn gegevens", "vergeet mij"):
+    for fact in (
+        "hoe vaak je de skill hebt geopend",
+        "tempo",
+        "tips",
+        "waar je de vorige keer was",
+        "quizrondes",
+        "laatste vijf",
+        "SHA-256",
+        "365 dagen",
+        "wis mijn gegevens",
+        "vergeet mij",
+    ):
         assert fact in text, fact
 
 
@@ -83,8 +99,11 @@ def test_the_docs_copies_are_generated_from_the_same_source():
 def test_the_texts_ship_as_package_data():
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as fh:
         patterns = tomllib.load(fh)["tool"]["setuptools"]["package-data"]["skill"]
-    shipped = {os.path.relpath(p, os.path.join(ROOT, "skill"))
-               for pattern in patterns for p in glob.glob(os.path.join(ROOT, "skill", pattern))}
+    shipped = {
+        os.path.relpath(p, os.path.join(ROOT, "skill"))
+        for pattern in patterns
+        for p in glob.glob(os.path.join(ROOT, "skill", pattern))
+    }
     for page in legal.PAGES:
         assert os.path.join("locale", "nl-NL", "legal", f"{page}.md") in shipped
 
@@ -105,8 +124,11 @@ SECRET = "mijn zoon wil niet meer leven"
 def test_no_crisis_intent_name_or_slot_value_is_logged_at_the_default_level(name, real_skill, caplog):
     kw = {"skill": build_skill(SkillConfig(rng=random.Random(1)))} if real_skill else {}
     app, *_ = make_app(**kw)
-    env = envelopes.intent(name, timestamp=stamp(), slots=[
-        envelopes.slot("persoon", SECRET, resolved_id="son", resolved_name="zoon", slot_type="PERSOON")])
+    env = envelopes.intent(
+        name,
+        timestamp=stamp(),
+        slots=[envelopes.slot("persoon", SECRET, resolved_id="son", resolved_name="zoon", slot_type="PERSOON")],
+    )
     body = body_of(env)
     with caplog.at_level(logging.INFO):
         resp = app.test_client().post("/alexa", data=body, headers=signed_headers(body))

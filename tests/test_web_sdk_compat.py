@@ -14,8 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 BROKEN = "raise LibraryNotFoundError('Error detecting the version of libcrypto')\n"
 FAKE_OSCRYPTO = {
     "__init__.py": "",
-    "errors.py": "class LibraryNotFoundError(Exception):\n    pass\n\n"
-                 "class SignatureError(Exception):\n    pass\n",
+    "errors.py": "class LibraryNotFoundError(Exception):\n    pass\n\nclass SignatureError(Exception):\n    pass\n",
     # as oscrypto 1.3.0 does on OpenSSL 3.0.10+: the backend fails while these modules load
     "asymmetric.py": "from .errors import LibraryNotFoundError\n" + BROKEN,
     "trust_list.py": "from .errors import LibraryNotFoundError\n" + BROKEN,
@@ -56,8 +55,7 @@ def _probe(tmp_path, *, broken: bool, full: bool = False):
             (pkg / name).write_text(text)
         env["PYTHONPATH"] = str(tmp_path / "fake")
     code = PROBE % {"repo": str(REPO), "tests": str(REPO / "tests"), "full": full}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stderr
 

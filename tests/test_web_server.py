@@ -80,10 +80,13 @@ def test_slow_clients_cannot_grow_the_server(server):
     assert status == 200 and body["status"] == "ok"
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
-    b"GET /health HTTP/1.1\r\n" + b"".join(b"X-H%d: 1\r\n" % n for n in range(120)) + b"\r\n",
-])
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
+        b"GET /health HTTP/1.1\r\n" + b"".join(b"X-H%d: 1\r\n" % n for n in range(120)) + b"\r\n",
+    ],
+)
 def test_headers_the_parser_refuses_get_a_json_431(server, request_bytes):
     status, body = _status_and_json(_raw(server.port, request_bytes))
     assert status == 431 and body["error"] == "headers_too_large"

@@ -32,16 +32,21 @@ class Venv:
         self.bin = root / "bin"
 
     def env(self) -> dict:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("GESPREKSCOACH_", "PYTHON", "VIRTUAL_ENV"))}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("GESPREKSCOACH_", "PYTHON", "VIRTUAL_ENV"))}
         env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONUNBUFFERED"] = "1"
         env["XDG_DATA_HOME"] = str(self.work / "data")  # serve's profile store, not the user's
         return env
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([str(self.bin / "gesprekscoach"), *args], cwd=self.work, env=self.env(),
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [str(self.bin / "gesprekscoach"), *args],
+            cwd=self.work,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -52,19 +57,51 @@ def wheel_venv(tmp_path_factory) -> Venv:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO / name, src / name)
     shutil.copytree(REPO / "skill", src / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(tmp / "dist"), str(src)], capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp / "dist"),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr[-2000:]
     (wheel,) = (tmp / "dist").glob("gesprekscoach-*.whl")
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-                              "-q", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True,
-                             timeout=300)
+    install = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert install.returncode == 0, install.stderr[-2000:]
-    purelib = subprocess.run([str(venv / "bin" / "python"), "-c",
-                              "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # "zz": after the wheel's own files; this venv's site-packages only as a plain path entry
     Path(purelib, "zz-project-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     work = tmp / "elsewhere"
@@ -82,8 +119,14 @@ needed = [r for r in md.requires("gesprekscoach") or [] if "extra ==" not in r]
 missing = [r for r in needed if norm(re.split(r"[<>=!~;\[ ]", r)[0]) not in have]
 print(json.dumps({"skill": skill.__file__, "missing": missing, "needed": needed}))
 """
-    proc = subprocess.run([str(wheel_venv.bin / "python"), "-c", code], cwd=wheel_venv.work, env=wheel_venv.env(),
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [str(wheel_venv.bin / "python"), "-c", code],
+        cwd=wheel_venv.work,
+        env=wheel_venv.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     info = json.loads(proc.stdout)
     assert Path(info["skill"]).is_relative_to(wheel_venv.root) and not Path(info["skill"]).is_relative_to(REPO)
@@ -101,9 +144,14 @@ def test_help_lists_every_command(wheel_venv):
 
 
 def test_serve_answers_health(wheel_venv):
-    proc = subprocess.Popen([str(wheel_venv.bin / "gesprekscoach"), "serve", "--host", "127.0.0.1", "--port", "0",
-                             "--dev"], cwd=wheel_venv.work, env=wheel_venv.env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(wheel_venv.bin / "gesprekscoach"), "serve", "--host", "127.0.0.1", "--port", "0", "--dev"],
+        cwd=wheel_venv.work,
+        env=wheel_venv.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert "listening on http://" in line, proc.stderr.read() if proc.poll() is not None else line
@@ -167,10 +215,21 @@ def test_package_lambda_from_the_wheel(wheel_venv):
     missing = wheel_venv.run("package-lambda")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert "needs the project's source checkout" in missing.stderr and "--source DIR" in missing.stderr
-    runtime = json.loads((REPO / "ask-resources.json").read_text())["profiles"]["default"][
-        "skillInfrastructure"]["userConfig"]["runtime"].removeprefix("python")
+    runtime = json.loads((REPO / "ask-resources.json").read_text())["profiles"]["default"]["skillInfrastructure"][
+        "userConfig"
+    ]["runtime"].removeprefix("python")
     out = wheel_venv.work / "fn.zip"
-    proc = wheel_venv.run("package-lambda", "--source", str(REPO), "--no-deps", "--python-version", runtime,
-                          "--build-dir", str(wheel_venv.work / "build"), "--output", str(out))
+    proc = wheel_venv.run(
+        "package-lambda",
+        "--source",
+        str(REPO),
+        "--no-deps",
+        "--python-version",
+        runtime,
+        "--build-dir",
+        str(wheel_venv.work / "build"),
+        "--output",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.is_file() and f"Wrote {out}" in proc.stdout

@@ -34,49 +34,91 @@ def _key(label: str) -> rsa.RSAPrivateKey:
 
 
 def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Gesprekscoach test PKI")])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Gesprekscoach test PKI"),
+        ]
+    )
 
 
-def _ca(cn: str, key, issuer_cert: Optional[x509.Certificate], issuer_key, *, path_length: Optional[int],
-        not_before: dt.datetime, not_after: dt.datetime) -> x509.Certificate:
+def _ca(
+    cn: str,
+    key,
+    issuer_cert: Optional[x509.Certificate],
+    issuer_key,
+    *,
+    path_length: Optional[int],
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+) -> x509.Certificate:
     issuer_name = issuer_cert.subject if issuer_cert is not None else _name(cn)
-    builder = (x509.CertificateBuilder()
-               .subject_name(_name(cn)).issuer_name(issuer_name)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(not_before).not_valid_after(not_after)
-               .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                            key_encipherment=False, data_encipherment=False,
-                                            key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                            encipher_only=False, decipher_only=False), critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(cn))
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
     if issuer_cert is not None:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+        )
     return builder.sign(issuer_key, hashes.SHA256())
 
 
-def _leaf(key, issuer_cert: x509.Certificate, issuer_key, *, sans: List[str],
-          not_before: dt.datetime, not_after: dt.datetime) -> x509.Certificate:
-    builder = (x509.CertificateBuilder()
-               .subject_name(_name(sans[0] if sans else "no-san.example"))
-               .issuer_name(issuer_cert.subject)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(not_before).not_valid_after(not_after)
-               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                            key_encipherment=True, data_encipherment=False,
-                                            key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                            encipher_only=False, decipher_only=False), critical=True)
-               .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH,
-                                                     ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
-                              critical=False))
+def _leaf(
+    key, issuer_cert: x509.Certificate, issuer_key, *, sans: List[str], not_before: dt.datetime, not_after: dt.datetime
+) -> x509.Certificate:
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(sans[0] if sans else "no-san.example"))
+        .issuer_name(issuer_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+    )
     if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(s) for s in sans]),
-                                        critical=False)
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(s) for s in sans]), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -99,23 +141,40 @@ def pki() -> Pki:
     """The suite's PKI, built once. chains: good, expired, nosan, untrusted, expired_intermediate."""
     long_ago, far_ahead = NOW - dt.timedelta(days=365), NOW + dt.timedelta(days=365)
     root_key, int_key, leaf_key = _key("root"), _key("intermediate"), _key("leaf")
-    root = _ca("Test Root CA", root_key, None, root_key, path_length=1,
-               not_before=long_ago, not_after=far_ahead + dt.timedelta(days=365))
-    inter = _ca("Test Intermediate CA", int_key, root, root_key, path_length=0,
-                not_before=long_ago, not_after=far_ahead)
+    root = _ca(
+        "Test Root CA",
+        root_key,
+        None,
+        root_key,
+        path_length=1,
+        not_before=long_ago,
+        not_after=far_ahead + dt.timedelta(days=365),
+    )
+    inter = _ca(
+        "Test Intermediate CA", int_key, root, root_key, path_length=0, not_before=long_ago, not_after=far_ahead
+    )
     leaf = _leaf(leaf_key, inter, int_key, sans=[ECHO_SAN], not_before=long_ago, not_after=far_ahead)
-    expired = _leaf(leaf_key, inter, int_key, sans=[ECHO_SAN], not_before=long_ago,
-                    not_after=NOW - dt.timedelta(days=1))
-    nosan = _leaf(leaf_key, inter, int_key, sans=["somebody-else.example.com"],
-                  not_before=long_ago, not_after=far_ahead)
+    expired = _leaf(
+        leaf_key, inter, int_key, sans=[ECHO_SAN], not_before=long_ago, not_after=NOW - dt.timedelta(days=1)
+    )
+    nosan = _leaf(
+        leaf_key, inter, int_key, sans=["somebody-else.example.com"], not_before=long_ago, not_after=far_ahead
+    )
     # same shape, but chaining up to a root nobody trusts
     evil_root_key, evil_int_key = _key("evil-root"), _key("evil-intermediate")
-    evil_root = _ca("Test Root CA", evil_root_key, None, evil_root_key, path_length=1,
-                    not_before=long_ago, not_after=far_ahead)
-    evil_int = _ca("Test Intermediate CA", evil_int_key, evil_root, evil_root_key, path_length=0,
-                   not_before=long_ago, not_after=far_ahead)
-    evil_leaf = _leaf(leaf_key, evil_int, evil_int_key, sans=[ECHO_SAN], not_before=long_ago,
-                      not_after=far_ahead)
+    evil_root = _ca(
+        "Test Root CA", evil_root_key, None, evil_root_key, path_length=1, not_before=long_ago, not_after=far_ahead
+    )
+    evil_int = _ca(
+        "Test Intermediate CA",
+        evil_int_key,
+        evil_root,
+        evil_root_key,
+        path_length=0,
+        not_before=long_ago,
+        not_after=far_ahead,
+    )
+    evil_leaf = _leaf(leaf_key, evil_int, evil_int_key, sans=[ECHO_SAN], not_before=long_ago, not_after=far_ahead)
     p = Pki(root=root, intermediate=inter, leaf=leaf, leaf_key=leaf_key)
     p.chains = {
         "good": pem(leaf, inter),
@@ -134,8 +193,11 @@ def sign(body: bytes, key: Optional[rsa.RSAPrivateKey] = None) -> str:
 
 
 def signed_headers(body: bytes, *, cert_url: str = CERT_URL, key=None) -> Dict[str, str]:
-    return {"SignatureCertChainUrl": cert_url, "Signature-256": sign(body, key),
-            "Content-Type": "application/json; charset=utf-8"}
+    return {
+        "SignatureCertChainUrl": cert_url,
+        "Signature-256": sign(body, key),
+        "Content-Type": "application/json; charset=utf-8",
+    }
 
 
 def body_of(envelope) -> bytes:
@@ -178,6 +240,7 @@ def stamp(when: dt.datetime = NOW) -> str:
 
 # ------------------------------------------------------------------ a tiny stand-in skill and apps
 
+
 class StubSkill:
     """A minimal ask-sdk-core skill that counts handler runs (to prove a refused request ran none)."""
 
@@ -192,7 +255,8 @@ class StubSkill:
         class Anything(AbstractRequestHandler):
             def can_handle(self, handler_input):
                 return is_request_type("LaunchRequest")(handler_input) or is_request_type("IntentRequest")(
-                    handler_input)
+                    handler_input
+                )
 
             def handle(self, handler_input):
                 stub.runs += 1
@@ -204,8 +268,16 @@ class StubSkill:
         self.skill = sb.create()
 
 
-def make_app(*, chains: Optional[Dict[str, bytes]] = None, dev: bool = False, skill_id: Optional[str] = None,
-             clock: Optional[Clock] = None, skill=None, max_body_bytes: Optional[int] = None, **settings):
+def make_app(
+    *,
+    chains: Optional[Dict[str, bytes]] = None,
+    dev: bool = False,
+    skill_id: Optional[str] = None,
+    clock: Optional[Clock] = None,
+    skill=None,
+    max_body_bytes: Optional[int] = None,
+    **settings,
+):
     """(app, fetcher, clock, stub) with the suite's PKI trusted, a fake fetcher and a fixed clock."""
     from skill.config import SkillConfig
     from skill.web import WebSettings, create_app
@@ -226,16 +298,30 @@ def make_app(*, chains: Optional[Dict[str, bytes]] = None, dev: bool = False, sk
 
 # ------------------------------------------------ a local HTTPS server standing in for s3.amazonaws.com
 
+
 @functools.lru_cache(maxsize=None)
 def tls_pki():
     """(root certificate, server certificate, server key) for a local TLS server that answers as
     s3.amazonaws.com. Valid around the real clock (TLS checks dates against it), unlike pki()."""
     now = dt.datetime.now(dt.timezone.utc)
     root_key, key = _key("tls-root"), _key("tls-server")
-    root = _ca("Test TLS Root", root_key, None, root_key, path_length=0,
-               not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30))
-    server = _leaf(key, root, root_key, sans=["s3.amazonaws.com"], not_before=now - dt.timedelta(days=1),
-                   not_after=now + dt.timedelta(days=30))
+    root = _ca(
+        "Test TLS Root",
+        root_key,
+        None,
+        root_key,
+        path_length=0,
+        not_before=now - dt.timedelta(days=1),
+        not_after=now + dt.timedelta(days=30),
+    )
+    server = _leaf(
+        key,
+        root,
+        root_key,
+        sans=["s3.amazonaws.com"],
+        not_before=now - dt.timedelta(days=1),
+        not_after=now + dt.timedelta(days=30),
+    )
     return root, server, key
 
 
@@ -302,7 +388,7 @@ class CertHost:
                     self.wfile.flush()
                     try:
                         for i in range(len(data)):
-                            self.wfile.write(data[i:i + 1])
+                            self.wfile.write(data[i : i + 1])
                             self.wfile.flush()
                             host.dripped += 1
                             time.sleep(pause)
@@ -316,8 +402,11 @@ class CertHost:
             with open(cert_file, "wb") as fh:
                 fh.write(pem(server_cert))
             with open(key_file, "wb") as fh:
-                fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+                fh.write(
+                    key.private_bytes(
+                        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                    )
+                )
             ctx.load_cert_chain(cert_file, key_file)
         self.tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.tls.daemon_threads = True
@@ -326,8 +415,10 @@ class CertHost:
         self.plain.daemon_threads = True
         self.port, self.plain_port = self.tls.server_address[1], self.plain.server_address[1]
         self.connect_to = ("127.0.0.1", self.port)
-        self._threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-                         for s in (self.tls, self.plain)]
+        self._threads = [
+            threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+            for s in (self.tls, self.plain)
+        ]
 
     @staticmethod
     def url(path: str) -> str:

@@ -124,14 +124,23 @@ class Conversation:
         slot_list = list(_slots or [])
         for slot_name, value in slots.items():
             spoken, resolved = value if isinstance(value, tuple) else (value, value)
-            slot_list.append(envelopes.slot(slot_name, spoken, resolved_id=resolved,
-                                            skill_id=self.skill_id, no_match=resolved is None))
-        envelope = envelopes.intent(name, slot_list, new=not self.in_session,
-                                    attributes=self.attributes, session_id=self.session_id,
-                                    skill_id=self.skill_id)
+            slot_list.append(
+                envelopes.slot(
+                    slot_name, spoken, resolved_id=resolved, skill_id=self.skill_id, no_match=resolved is None
+                )
+            )
+        envelope = envelopes.intent(
+            name,
+            slot_list,
+            new=not self.in_session,
+            attributes=self.attributes,
+            session_id=self.session_id,
+            skill_id=self.skill_id,
+        )
         return self.send(envelope)
 
     def end(self, reason: str = "USER_INITIATED") -> Reply:
-        envelope = envelopes.session_ended(reason, attributes=self.attributes,
-                                           session_id=self.session_id, skill_id=self.skill_id)
+        envelope = envelopes.session_ended(
+            reason, attributes=self.attributes, session_id=self.session_id, skill_id=self.skill_id
+        )
         return self.send(envelope)

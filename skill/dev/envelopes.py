@@ -25,9 +25,16 @@ def _id(prefix: str) -> str:
     return f"{prefix}.{uuid.uuid4()}"
 
 
-def slot(name: str, value: Optional[str] = None, *, resolved_id: Optional[str] = None,
-         resolved_name: Optional[str] = None, slot_type: str = "PRINCIPE",
-         skill_id: str = DEFAULT_SKILL_ID, no_match: bool = False) -> Dict[str, Any]:
+def slot(
+    name: str,
+    value: Optional[str] = None,
+    *,
+    resolved_id: Optional[str] = None,
+    resolved_name: Optional[str] = None,
+    slot_type: str = "PRINCIPE",
+    skill_id: str = DEFAULT_SKILL_ID,
+    no_match: bool = False,
+) -> Dict[str, Any]:
     """One slot as Alexa sends it, with entity resolution when an id (or a no-match) is given."""
     data: Dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
     if value is not None:
@@ -35,21 +42,36 @@ def slot(name: str, value: Optional[str] = None, *, resolved_id: Optional[str] =
         data["source"] = "USER"
     authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
     if resolved_id is not None:
-        data["resolutions"] = {"resolutionsPerAuthority": [{
-            "authority": authority,
-            "status": {"code": "ER_SUCCESS_MATCH"},
-            "values": [{"value": {"name": resolved_name or value or resolved_id, "id": resolved_id}}],
-        }]}
+        data["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": authority,
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": resolved_name or value or resolved_id, "id": resolved_id}}],
+                }
+            ]
+        }
     elif no_match:
-        data["resolutions"] = {"resolutionsPerAuthority": [{
-            "authority": authority,
-            "status": {"code": "ER_SUCCESS_NO_MATCH"},
-        }]}
+        data["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": authority,
+                    "status": {"code": "ER_SUCCESS_NO_MATCH"},
+                }
+            ]
+        }
     return data
 
 
-def _envelope(request: Dict[str, Any], *, new: bool, attributes: Optional[Mapping[str, Any]],
-              skill_id: str, session_id: Optional[str], timestamp: Optional[str]) -> Dict[str, Any]:
+def _envelope(
+    request: Dict[str, Any],
+    *,
+    new: bool,
+    attributes: Optional[Mapping[str, Any]],
+    skill_id: str,
+    session_id: Optional[str],
+    timestamp: Optional[str],
+) -> Dict[str, Any]:
     application = {"applicationId": skill_id}
     user = {"userId": DEFAULT_USER_ID}
     request.setdefault("requestId", _id("amzn1.echo-api.request"))
@@ -78,33 +100,55 @@ def _envelope(request: Dict[str, Any], *, new: bool, attributes: Optional[Mappin
 
 def launch(*, attributes=None, skill_id=DEFAULT_SKILL_ID, session_id=None, timestamp=None):
     """A LaunchRequest ("Alexa, open empathisch gesprek"): always a new session."""
-    return _envelope({"type": "LaunchRequest"}, new=True, attributes=attributes,
-                     skill_id=skill_id, session_id=session_id, timestamp=timestamp)
+    return _envelope(
+        {"type": "LaunchRequest"},
+        new=True,
+        attributes=attributes,
+        skill_id=skill_id,
+        session_id=session_id,
+        timestamp=timestamp,
+    )
 
 
-def intent(name: str, slots: Optional[Iterable[Dict[str, Any]]] = None, *, new: bool = False,
-           attributes=None, skill_id=DEFAULT_SKILL_ID, session_id=None, timestamp=None,
-           dialog_state: Optional[str] = None):
+def intent(
+    name: str,
+    slots: Optional[Iterable[Dict[str, Any]]] = None,
+    *,
+    new: bool = False,
+    attributes=None,
+    skill_id=DEFAULT_SKILL_ID,
+    session_id=None,
+    timestamp=None,
+    dialog_state: Optional[str] = None,
+):
     """An IntentRequest. new=True is a one-shot ("Alexa, vraag empathisch gesprek om een tip")."""
     request: Dict[str, Any] = {
         "type": "IntentRequest",
-        "intent": {"name": name, "confirmationStatus": "NONE",
-                   "slots": {s["name"]: s for s in (slots or [])}},
+        "intent": {"name": name, "confirmationStatus": "NONE", "slots": {s["name"]: s for s in (slots or [])}},
     }
     if dialog_state:
         request["dialogState"] = dialog_state
-    return _envelope(request, new=new, attributes=attributes, skill_id=skill_id,
-                     session_id=session_id, timestamp=timestamp)
+    return _envelope(
+        request, new=new, attributes=attributes, skill_id=skill_id, session_id=session_id, timestamp=timestamp
+    )
 
 
-def session_ended(reason: str = "USER_INITIATED", *, attributes=None, skill_id=DEFAULT_SKILL_ID,
-                  session_id=None, timestamp=None, error: Optional[Dict[str, str]] = None):
+def session_ended(
+    reason: str = "USER_INITIATED",
+    *,
+    attributes=None,
+    skill_id=DEFAULT_SKILL_ID,
+    session_id=None,
+    timestamp=None,
+    error: Optional[Dict[str, str]] = None,
+):
     """A SessionEndedRequest (the user said nothing, or an error occurred)."""
     request: Dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
     if error:
         request["error"] = error
-    return _envelope(request, new=False, attributes=attributes, skill_id=skill_id,
-                     session_id=session_id, timestamp=timestamp)
+    return _envelope(
+        request, new=False, attributes=attributes, skill_id=skill_id, session_id=session_id, timestamp=timestamp
+    )
 
 
 def follow_up(envelope: Dict[str, Any], response: Mapping[str, Any], request_envelope: Dict[str, Any]):
@@ -131,31 +175,60 @@ def on_device(envelope: Dict[str, Any], *, kind: str = "hub", with_person: bool 
     interfaces: Dict[str, Any] = {"AudioPlayer": {}}
     env["context"]["AudioPlayer"] = {"playerActivity": "IDLE"}
     if kind == "hub":
-        interfaces.update({
-            "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}},
-            "Alexa.Presentation.APLT": {"runtime": {"maxVersion": "1.0"}},
-            "Display": {"templateVersion": "1.0", "markupVersion": "1.0"},
-            "VideoApp": {}, "Geolocation": {}, "Navigation": {},
-        })
+        interfaces.update(
+            {
+                "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}},
+                "Alexa.Presentation.APLT": {"runtime": {"maxVersion": "1.0"}},
+                "Display": {"templateVersion": "1.0", "markupVersion": "1.0"},
+                "VideoApp": {},
+                "Geolocation": {},
+                "Navigation": {},
+            }
+        )
         env["context"]["Viewport"] = {
-            "experiences": [{"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False,
-                             "canResize": False}],
-            "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1280, "pixelHeight": 800, "dpi": 160,
-            "currentPixelWidth": 1280, "currentPixelHeight": 800, "touch": ["SINGLE"],
+            "experiences": [{"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False, "canResize": False}],
+            "mode": "HUB",
+            "shape": "RECTANGLE",
+            "pixelWidth": 1280,
+            "pixelHeight": 800,
+            "dpi": 160,
+            "currentPixelWidth": 1280,
+            "currentPixelHeight": 800,
+            "touch": ["SINGLE"],
             "keyboard": ["DIRECTION"],
             "video": {"codecs": ["H_264_42", "H_264_41"]},
         }
-        env["context"]["Viewports"] = [{
-            "type": "APL", "id": "main", "shape": "RECTANGLE", "dpi": 160, "presentationType": "STANDARD",
-            "canRotate": False,
-            "configuration": {"current": {"mode": "HUB", "video": {"codecs": ["H_264_42", "H_264_41"]},
-                                          "size": {"type": "DISCRETE", "pixelWidth": 1280, "pixelHeight": 800}}},
-        }]
+        env["context"]["Viewports"] = [
+            {
+                "type": "APL",
+                "id": "main",
+                "shape": "RECTANGLE",
+                "dpi": 160,
+                "presentationType": "STANDARD",
+                "canRotate": False,
+                "configuration": {
+                    "current": {
+                        "mode": "HUB",
+                        "video": {"codecs": ["H_264_42", "H_264_41"]},
+                        "size": {"type": "DISCRETE", "pixelWidth": 1280, "pixelHeight": 800},
+                    }
+                },
+            }
+        ]
         env["context"]["Extensions"] = {"available": {"aplext:backstack:10": {}}}
         env["context"]["Alexa.Presentation.APL"] = {
-            "token": "gesprekscoach", "version": "AriaRuntimeLibrary-2023.3",
-            "componentsVisibleOnScreen": [{"uid": ":1000", "position": "1280x800+0+0:0", "type": "mixed",
-                                           "tags": {"viewport": {}}, "children": [], "entities": []}],
+            "token": "gesprekscoach",
+            "version": "AriaRuntimeLibrary-2023.3",
+            "componentsVisibleOnScreen": [
+                {
+                    "uid": ":1000",
+                    "position": "1280x800+0+0:0",
+                    "type": "mixed",
+                    "tags": {"viewport": {}},
+                    "children": [],
+                    "entities": [],
+                }
+            ],
         }
     system["device"] = {"deviceId": system["device"]["deviceId"], "supportedInterfaces": interfaces}
     return env

@@ -44,23 +44,33 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tup
 
 import yaml
 from hassil import Intents
-from hassil.expression import (Alternative, Expression, ListReference, Permutation, RuleReference,
-                               Sentence, Sequence as HSequence, TextChunk)
+from hassil.expression import (
+    Alternative,
+    Expression,
+    ListReference,
+    Permutation,
+    RuleReference,
+    Sentence,
+    Sequence as HSequence,
+    TextChunk,
+)
 
 from skill import datafiles
 
 
 from skill.dev import nlu
+
 DEFAULT_LOCALE = "nl-NL"
-EXPANSION_LIMIT = 4000       # expansions kept per template (spread evenly over all combinations)
+EXPANSION_LIMIT = 4000  # expansions kept per template (spread evenly over all combinations)
 DEFAULT_MAX_SAMPLES = 150
 DEFAULT_MAX_BUILTIN_SAMPLES = 20
 OWN_KEYS = ("slot_types", "model", "pending_handlers", "invocation_name", "slot_samples", "dialog", "prompts")
 # Words no Dutch sample may end with (articles, prepositions that need a noun, conjunctions): an optional
 # part that drops what follows leaves them dangling. (Separable particles like "uit", "over", "voor" and
 # pronouns may end a Dutch sentence: "leg het uit", "sla deze over", "wat zei je".)
-DANGLING_END_WORDS = frozenset("de een om te van met bij als en of naar mijn jouw welke tegen tot zonder "
-                               "omdat want".split())
+DANGLING_END_WORDS = frozenset(
+    "de een om te van met bij als en of naar mijn jouw welke tegen tot zonder omdat want".split()
+)
 # Words that cannot stand alone before a bare slot: "dat {antwoord}" is what an optional "[ik denk]" leaves.
 DANGLING_LEAD_WORDS = frozenset("dat als om te en of de het een van met die".split())
 
@@ -89,10 +99,10 @@ class SlotType:
 @dataclass
 class Grammar:
     locale: str
-    raw: Dict[str, Any]                 # the merged YAML (with our own keys)
-    intents: Intents                    # hassil's view: templates, rules, lists, skip words
-    slot_types: Dict[str, SlotType]     # Alexa type name -> values
-    list_types: Dict[str, str]          # list (= slot) name -> Alexa type name
+    raw: Dict[str, Any]  # the merged YAML (with our own keys)
+    intents: Intents  # hassil's view: templates, rules, lists, skip words
+    slot_types: Dict[str, SlotType]  # Alexa type name -> values
+    list_types: Dict[str, str]  # list (= slot) name -> Alexa type name
     intent_order: List[str]
     pending_handlers: List[str]
     max_samples: int
@@ -144,33 +154,52 @@ def load_grammar(locale: str = DEFAULT_LOCALE, directory: Optional[Path] = None)
         if spec.get("content") == "principles":
             values = _principle_values()
         else:
-            values = [nlu.SlotValue(str(v["id"]), str(v["name"]), [str(s) for s in v.get("synonyms") or []])
-                      for v in spec.get("values") or []]
+            values = [
+                nlu.SlotValue(str(v["id"]), str(v["name"]), [str(s) for s in v.get("synonyms") or []])
+                for v in spec.get("values") or []
+            ]
         open_values = spec.get("open_values") or False
         carriers = frozenset(open_values.get("carriers") or ()) if isinstance(open_values, dict) else frozenset()
-        slot_types[type_name] = SlotType(type_name, spec["list"], values, bool(open_values), carriers,
-                                         str(spec.get("builtin") or ""))
+        slot_types[type_name] = SlotType(
+            type_name, spec["list"], values, bool(open_values), carriers, str(spec.get("builtin") or "")
+        )
     list_types = {t.list_name: t.builtin or t.name for t in slot_types.values()}
     hassil_dict = {k: v for k, v in raw.items() if k not in OWN_KEYS}
     hassil_dict.setdefault("language", locale.split("-")[0])
     hassil_dict["lists"] = {
-        t.list_name: {"wildcard": True} if t.builtin else
-        {"values": [{"in": phrase, "out": v.id} for v in t.values for phrase in
-                    dict.fromkeys(nlu.normalize(p) for p in v.phrases()) if phrase]}
-        for t in slot_types.values()}
+        t.list_name: {"wildcard": True}
+        if t.builtin
+        else {
+            "values": [
+                {"in": phrase, "out": v.id}
+                for v in t.values
+                for phrase in dict.fromkeys(nlu.normalize(p) for p in v.phrases())
+                if phrase
+            ]
+        }
+        for t in slot_types.values()
+    }
     # Phrases Alexa's built-ins know by themselves: for the chat resolver (never emitted as samples).
     for name, phrases in nlu.BUILTIN_PHRASES.items():
         if name in hassil_dict["intents"]:
-            hassil_dict["intents"][name]["data"].append({"sentences": list(phrases),
-                                                         "metadata": {"builtin_phrase": True}})
+            hassil_dict["intents"][name]["data"].append(
+                {"sentences": list(phrases), "metadata": {"builtin_phrase": True}}
+            )
     intents = Intents.from_dict(hassil_dict)
     model = raw.get("model") or {}
     return Grammar(
-        locale=locale, raw=raw, intents=intents, slot_types=slot_types, list_types=list_types,
-        intent_order=list(raw["intents"].keys()), pending_handlers=list(raw.get("pending_handlers") or []),
+        locale=locale,
+        raw=raw,
+        intents=intents,
+        slot_types=slot_types,
+        list_types=list_types,
+        intent_order=list(raw["intents"].keys()),
+        pending_handlers=list(raw.get("pending_handlers") or []),
         max_samples=int(model.get("max_samples", DEFAULT_MAX_SAMPLES)),
         max_builtin_samples=int(model.get("max_builtin_samples", DEFAULT_MAX_BUILTIN_SAMPLES)),
-        invocation_name=str(raw.get("invocation_name") or ""), files=files)
+        invocation_name=str(raw.get("invocation_name") or ""),
+        files=files,
+    )
 
 
 def pending_handlers(locale: str = DEFAULT_LOCALE) -> List[str]:
@@ -238,8 +267,10 @@ class Expander:
             raise GrammarError("permutations (a;b) are not used in this grammar")
         if isinstance(expr, HSequence):
             parts = [self.expand(item) for item in expr.items]
-            return [( "".join(t for t, _ in combo), frozenset().union(*(c for _, c in combo)))
-                    for combo in _spread_product(parts, self.limit)]
+            return [
+                ("".join(t for t, _ in combo), frozenset().union(*(c for _, c in combo)))
+                for combo in _spread_product(parts, self.limit)
+            ]
         raise GrammarError(f"unexpected expression {type(expr).__name__}")
 
     def sentence(self, sentence: Sentence) -> List[Expansion]:
@@ -294,9 +325,14 @@ class GrammarError(Exception):
     pass
 
 
-def template_expansions(grammar: Grammar, intent: str, *, limit: int = EXPANSION_LIMIT,
-                        include_builtin_phrases: bool = False,
-                        core: Optional[bool] = None) -> List[Tuple[str, List[Expansion]]]:
+def template_expansions(
+    grammar: Grammar,
+    intent: str,
+    *,
+    limit: int = EXPANSION_LIMIT,
+    include_builtin_phrases: bool = False,
+    core: Optional[bool] = None,
+) -> List[Tuple[str, List[Expansion]]]:
     """[(template text, its expansions)] for one intent, in grammar order. core=True: only the
     blocks marked ``metadata: {model: all}`` (every expansion becomes a sample), False: the others."""
     expander = Expander(grammar.intents.expansion_rules, limit)
@@ -373,8 +409,7 @@ def choose_samples(templates: List[Tuple[str, List[Expansion]]], cap: int) -> Li
         return list(chosen)
     queues = []
     for _, expansions in templates:
-        rest = sorted((text for text, _ in expansions if text not in chosen),
-                      key=lambda text: len(text.split()))
+        rest = sorted((text for text, _ in expansions if text not in chosen), key=lambda text: len(text.split()))
         if rest:
             queues.append(rest)
     need = cap - len(chosen)
@@ -383,7 +418,7 @@ def choose_samples(templates: List[Tuple[str, List[Expansion]]], cap: int) -> Li
     for rest in queues:
         # the shortest half first, then evenly over the rest
         short = rest[: max(1, per // 2)]
-        longer = rest[len(short):]
+        longer = rest[len(short) :]
         stride = max(1, len(longer) // max(1, per - len(short)))
         spread.append(short + longer[::stride])
     for group in itertools.zip_longest(*spread):
@@ -412,8 +447,7 @@ def build_model(grammar: Optional[Grammar] = None) -> Tuple[Dict[str, Any], Buil
         for slot in slots:
             if slot not in grammar.list_types:
                 report.problems.append(f"{name}: {{{slot}}} is not a list of any slot type")
-        core = [text for _, expansions in template_expansions(grammar, name, core=True)
-                for text, _ in expansions]
+        core = [text for _, expansions in template_expansions(grammar, name, core=True) for text, _ in expansions]
         templates = template_expansions(grammar, name, core=False)
         for template, expansions in template_expansions(grammar, name):
             for text, _ in expansions:
@@ -441,10 +475,19 @@ def build_model(grammar: Optional[Grammar] = None) -> Tuple[Dict[str, Any], Buil
     for slot_type in grammar.slot_types.values():
         if slot_type.builtin:
             continue
-        types_json.append({"name": slot_type.name, "values": [
-            {"id": v.id, "name": {"value": v.name, "synonyms": list(v.synonyms)}} for v in slot_type.values]})
-    model = {"interactionModel": {"languageModel": {
-        "invocationName": grammar.invocation_name, "intents": intents_json, "types": types_json}}}
+        types_json.append(
+            {
+                "name": slot_type.name,
+                "values": [
+                    {"id": v.id, "name": {"value": v.name, "synonyms": list(v.synonyms)}} for v in slot_type.values
+                ],
+            }
+        )
+    model = {
+        "interactionModel": {
+            "languageModel": {"invocationName": grammar.invocation_name, "intents": intents_json, "types": types_json}
+        }
+    }
     for key in ("dialog", "prompts"):
         if grammar.raw.get(key):
             model["interactionModel"][key] = grammar.raw[key]
@@ -455,8 +498,7 @@ def model_text(model: Dict[str, Any]) -> str:
     return json.dumps(model, ensure_ascii=False, indent=2) + "\n"
 
 
-def stale(path: Optional[Path] = None, locale: str = DEFAULT_LOCALE,
-          directory: Optional[Path] = None) -> Optional[str]:
+def stale(path: Optional[Path] = None, locale: str = DEFAULT_LOCALE, directory: Optional[Path] = None) -> Optional[str]:
     """None when the model file equals what the grammar builds now; else a short explanation.
     (Content is compared, never file times: a git clone does not keep them.)"""
     path = Path(path) if path else model_path(locale)

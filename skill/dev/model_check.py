@@ -37,16 +37,55 @@ MIN_SAMPLES = 3
 RECOMMENDED_SAMPLES = 10
 MAX_SAMPLE_CHARS = 200
 MAX_EXAMPLE_PHRASES = 3
-REQUIRED_BUILTINS = ("AMAZON.CancelIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
-                     "AMAZON.NavigateHomeIntent")
+REQUIRED_BUILTINS = ("AMAZON.CancelIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.NavigateHomeIntent")
 RECOMMENDED_BUILTINS = ("AMAZON.FallbackIntent",)
 # Launch words (Dutch and English) an invocation name may not contain.
 INVOCATION_LAUNCH_WORDS = {
-    "open", "start", "begin", "vraag", "zeg", "vertel", "gebruik", "laat", "speel", "activeer",
-    "ask", "launch", "tell", "run", "use", "talk", "play", "load", "resume", "stop", "annuleer",
+    "open",
+    "start",
+    "begin",
+    "vraag",
+    "zeg",
+    "vertel",
+    "gebruik",
+    "laat",
+    "speel",
+    "activeer",
+    "ask",
+    "launch",
+    "tell",
+    "run",
+    "use",
+    "talk",
+    "play",
+    "load",
+    "resume",
+    "stop",
+    "annuleer",
 }
-INVOCATION_EDGE_WORDS = {"om", "of", "naar", "van", "voor", "met", "aan", "tegen", "en", "als", "dat",
-                         "te", "to", "from", "by", "if", "and", "whether", "de", "het", "een"}
+INVOCATION_EDGE_WORDS = {
+    "om",
+    "of",
+    "naar",
+    "van",
+    "voor",
+    "met",
+    "aan",
+    "tegen",
+    "en",
+    "als",
+    "dat",
+    "te",
+    "to",
+    "from",
+    "by",
+    "if",
+    "and",
+    "whether",
+    "de",
+    "het",
+    "een",
+}
 # In a sample: letters (any script), spaces, periods (abbreviations), apostrophes, hyphens.
 SAMPLE_PUNCTUATION = " .'’-"
 _SLOT = re.compile(r"\{([^{}]*)\}")
@@ -85,9 +124,15 @@ def handler_intents(handlers: Optional[Sequence[type]] = None) -> Dict[str, List
     return out
 
 
-def check(package: Path | str = nlu.DEFAULT_PACKAGE, *, locale: str = nlu.DEFAULT_LOCALE,
-          handlers: Optional[Sequence[type]] = None, check_handlers: bool = True,
-          check_grammar: Optional[bool] = None, pending: Optional[Sequence[str]] = None) -> List[Problem]:
+def check(
+    package: Path | str = nlu.DEFAULT_PACKAGE,
+    *,
+    locale: str = nlu.DEFAULT_LOCALE,
+    handlers: Optional[Sequence[type]] = None,
+    check_handlers: bool = True,
+    check_grammar: Optional[bool] = None,
+    pending: Optional[Sequence[str]] = None,
+) -> List[Problem]:
     """Every problem found in the package folder (or a model JSON file: then no manifest checks).
     check_grammar (default: when package is the project's own) compares the model with the grammar;
     pending: intents waiting for a handler (default: the grammar's pending_handlers list)."""
@@ -152,8 +197,13 @@ def check_invocation(name: str) -> List[Problem]:
     if name != name.lower():
         out.append(Problem(ERROR, where, f"{name!r} must be lower case"))
     if not re.fullmatch(r"[^\W\d_]+(?:[ .'][^\W\d_]*)*", name.strip()):
-        out.append(Problem(ERROR, where, f"{name!r} may hold only letters, spaces, periods and "
-                                           "apostrophes (no digits or other punctuation)"))
+        out.append(
+            Problem(
+                ERROR,
+                where,
+                f"{name!r} may hold only letters, spaces, periods and apostrophes (no digits or other punctuation)",
+            )
+        )
     words = nlu.normalize(name).split()
     if len(words) < 2:
         out.append(Problem(ERROR, where, f"{name!r} must have two or more words"))
@@ -199,8 +249,14 @@ def check_types(model: nlu.Model) -> List[Problem]:
                     continue
                 seen_here.add(phrase.strip().lower())
                 if key in owner and owner[key] != value.id:
-                    out.append(Problem(ERROR, where, f"{phrase!r} belongs to both {owner[key]!r} and "
-                                                       f"{value.id!r}: entity resolution cannot choose"))
+                    out.append(
+                        Problem(
+                            ERROR,
+                            where,
+                            f"{phrase!r} belongs to both {owner[key]!r} and "
+                            f"{value.id!r}: entity resolution cannot choose",
+                        )
+                    )
                 owner.setdefault(key, value.id)
     return out
 
@@ -215,8 +271,9 @@ def check_intents(model: nlu.Model) -> List[Problem]:
             out.append(Problem(ERROR, "intents", f"the required built-in {name} is missing"))
     for name in RECOMMENDED_BUILTINS:
         if name not in model.intents:
-            out.append(Problem(WARNING, "intents", f"{name} is missing: unmatched requests will go "
-                                                     "to some other intent"))
+            out.append(
+                Problem(WARNING, "intents", f"{name} is missing: unmatched requests will go to some other intent")
+            )
     for intent in model.intents.values():
         where = f"intent {intent.name}"
         for slot_name, type_name in intent.slots.items():
@@ -256,16 +313,24 @@ def check_intents(model: nlu.Model) -> List[Problem]:
         if not intent.builtin:
             count = len(intent.samples)
             if count < MIN_SAMPLES:
-                out.append(Problem(ERROR, where, f"has {count} samples; a custom intent needs at least "
-                                                   f"{MIN_SAMPLES} (better {RECOMMENDED_SAMPLES} or more)"))
+                out.append(
+                    Problem(
+                        ERROR,
+                        where,
+                        f"has {count} samples; a custom intent needs at least "
+                        f"{MIN_SAMPLES} (better {RECOMMENDED_SAMPLES} or more)",
+                    )
+                )
             elif count < RECOMMENDED_SAMPLES:
-                out.append(Problem(WARNING, where, f"has only {count} samples; "
-                                                     f"{RECOMMENDED_SAMPLES} or more recommended"))
+                out.append(
+                    Problem(WARNING, where, f"has only {count} samples; {RECOMMENDED_SAMPLES} or more recommended")
+                )
     return out
 
 
-def _concrete(model: nlu.Model, intent: nlu.Intent, sample: str,
-              phrases: Optional[Dict[str, List[str]]] = None) -> List[str]:
+def _concrete(
+    model: nlu.Model, intent: nlu.Intent, sample: str, phrases: Optional[Dict[str, List[str]]] = None
+) -> List[str]:
     """Sentences a person could say for this sample, normalized: each slot in turn takes every listed
     value and synonym, the other slots their first value (AMAZON.* types: a placeholder word)."""
     pieces = _SLOT.split(sample)
@@ -302,9 +367,13 @@ def check_conflicts(model: nlu.Model) -> List[Problem]:
     """No sample of one intent may be matched by a sample of another intent (a built-in phrase
     counts as a sample of its built-in intent). The answer depends only on the intents and slot
     types, so it is remembered for the last few models checked in this process."""
-    key = json.dumps([[(i.name, i.samples, sorted(i.slots.items())) for i in model.intents.values()],
-                      [(n, [(v.id, v.name, v.synonyms) for v in vs]) for n, vs in model.types.items()]],
-                     ensure_ascii=False)
+    key = json.dumps(
+        [
+            [(i.name, i.samples, sorted(i.slots.items())) for i in model.intents.values()],
+            [(n, [(v.id, v.name, v.synonyms) for v in vs]) for n, vs in model.types.items()],
+        ],
+        ensure_ascii=False,
+    )
     if key not in _CONFLICTS_CACHE:
         if len(_CONFLICTS_CACHE) >= 4:
             _CONFLICTS_CACHE.pop(next(iter(_CONFLICTS_CACHE)))
@@ -334,8 +403,13 @@ def _find_conflicts(model: nlu.Model) -> List[Problem]:
                 reported.add(key)
                 what = "built-in phrase" if template.builtin_phrase else "sample"
                 said = "" if sentence == nlu.normalize(sample) else f" (said as {sentence!r})"
-                out.append(Problem(ERROR, f"intent {intent.name} sample {sample!r}",
-                                   f"is also matched by {template.intent}'s {what} {template.sample!r}{said}"))
+                out.append(
+                    Problem(
+                        ERROR,
+                        f"intent {intent.name} sample {sample!r}",
+                        f"is also matched by {template.intent}'s {what} {template.sample!r}{said}",
+                    )
+                )
     return out
 
 
@@ -368,8 +442,13 @@ def check_manifest(package: Path, model: nlu.Model, locale: str) -> List[Problem
             out.append(Problem(ERROR, where, "has digits: write numbers as words"))
         parsed = resolver.parse_invocation(phrase)
         if parsed is None:
-            out.append(Problem(ERROR, where, f"does not open the skill by its invocation name "
-                                               f"{model.invocation_name!r} with a launch phrase"))
+            out.append(
+                Problem(
+                    ERROR,
+                    where,
+                    f"does not open the skill by its invocation name {model.invocation_name!r} with a launch phrase",
+                )
+            )
             continue
         kind, rest = parsed
         if kind == "launch":
@@ -380,31 +459,40 @@ def check_manifest(package: Path, model: nlu.Model, locale: str) -> List[Problem
         if resolution.fallback:
             out.append(Problem(ERROR, where, f"{rest!r} does not resolve to any intent"))
         elif any(s.custom and s.id is None for s in resolution.slots):
-            out.append(Problem(ERROR, where, f"{rest!r} resolves to {resolution.describe()}, "
-                                               "with a slot value that is not listed"))
+            out.append(
+                Problem(
+                    ERROR, where, f"{rest!r} resolves to {resolution.describe()}, with a slot value that is not listed"
+                )
+            )
     return out
 
 
 # handlers ----------------------------------------------------------------------------------------
 
 
-def check_handler_coverage(model: nlu.Model, handled: Dict[str, List[str]],
-                           pending: Sequence[str] = ()) -> List[Problem]:
+def check_handler_coverage(
+    model: nlu.Model, handled: Dict[str, List[str]], pending: Sequence[str] = ()
+) -> List[Problem]:
     out: List[Problem] = []
     for name in pending:
         if name in handled:
-            out.append(Problem(WARNING, f"intent {name}", "has a handler now: remove it from "
-                                                            "pending_handlers in the grammar"))
+            out.append(
+                Problem(WARNING, f"intent {name}", "has a handler now: remove it from pending_handlers in the grammar")
+            )
     for name in model.intents:
         if name not in handled and name in pending:
             continue  # its handler is being written on another branch
         if name not in handled:
-            out.append(Problem(ERROR, f"intent {name}", "no handler declares it (only the catch-all "
-                                                          "would answer it)"))
+            out.append(Problem(ERROR, f"intent {name}", "no handler declares it (only the catch-all would answer it)"))
     for name, owners in sorted(handled.items()):
         if name not in model.intents:
-            out.append(Problem(ERROR, f"handler {', '.join(owners)}",
-                               f"handles {name}, which the interaction model does not declare"))
+            out.append(
+                Problem(
+                    ERROR,
+                    f"handler {', '.join(owners)}",
+                    f"handles {name}, which the interaction model does not declare",
+                )
+            )
     return out
 
 
@@ -412,5 +500,7 @@ def summary(package: Path | str = nlu.DEFAULT_PACKAGE, locale: str = nlu.DEFAULT
     model = nlu.load_model(package, locale)
     samples = sum(len(i.samples) for i in model.intents.values())
     values = sum(len(v) for v in model.types.values())
-    return (f"{model.invocation_name!r}: {len(model.intents)} intents, {samples} samples, "
-            f"{len(model.types)} slot types with {values} values")
+    return (
+        f"{model.invocation_name!r}: {len(model.intents)} intents, {samples} samples, "
+        f"{len(model.types)} slot types with {values} values"
+    )

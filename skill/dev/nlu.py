@@ -53,14 +53,55 @@ BUILTIN_PHRASES: Dict[str, Tuple[str, ...]] = {
 # is a one-shot. Launch phrases may come before the invocation name; connecting words may follow it.
 WAKE_WORDS = ("alexa", "amazon", "echo", "computer", "ziggy")
 LAUNCH_PHRASES = (
-    "open", "start", "begin", "vraag aan", "vraag", "zeg tegen", "zeg", "vertel", "gebruik", "laat",
-    "speel", "activeer", "praat met", "spreek met", "ask", "open up", "launch", "tell", "start up",
-    "run", "use", "talk to", "play", "load", "resume", "begin with",
+    "open",
+    "start",
+    "begin",
+    "vraag aan",
+    "vraag",
+    "zeg tegen",
+    "zeg",
+    "vertel",
+    "gebruik",
+    "laat",
+    "speel",
+    "activeer",
+    "praat met",
+    "spreek met",
+    "ask",
+    "open up",
+    "launch",
+    "tell",
+    "start up",
+    "run",
+    "use",
+    "talk to",
+    "play",
+    "load",
+    "resume",
+    "begin with",
 )
 # Words that may stand between the invocation name and the request ("vraag X om een tip", "vraag X
 # hoe ik ..."). Tried as-is first, then with the connecting word removed.
-CONNECTING_WORDS = ("om", "of", "naar", "hoe", "wat", "over", "voor", "dat", "te", "en", "met", "bij",
-                    "to", "for", "about", "if", "whether", "that")
+CONNECTING_WORDS = (
+    "om",
+    "of",
+    "naar",
+    "hoe",
+    "wat",
+    "over",
+    "voor",
+    "dat",
+    "te",
+    "en",
+    "met",
+    "bij",
+    "to",
+    "for",
+    "about",
+    "if",
+    "whether",
+    "that",
+)
 
 _SLOT = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 _NON_WORD = re.compile(r"[^\w{}]+|_")
@@ -131,8 +172,13 @@ def model_from_json(raw: Dict[str, Any], path: Optional[Path] = None) -> Model:
         values = []
         for value in item.get("values") or []:
             name = value.get("name") or {}
-            values.append(SlotValue(str(value.get("id") or name.get("value") or ""),
-                                    name.get("value") or "", list(name.get("synonyms") or [])))
+            values.append(
+                SlotValue(
+                    str(value.get("id") or name.get("value") or ""),
+                    name.get("value") or "",
+                    list(name.get("synonyms") or []),
+                )
+            )
         types[item.get("name")] = values
     return Model(language.get("invocationName") or "", intents, types, path, raw)
 
@@ -145,9 +191,9 @@ class SlotResult:
     name: str
     value: str
     type: str
-    id: Optional[str] = None        # the resolved id (ER_SUCCESS_MATCH)
+    id: Optional[str] = None  # the resolved id (ER_SUCCESS_MATCH)
     resolved_name: Optional[str] = None
-    custom: bool = True             # False for AMAZON.* types: no entity resolution
+    custom: bool = True  # False for AMAZON.* types: no entity resolution
 
     @property
     def status(self) -> Optional[str]:
@@ -162,7 +208,7 @@ class Resolution:
     slots: List[SlotResult]
     sample: Optional[str]  # the sample (template) that matched; None for a fallback
     text: str
-    how: str = "model"     # "grammar" (exact, skill.dev.resolver), "model" (exact sample), "near"
+    how: str = "model"  # "grammar" (exact, skill.dev.resolver), "model" (exact sample), "near"
     score: Optional[float] = None  # a near match's similarity, 0-100
 
     @property
@@ -181,8 +227,17 @@ class Resolution:
         out = []
         for s in self.slots:
             if s.custom:
-                out.append(envelopes.slot(s.name, s.value, resolved_id=s.id, resolved_name=s.resolved_name,
-                                          slot_type=s.type, no_match=s.id is None, **kwargs))
+                out.append(
+                    envelopes.slot(
+                        s.name,
+                        s.value,
+                        resolved_id=s.id,
+                        resolved_name=s.resolved_name,
+                        slot_type=s.type,
+                        no_match=s.id is None,
+                        **kwargs,
+                    )
+                )
             else:
                 out.append(envelopes.slot(s.name, s.value, **kwargs))
         # slots the sample did not fill are still sent, without a value (as Alexa does)
@@ -191,8 +246,9 @@ class Resolution:
     def describe(self) -> str:
         parts = [self.intent]
         for s in self.slots:
-            parts.append(f"{s.name}={s.value!r}" + (f" -> {s.id}" if s.id else
-                                                   " (ER_SUCCESS_NO_MATCH)" if s.custom else ""))
+            parts.append(
+                f"{s.name}={s.value!r}" + (f" -> {s.id}" if s.id else " (ER_SUCCESS_NO_MATCH)" if s.custom else "")
+            )
         if self.near:
             parts.append(f"(near match {self.score:.0f}%: {self.sample!r})")
         return " ".join(parts)
@@ -200,12 +256,14 @@ class Resolution:
 
 # Intents an utterance reaches even while a slot is elicited, with slots or not (see elicited_resolution):
 # distress, and leaving or resuming an activity ("stop met oefenen").
-ALWAYS_HEARD = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "LowMoodIntent", "LeaveIntent",
-                          "ResumeIntent"})
+ALWAYS_HEARD = frozenset(
+    {"CrisisIntent", "AbuseIntent", "DangerIntent", "LowMoodIntent", "LeaveIntent", "ResumeIntent"}
+)
 
 
-def elicited_resolution(found: "Resolution", intent_name: str, slot_name: str, model: "Model",
-                        text: str) -> "Resolution":
+def elicited_resolution(
+    found: "Resolution", intent_name: str, slot_name: str, model: "Model", text: str
+) -> "Resolution":
     """What Alexa does while the skill elicits a slot (Dialog.ElicitSlot): the utterance fills that
     slot, whole, unless it was understood exactly as the elicited intent itself (a carrier phrase), as
     another intent without slots ("geef een hint", "herhaal", "stop"), or as one of ALWAYS_HEARD; those
@@ -217,9 +275,14 @@ def elicited_resolution(found: "Resolution", intent_name: str, slot_name: str, m
     words = " ".join(text.split())  # the sentence as said or typed (the mode reads its punctuation)
     if intent is None or slot_name not in intent.slots or not normalize(words):
         return found
-    slot = SlotResult(slot_name, words, intent.slots[slot_name] or "AMAZON.SearchQuery",
-                      custom=not (intent.slots[slot_name] or "AMAZON.").startswith("AMAZON."))
+    slot = SlotResult(
+        slot_name,
+        words,
+        intent.slots[slot_name] or "AMAZON.SearchQuery",
+        custom=not (intent.slots[slot_name] or "AMAZON.").startswith("AMAZON."),
+    )
     return Resolution(intent_name, [slot], "{%s}" % slot_name, text)
+
 
 # precedence classes
 EXACT, LISTED, WILDCARD = 0, 1, 2
@@ -231,8 +294,8 @@ class Template:
     sample: str
     literal_words: int
     slot_names: List[str]
-    regex: "re.Pattern[str]"          # slots as generic word groups; the words are checked afterwards
-    slot_types: List[str]             # type of each slot (AMAZON.* or custom)
+    regex: "re.Pattern[str]"  # slots as generic word groups; the words are checked afterwards
+    slot_types: List[str]  # type of each slot (AMAZON.* or custom)
     words: FrozenSet[str] = frozenset()  # the sample's literal words (all must occur in a match)
     builtin_phrase: bool = False
 
@@ -293,8 +356,9 @@ class Resolver:
             parts.append(rf"(?P<s{len(slot_names) - 1}>\S+(?: \S+)*?)")
         if not parts:
             return None
-        return Template(intent.name, sample, len(words), slot_names, re.compile(" ".join(parts)),
-                        slot_types, frozenset(words))
+        return Template(
+            intent.name, sample, len(words), slot_names, re.compile(" ".join(parts)), slot_types, frozenset(words)
+        )
 
     def _build_index(self) -> None:
         self._exact = {}
@@ -312,8 +376,9 @@ class Resolver:
                 self._index.setdefault(key, []).append((order, template))
 
     # ------------------------------------------------------------------------------------------
-    def matches(self, text: str, *, wildcard: bool = True,
-                normalized: bool = False) -> List[Tuple[int, Template, Dict[str, str]]]:
+    def matches(
+        self, text: str, *, wildcard: bool = True, normalized: bool = False
+    ) -> List[Tuple[int, Template, Dict[str, str]]]:
         """Every template that matches text, as (class, template, {slot: words}), best first
         (normalized: text is already normalize()d)."""
         norm = text if normalized else normalize(text)
@@ -323,8 +388,11 @@ class Resolver:
         candidates = list(self._exact.get(norm, []))
         for order, template in self._bare:
             type_name = template.slot_types[0]
-            if len(template.slot_names) > 1 or type_name.startswith("AMAZON.") or \
-                    norm in self._values.get(type_name, ()):
+            if (
+                len(template.slot_names) > 1
+                or type_name.startswith("AMAZON.")
+                or norm in self._values.get(type_name, ())
+            ):
                 candidates.append((order, template))
         for word in said:
             candidates += self._index.get(word, ())
@@ -431,7 +499,7 @@ def parse_invocation(text: str, invocation_name: str) -> Optional[Tuple[str, str
         if said == prefix:
             return "launch", ""
         if said.startswith(prefix + " "):
-            return "intent", said[len(prefix) + 1:]
+            return "intent", said[len(prefix) + 1 :]
     # "<invocation name> <request>" without a launch phrase is not something Alexa accepts
     if said == name:
         return "launch", ""

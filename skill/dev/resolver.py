@@ -32,15 +32,15 @@ from typing import Dict, List, Optional, Tuple
 from skill.dev import nlu
 
 NEAR_THRESHOLD = 80.0
-NEAR_MIN_WORDS = 2          # a one-word sentence is never a near match
-WILDCARD_MIN_WORDS = 3      # unlisted slot words only in a sample with this many words of its own
+NEAR_MIN_WORDS = 2  # a one-word sentence is never a near match
+WILDCARD_MIN_WORDS = 3  # unlisted slot words only in a sample with this many words of its own
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
 
 
 @dataclass
 class _NearIndex:
-    choices: Dict[Tuple[str, ...], List[str]]   # slot names -> expansions with those {slots}
-    intents: Dict[Tuple[str, ...], List[str]]   # parallel: the intent of each expansion
+    choices: Dict[Tuple[str, ...], List[str]]  # slot names -> expansions with those {slots}
+    intents: Dict[Tuple[str, ...], List[str]]  # parallel: the intent of each expansion
 
 
 def _word_ratio(a: str, b: str, *, score_cutoff: float = 0, **_) -> float:
@@ -68,8 +68,14 @@ def project_model(grammar) -> nlu.Model:
 class GrammarResolver:
     """resolve(text) -> skill.dev.nlu.Resolution, on the grammar (hassil) with a near-match step."""
 
-    def __init__(self, grammar=None, model: Optional[nlu.Model] = None, *,
-                 near_threshold: float = NEAR_THRESHOLD, near: bool = True):
+    def __init__(
+        self,
+        grammar=None,
+        model: Optional[nlu.Model] = None,
+        *,
+        near_threshold: float = NEAR_THRESHOLD,
+        near: bool = True,
+    ):
         from skill.dev import grammar as grammar_module
 
         self.grammar = grammar or grammar_module.load_grammar()
@@ -101,8 +107,7 @@ class GrammarResolver:
         for result in recognize_all(norm, self.grammar.intents):
             if result.unmatched_entities:
                 continue
-            key = (-len(result.entities), -(result.text_chunks_matched or 0),
-                   self._order.get(result.intent.name, 999))
+            key = (-len(result.entities), -(result.text_chunks_matched or 0), self._order.get(result.intent.name, 999))
             if best is None or key < best[0]:
                 best = (key, result)
         if best is None:
@@ -115,8 +120,15 @@ class GrammarResolver:
                 slots.append(nlu.SlotResult(name, str(entity.text).strip(), type_name, custom=False))
                 continue
             value = self._values.get(type_name, {}).get(nlu.normalize(str(entity.text)))
-            slots.append(nlu.SlotResult(name, nlu.normalize(str(entity.text)), type_name,
-                                        id=str(entity.value), resolved_name=value.name if value else None))
+            slots.append(
+                nlu.SlotResult(
+                    name,
+                    nlu.normalize(str(entity.text)),
+                    type_name,
+                    id=str(entity.value),
+                    resolved_name=value.name if value else None,
+                )
+            )
         sample = (result.intent_sentence.text if result.intent_sentence is not None else None) or norm
         return nlu.Resolution(result.intent.name, slots, sample, text, how="grammar")
 
@@ -132,8 +144,9 @@ class GrammarResolver:
                 for text in grammar_module.all_expansions(self.grammar, intent):
                     slots = tuple(sorted(set(_PLACEHOLDER.findall(text))))
                     choices.setdefault(slots, {}).setdefault(text, intent)
-            self._near = _NearIndex({k: list(v) for k, v in choices.items()},
-                                    {k: list(v.values()) for k, v in choices.items()})
+            self._near = _NearIndex(
+                {k: list(v) for k, v in choices.items()}, {k: list(v.values()) for k, v in choices.items()}
+            )
         return self._near
 
     def _find_values(self, norm: str) -> List[Tuple[str, str, nlu.SlotValue, str]]:
@@ -159,8 +172,9 @@ class GrammarResolver:
         queries: List[Tuple[str, Tuple[str, ...], List[nlu.SlotResult]]] = [(norm, (), [])]
         for slot, type_name, value, words in self._find_values(norm):
             query = f" {norm} ".replace(f" {words} ", f" {{{slot}}} ", 1).strip()
-            queries.append((query, (slot,), [nlu.SlotResult(slot, words, type_name, id=value.id,
-                                                            resolved_name=value.name)]))
+            queries.append(
+                (query, (slot,), [nlu.SlotResult(slot, words, type_name, id=value.id, resolved_name=value.name)])
+            )
         best = None
         for query, slots, slot_results in queries:
             choices = index.choices.get(slots)
@@ -212,9 +226,12 @@ class GrammarResolver:
 
     # the pipeline --------------------------------------------------------------------------------
     def resolve(self, text: str) -> nlu.Resolution:
-        for step in (self.resolve_grammar, lambda t: self.resolve_model(t, wildcard=False),
-                     self.resolve_near if self.near_enabled else lambda t: None,
-                     lambda t: self.resolve_model(t, wildcard=True)):
+        for step in (
+            self.resolve_grammar,
+            lambda t: self.resolve_model(t, wildcard=False),
+            self.resolve_near if self.near_enabled else lambda t: None,
+            lambda t: self.resolve_model(t, wildcard=True),
+        ):
             found = step(text)
             if found is not None:
                 return found

@@ -22,8 +22,10 @@ def problems(envelope: Dict[str, Any]) -> List[str]:
     response = envelope.get("response")
     if not isinstance(response, dict):
         return out + ["no response object"]
-    for where, speech in (("outputSpeech", response.get("outputSpeech")),
-                          ("reprompt", (response.get("reprompt") or {}).get("outputSpeech"))):
+    for where, speech in (
+        ("outputSpeech", response.get("outputSpeech")),
+        ("reprompt", (response.get("reprompt") or {}).get("outputSpeech")),
+    ):
         if speech is None:
             continue
         if speech.get("type") == "SSML":

@@ -8,17 +8,40 @@ mode; handlers bound to an open offer before the general ones for the same inten
 from skill.handlers.checklist import ChecklistHandler, StartStepsHandler
 from skill.handlers.content import ExamplesHandler, ListHandler, PrincipleHandler, TipHandler
 from skill.handlers.errors import CatchAllExceptionHandler
-from skill.handlers.memory import (ForgetMeHandler, NoForgetHandler, PaceHandler, ProgressHandler,
-                                   SkillDisabledHandler, YesForgetHandler, YesResumeHandler)
+from skill.handlers.memory import (
+    ForgetMeHandler,
+    NoForgetHandler,
+    PaceHandler,
+    ProgressHandler,
+    SkillDisabledHandler,
+    YesForgetHandler,
+    YesResumeHandler,
+)
 from skill.handlers.modes import LeaveHandler, ModeHandler, PickHandler, ResumeHandler, YesResumeModeHandler
-from skill.handlers.navigation import (MoreHandler, NextHandler, NoHandler, PreviousHandler, RepeatHandler,
-                                       StartOverHandler, YesExamplesHandler, YesHandler,
-                                       YesNextHandler, YesTipHandler)
+from skill.handlers.navigation import (
+    MoreHandler,
+    NextHandler,
+    NoHandler,
+    PreviousHandler,
+    RepeatHandler,
+    StartOverHandler,
+    YesExamplesHandler,
+    YesHandler,
+    YesNextHandler,
+    YesTipHandler,
+)
 from skill.handlers.practice import PracticeHandler, PracticeOutsideHandler, YesPracticeHandler
 from skill.handlers.quiz import QuizAnswerOutsideHandler, QuizHandler, YesQuizAgainHandler, YesQuizStartHandler
 from skill.handlers.safety import CareHandler, CareNoHandler, CareTalkHandler, CareYesHandler
-from skill.handlers.session import (FallbackHandler, HelpHandler, LaunchHandler, NavigateHomeHandler,
-                                    SessionEndedHandler, StopHandler, UnhandledHandler)
+from skill.handlers.session import (
+    FallbackHandler,
+    HelpHandler,
+    LaunchHandler,
+    NavigateHomeHandler,
+    SessionEndedHandler,
+    StopHandler,
+    UnhandledHandler,
+)
 
 HANDLERS = [
     LaunchHandler,

@@ -24,9 +24,9 @@ MODE_SLOT = "manier"
 PICK_SLOT = "nummer"
 LAST_ID = "last"
 STEP_BY_STEP = "stap_voor_stap"
-STEP_OFFER = "chk_step"      # a step was just said (ChecklistMode is active)
-OFFER = "checklist"          # "Wil je de checklist stap voor stap horen?" (after the closing principle)
-WHOLE_OFFER = "chk_steps"    # "Zal ik de stappen één voor één met je doorlopen?" (after the whole list)
+STEP_OFFER = "chk_step"  # a step was just said (ChecklistMode is active)
+OFFER = "checklist"  # "Wil je de checklist stap voor stap horen?" (after the closing principle)
+WHOLE_OFFER = "chk_steps"  # "Zal ik de stappen één voor één met je doorlopen?" (after the whole list)
 
 
 def _card(turn) -> str:
@@ -48,8 +48,9 @@ def whole(turn):
     for n, step in enumerate(checklist.steps, start=1):  # one breath per step: the example phrases
         speech.say(turn.line(K.CHK_STEP_LABEL, n=str(n))).say(step.text).pause("long")  # come step by step
     turn.state.sections.pop(SECTION, None)
-    return turn.answer(speech, question=K.CHK_WHOLE_QUESTION, reprompt=K.CHK_WHOLE_REPROMPT,
-                       offer=WHOLE_OFFER, card_title=_card(turn))
+    return turn.answer(
+        speech, question=K.CHK_WHOLE_QUESTION, reprompt=K.CHK_WHOLE_REPROMPT, offer=WHOLE_OFFER, card_title=_card(turn)
+    )
 
 
 def show_step(turn, index: int, intro: Optional[Speech] = None):
@@ -60,13 +61,17 @@ def show_step(turn, index: int, intro: Optional[Speech] = None):
     speech.extend(_step(turn, checklist.steps[index]))
     turn.state.sections[SECTION] = section(index)
     last = index == len(checklist) - 1
-    return turn.ask(speech, question=K.CHK_LAST_QUESTION if last else K.CHK_STEP_QUESTION,
-                    reprompt=K.CHK_LAST_REPROMPT if last else K.CHK_STEP_REPROMPT,
-                    offer=STEP_OFFER, card_title=_card(turn))
+    return turn.ask(
+        speech,
+        question=K.CHK_LAST_QUESTION if last else K.CHK_STEP_QUESTION,
+        reprompt=K.CHK_LAST_REPROMPT if last else K.CHK_STEP_REPROMPT,
+        offer=STEP_OFFER,
+        card_title=_card(turn),
+    )
 
 
 class ChecklistHandler(IntentHandler):
-    """"afsluitchecklist", "hoe sluit ik een gesprek af", "de checklist stap voor stap"."""
+    """ "afsluitchecklist", "hoe sluit ik een gesprek af", "de checklist stap voor stap"."""
 
     INTENTS = ("ChecklistIntent",)
 
@@ -111,7 +116,7 @@ def _previous(turn, checklist, index):
 
 
 def _pick(turn, checklist, index):
-    """"de derde": that step ("de laatste": the last one)."""
+    """ "de derde": that step ("de laatste": the last one)."""
     value, _ = resolved_id(turn.request, PICK_SLOT)
     n = len(checklist) if value == LAST_ID else int(value) if value and value.isdigit() else 0
     if not 1 <= n <= len(checklist):
@@ -126,8 +131,12 @@ _PLAY = {
     "AMAZON.RepeatIntent": lambda turn, checklist, index: show_step(turn, index),
     "AMAZON.StartOverIntent": lambda turn, checklist, index: show_step(turn, 0, intro=turn.speech(K.START_OVER)),
     "AMAZON.HelpIntent": lambda turn, checklist, index: turn.ask(
-        turn.speech(K.CHK_HELP), question=K.CHK_STEP_QUESTION, reprompt=K.CHK_STEP_REPROMPT, offer=STEP_OFFER,
-        card_title=_card(turn)),
+        turn.speech(K.CHK_HELP),
+        question=K.CHK_STEP_QUESTION,
+        reprompt=K.CHK_STEP_REPROMPT,
+        offer=STEP_OFFER,
+        card_title=_card(turn),
+    ),
     "PickIntent": _pick,
 }
 

@@ -31,8 +31,9 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         handler_input.response_builder.response.card = None
         handler_input.response_builder.response.reprompt = None
         handler_input.response_builder.response.directives = None
-        response = turn.ask(Speech().say(turn.line(K.ERROR)), question=K.ERROR_QUESTION,
-                            reprompt=K.WELCOME_REPROMPT, offer=None)
+        response = turn.ask(
+            Speech().say(turn.line(K.ERROR)), question=K.ERROR_QUESTION, reprompt=K.WELCOME_REPROMPT, offer=None
+        )
         # Response interceptors do not run after an exception: write the validated state back here,
         # or ask-sdk would echo the raw incoming attributes.
         save_state(handler_input, turn.state.to_attributes())

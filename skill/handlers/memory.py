@@ -49,17 +49,19 @@ def welcome_back(turn):
     if item is not None:
         speech.say(turn.line(K.MEMORY_LAST_TOPIC, name=item.name))
         turn.state.set_context("principle", item.id, turn.content.position(item.id))
-        return turn.ask(speech, question=K.MEMORY_RESUME_TOPIC_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT,
-                        offer=RESUME_OFFER)
+        return turn.ask(
+            speech, question=K.MEMORY_RESUME_TOPIC_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT, offer=RESUME_OFFER
+        )
     if last.get("k") == "quiz":
         speech.say(turn.line(K.MEMORY_LAST_QUIZ))
-        return turn.ask(speech, question=K.MEMORY_RESUME_QUIZ_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT,
-                        offer=QUIZ_START_OFFER)
+        return turn.ask(
+            speech, question=K.MEMORY_RESUME_QUIZ_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT, offer=QUIZ_START_OFFER
+        )
     return turn.ask(speech, question=K.MEMORY_WELCOME_BACK_QUESTION, reprompt=K.MEMORY_RESUME_REPROMPT)
 
 
 def resume_from_memory(turn):
-    """"waar waren we" with nothing to resume in this session: where the person was last time (the
+    """ "waar waren we" with nothing to resume in this session: where the person was last time (the
     principle again, or the offer of a new quiz round); None without memory of it."""
     mem = memory.of(turn)
     last = (mem.profile.last or {}) if mem is not None else {}
@@ -67,8 +69,12 @@ def resume_from_memory(turn):
     if item is not None:
         return answers.principle(turn, item, intro=turn.speech(K.MEMORY_LAST_TOPIC, name=item.name))
     if last.get("k") == "quiz":
-        return turn.ask(turn.speech(K.MEMORY_LAST_QUIZ), question=K.MEMORY_RESUME_QUIZ_QUESTION,
-                        reprompt=K.MEMORY_RESUME_REPROMPT, offer=QUIZ_START_OFFER)
+        return turn.ask(
+            turn.speech(K.MEMORY_LAST_QUIZ),
+            question=K.MEMORY_RESUME_QUIZ_QUESTION,
+            reprompt=K.MEMORY_RESUME_REPROMPT,
+            offer=QUIZ_START_OFFER,
+        )
     return None
 
 
@@ -89,7 +95,7 @@ class YesResumeHandler(IntentHandler):
 
 
 class ProgressHandler(IntentHandler):
-    """"hoe sta ik ervoor?", "wat is mijn score?": rounds, answers right, strongest and weakest."""
+    """ "hoe sta ik ervoor?", "wat is mijn score?": rounds, answers right, strongest and weakest."""
 
     INTENTS = ("ProgressIntent",)
 
@@ -99,11 +105,14 @@ class ProgressHandler(IntentHandler):
             return _unavailable(turn)
         profile = mem.profile
         if not profile.answered:
-            return turn.answer(turn.speech(K.MEMORY_PROGRESS_NONE), question=K.MEMORY_PROGRESS_START_QUESTION,
-                               reprompt=K.MEMORY_PROGRESS_REPROMPT, offer=QUIZ_START_OFFER)
+            return turn.answer(
+                turn.speech(K.MEMORY_PROGRESS_NONE),
+                question=K.MEMORY_PROGRESS_START_QUESTION,
+                reprompt=K.MEMORY_PROGRESS_REPROMPT,
+                offer=QUIZ_START_OFFER,
+            )
         fields = {"rounds": str(profile.rounds), "right": str(profile.right), "answered": str(profile.answered)}
-        key = {0: K.MEMORY_PROGRESS_NO_ROUND, 1: K.MEMORY_PROGRESS_ONE_ROUND}.get(profile.rounds,
-                                                                                  K.MEMORY_PROGRESS)
+        key = {0: K.MEMORY_PROGRESS_NO_ROUND, 1: K.MEMORY_PROGRESS_ONE_ROUND}.get(profile.rounds, K.MEMORY_PROGRESS)
         speech = turn.speech(key, **fields)
         order = turn.content.ids
         strong = profile.strongest(order)
@@ -112,24 +121,30 @@ class ProgressHandler(IntentHandler):
             speech.say(turn.line(K.MEMORY_PROGRESS_STRONG, name=turn.content.get(strong).name))
         if weak:
             speech.say(turn.line(K.MEMORY_PROGRESS_WEAK, name=turn.content.get(weak[0]).name))
-        return turn.answer(speech, question=K.MEMORY_PROGRESS_WEAK_QUESTION if weak else
-                           K.MEMORY_PROGRESS_START_QUESTION, reprompt=K.MEMORY_PROGRESS_REPROMPT,
-                           offer=QUIZ_START_OFFER)
+        return turn.answer(
+            speech,
+            question=K.MEMORY_PROGRESS_WEAK_QUESTION if weak else K.MEMORY_PROGRESS_START_QUESTION,
+            reprompt=K.MEMORY_PROGRESS_REPROMPT,
+            offer=QUIZ_START_OFFER,
+        )
 
 
 # pace --------------------------------------------------------------------------------------------
 
 
 class PaceHandler(IntentHandler):
-    """"praat wat langzamer", "iets sneller", "normaal tempo": from this answer on, for this person."""
+    """ "praat wat langzamer", "iets sneller", "normaal tempo": from this answer on, for this person."""
 
     INTENTS = ("PaceIntent",)
 
     def respond(self, turn):
         pace, _ = resolved_id(turn.request, TEMPO_SLOT)
         if pace not in PACE_LINES:
-            return turn.ask(turn.speech(K.MEMORY_PACE_WHICH), question=K.MEMORY_PACE_WHICH_QUESTION,
-                            reprompt=K.MEMORY_PACE_WHICH_QUESTION)
+            return turn.ask(
+                turn.speech(K.MEMORY_PACE_WHICH),
+                question=K.MEMORY_PACE_WHICH_QUESTION,
+                reprompt=K.MEMORY_PACE_WHICH_QUESTION,
+            )
         mem = memory.of(turn)
         if mem is None:
             return _unavailable(turn)
@@ -141,15 +156,19 @@ class PaceHandler(IntentHandler):
 
 
 class ForgetMeHandler(IntentHandler):
-    """"wis mijn gegevens", "vergeet mij": asks first (always, one-shot too)."""
+    """ "wis mijn gegevens", "vergeet mij": asks first (always, one-shot too)."""
 
     INTENTS = ("ForgetMeIntent",)
 
     def respond(self, turn):
         if memory.status(turn) == memory.OFF:
             return _next(turn, turn.speech(K.MEMORY_FORGET_NOTHING))
-        return turn.ask(turn.speech(K.MEMORY_FORGET_CONFIRM), question=K.MEMORY_FORGET_QUESTION,
-                        reprompt=K.MEMORY_FORGET_REPROMPT, offer=FORGET_OFFER)
+        return turn.ask(
+            turn.speech(K.MEMORY_FORGET_CONFIRM),
+            question=K.MEMORY_FORGET_QUESTION,
+            reprompt=K.MEMORY_FORGET_REPROMPT,
+            offer=FORGET_OFFER,
+        )
 
 
 class YesForgetHandler(IntentHandler):

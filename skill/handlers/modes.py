@@ -40,8 +40,9 @@ class ModeHandler(IntentHandler):
         if turn.intent_name not in self.INTENTS:
             return False
         mode = active_mode(turn)
-        return mode is not None and (turn.intent_name in mode.INTENTS or turn.intent_name == "LeaveIntent"
-                                     or turn.intent_name in INTERRUPTIONS)
+        return mode is not None and (
+            turn.intent_name in mode.INTENTS or turn.intent_name == "LeaveIntent" or turn.intent_name in INTERRUPTIONS
+        )
 
     def respond(self, turn):
         mode = active_mode(turn)
@@ -53,7 +54,7 @@ class ModeHandler(IntentHandler):
 
 
 class ResumeHandler(IntentHandler):
-    """"ga verder met de quiz", "waar waren we": back to where the person was."""
+    """ "ga verder met de quiz", "waar waren we": back to where the person was."""
 
     INTENTS = ("ResumeIntent",)
 
@@ -83,7 +84,7 @@ class YesResumeModeHandler(IntentHandler):
 
 
 class LeaveHandler(IntentHandler):
-    """"ik wil stoppen", "genoeg zo" outside a mode: a goodbye, the session ends. The same words ("ik
+    """ "ik wil stoppen", "genoeg zo" outside a mode: a goodbye, the session ends. The same words ("ik
     wil niet meer") can be said by someone who does not want to go on living, so this goodbye names,
     in one sentence, where one can talk (the helplines, as data)."""
 
@@ -94,7 +95,7 @@ class LeaveHandler(IntentHandler):
 
 
 class PickHandler(IntentHandler):
-    """"de derde", "nummer vijf", "de laatste": after the list of topics, that topic."""
+    """ "de derde", "nummer vijf", "de laatste": after the list of topics, that topic."""
 
     INTENTS = ("PickIntent",)
 

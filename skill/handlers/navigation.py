@@ -128,7 +128,7 @@ class YesHandler(IntentHandler):
 
 
 class NoHandler(IntentHandler):
-    """"nee", "nee dank je" outside a mode (a mode or a care answer takes its own No first): to "Wil
+    """ "nee", "nee dank je" outside a mode (a mode or a care answer takes its own No first): to "Wil
     je nog een tip?", to "Wat wil je nu doen?" or to nothing at all, the person is done: a short
     goodbye and the session ends (no endless "Wat wil je nu doen?")."""
 
@@ -139,7 +139,7 @@ class NoHandler(IntentHandler):
 
 
 class MoreHandler(IntentHandler):
-    """"meer", or yes to "Wil je meer horen?": the rest of the principle just started; after a tip,
+    """ "meer", or yes to "Wil je meer horen?": the rest of the principle just started; after a tip,
     another tip; after example phrases, those of the next principle."""
 
     INTENTS = ("AMAZON.MoreIntent", "AMAZON.YesIntent")

@@ -11,7 +11,7 @@ from skill.turn import Turn
 
 
 class PracticeHandler(IntentHandler):
-    """"laten we oefenen", "oefen een gesprek": a new role play."""
+    """ "laten we oefenen", "oefen een gesprek": a new role play."""
 
     INTENTS = ("PracticeIntent",)
 
@@ -43,5 +43,9 @@ class PracticeOutsideHandler(IntentHandler):
     def respond(self, turn):
         if PRACTICE.can_resume(turn):
             return PRACTICE.resume(turn)
-        return turn.ask(turn.speech(K.PRACTICE_HINT_OUTSIDE), question=K.PRACTICE_AGAIN_QUESTION,
-                        reprompt=K.PRACTICE_START_REPROMPT, offer=PRACTICE.START_OFFER)
+        return turn.ask(
+            turn.speech(K.PRACTICE_HINT_OUTSIDE),
+            question=K.PRACTICE_AGAIN_QUESTION,
+            reprompt=K.PRACTICE_START_REPROMPT,
+            offer=PRACTICE.START_OFFER,
+        )

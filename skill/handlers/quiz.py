@@ -19,8 +19,7 @@ from skill.handlers.base import IntentHandler
 from skill.modes import Mode, register
 from skill.quiz import Answer, judge, new_round, read_section
 from skill.quiz.bank import OPEN, PHRASE, TRUTH
-from skill.quiz.game import (ACTIVE, DONT_KNOW, ENDED, NONE, RIGHT, SECTION, SKIPPED, WRONG, Round,
-                             ended_section)
+from skill.quiz.game import ACTIVE, DONT_KNOW, ENDED, NONE, RIGHT, SECTION, SKIPPED, WRONG, Round, ended_section
 from skill.slots import principle_from, resolved_id
 from skill.ssml import Speech
 
@@ -77,9 +76,13 @@ def _ask(turn, bank, game: Round, speech: Speech):
     """Keep the round in the session and ask the current question's closing line."""
     turn.state.sections[SECTION] = game.to_section()
     choice = game.current(bank).choice
-    return turn.ask(speech, question=K.QUIZ_CHOICE_QUESTION if choice else K.QUIZ_TRUTH_QUESTION,
-                    reprompt=K.QUIZ_CHOICE_REPROMPT if choice else K.QUIZ_TRUTH_REPROMPT,
-                    offer=QUIZ_OFFER, card_title=_card(turn))
+    return turn.ask(
+        speech,
+        question=K.QUIZ_CHOICE_QUESTION if choice else K.QUIZ_TRUTH_QUESTION,
+        reprompt=K.QUIZ_CHOICE_REPROMPT if choice else K.QUIZ_TRUTH_REPROMPT,
+        offer=QUIZ_OFFER,
+        card_title=_card(turn),
+    )
 
 
 def _round(turn):
@@ -107,8 +110,9 @@ def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = 
     count = str(game.total)
     speech = Speech().extend(intro or Speech())
     if favoured:
-        speech.say(turn.line(K.QUIZ_INTRO, count=count)).say(turn.line(K.MEMORY_QUIZ_FAVOUR,
-                                                                       names=_names(turn, favoured)))
+        speech.say(turn.line(K.QUIZ_INTRO, count=count)).say(
+            turn.line(K.MEMORY_QUIZ_FAVOUR, names=_names(turn, favoured))
+        )
     elif again:
         speech.say(turn.line(K.QUIZ_INTRO_AGAIN, count=count) if focus else turn.line(K.QUIZ_INTRO_MORE, count=count))
     elif focus and len(focus) == 1:
@@ -135,15 +139,25 @@ def _finish(turn, bank, game: Round, speech: Speech):
         speech.say(turn.line(K.QUIZ_SCORE, **fields))
     if look_at:
         speech.say(turn.line(K.QUIZ_LOOK_AGAIN, names=_names(turn, look_at)))
-    return turn.ask(speech, question=K.QUIZ_AGAIN_FOCUS_QUESTION if look_at else K.QUIZ_AGAIN_QUESTION,
-                    reprompt=K.QUIZ_AGAIN_REPROMPT, offer="quiz_again", card_title=_card(turn))
+    return turn.ask(
+        speech,
+        question=K.QUIZ_AGAIN_FOCUS_QUESTION if look_at else K.QUIZ_AGAIN_QUESTION,
+        reprompt=K.QUIZ_AGAIN_REPROMPT,
+        offer="quiz_again",
+        card_title=_card(turn),
+    )
 
 
 def lost(turn):
     """The quiz section is missing, tampered with or stale: say so kindly, offer a new round."""
     turn.state.sections.pop(SECTION, None)
-    return turn.ask(turn.speech(K.QUIZ_LOST), question=K.QUIZ_RESTART_QUESTION,
-                    reprompt=K.QUIZ_RESTART_REPROMPT, offer="quiz_start", card_title=_card(turn))
+    return turn.ask(
+        turn.speech(K.QUIZ_LOST),
+        question=K.QUIZ_RESTART_QUESTION,
+        reprompt=K.QUIZ_RESTART_REPROMPT,
+        offer="quiz_start",
+        card_title=_card(turn),
+    )
 
 
 # after an answer --------------------------------------------------------------------------------
@@ -222,6 +236,7 @@ def _answer(turn, bank, game):
         if question.kind != PHRASE and item is not None:
             # a principle named where no principle is an answer: a question about it; the quiz waits
             from skill.handlers.content import principle_answer
+
             return QUIZ.interrupt(turn, principle_answer)
     verdict = judge(bank, game, _answer_from(turn))
     if verdict.outcome in ("right", "wrong"):
@@ -263,8 +278,12 @@ def _start_over(turn):
 
 
 _PLAY = {
-    "QuizAnswerIntent": _answer, "PickIntent": _answer, "PrincipleIntent": _answer,
-    "AMAZON.YesIntent": _answer, "AMAZON.NoIntent": _answer, "AMAZON.FallbackIntent": _answer,
+    "QuizAnswerIntent": _answer,
+    "PickIntent": _answer,
+    "PrincipleIntent": _answer,
+    "AMAZON.YesIntent": _answer,
+    "AMAZON.NoIntent": _answer,
+    "AMAZON.FallbackIntent": _answer,
     "DontKnowIntent": lambda turn, bank, game: settle(turn, bank, game, DONT_KNOW),
     "SkipIntent": lambda turn, bank, game: settle(turn, bank, game, SKIPPED),
     "AMAZON.NextIntent": lambda turn, bank, game: settle(turn, bank, game, SKIPPED),
@@ -304,8 +323,13 @@ class QuizMode(Mode):
         return again(turn, bank, game, K.QUIZ_RESUME, with_number=True)
 
     def offer_start(self, turn):
-        return turn.ask(turn.speech(K.QUIZ_NONE), question=K.QUIZ_START_QUESTION,
-                        reprompt=K.QUIZ_START_REPROMPT, offer="quiz_start", card_title=_card(turn))
+        return turn.ask(
+            turn.speech(K.QUIZ_NONE),
+            question=K.QUIZ_START_QUESTION,
+            reprompt=K.QUIZ_START_REPROMPT,
+            offer="quiz_start",
+            card_title=_card(turn),
+        )
 
 
 QUIZ = register(QuizMode())
@@ -321,7 +345,7 @@ def another_round(turn):
 
 
 class QuizHandler(IntentHandler):
-    """"start de quiz", "overhoor me", "quiz over open vragen"."""
+    """ "start de quiz", "overhoor me", "quiz over open vragen"."""
 
     INTENTS = ("QuizIntent",)
 
@@ -364,4 +388,3 @@ class QuizAnswerOutsideHandler(IntentHandler):
         if status not in (NONE, ENDED):
             return lost(turn)
         return QUIZ.offer_start(turn)
-

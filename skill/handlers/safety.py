@@ -30,19 +30,16 @@ OFFER_PREFIX = "care_"
 @dataclass(frozen=True)
 class Care:
     kind: str
-    self_answer: str   # prompt keys
+    self_answer: str  # prompt keys
     other_answer: str
     numbers: str
     talk: str
 
 
 CARE = {
-    "CrisisIntent": Care("crisis", K.CARE_CRISIS_SELF, K.CARE_CRISIS_OTHER, K.CARE_NUMBERS_CRISIS,
-                         K.CARE_TALK_CRISIS),
-    "AbuseIntent": Care("abuse", K.CARE_ABUSE_SELF, K.CARE_ABUSE_OTHER, K.CARE_NUMBERS_ABUSE,
-                        K.CARE_TALK_ABUSE),
-    "DangerIntent": Care("danger", K.CARE_DANGER_SELF, K.CARE_DANGER_OTHER, K.CARE_NUMBERS_DANGER,
-                         K.CARE_TALK_DANGER),
+    "CrisisIntent": Care("crisis", K.CARE_CRISIS_SELF, K.CARE_CRISIS_OTHER, K.CARE_NUMBERS_CRISIS, K.CARE_TALK_CRISIS),
+    "AbuseIntent": Care("abuse", K.CARE_ABUSE_SELF, K.CARE_ABUSE_OTHER, K.CARE_NUMBERS_ABUSE, K.CARE_TALK_ABUSE),
+    "DangerIntent": Care("danger", K.CARE_DANGER_SELF, K.CARE_DANGER_OTHER, K.CARE_NUMBERS_DANGER, K.CARE_TALK_DANGER),
     "LowMoodIntent": Care("low", K.CARE_LOW_SELF, K.CARE_LOW_OTHER, K.CARE_NUMBERS_LOW, K.CARE_TALK_LOW),
 }
 _BY_KIND = {care.kind: care for care in CARE.values()}
@@ -53,7 +50,7 @@ def open_care(turn) -> Tuple[Optional[Care], str]:
     offer = turn.state.offer or ""
     if not offer.startswith(OFFER_PREFIX):
         return None, ""
-    kind, _, who = offer[len(OFFER_PREFIX):].rpartition("_")
+    kind, _, who = offer[len(OFFER_PREFIX) :].rpartition("_")
     return _BY_KIND.get(kind), who
 
 
@@ -62,14 +59,22 @@ def _offer(care: Care, who: str) -> str:
 
 
 def numbers(turn, care: Care):
-    return turn.ask(turn.speech(care.numbers), question=K.CARE_QUESTION_NUMBERS,
-                    reprompt=K.CARE_REPROMPT_NUMBERS, offer=_offer(care, "self"))
+    return turn.ask(
+        turn.speech(care.numbers),
+        question=K.CARE_QUESTION_NUMBERS,
+        reprompt=K.CARE_REPROMPT_NUMBERS,
+        offer=_offer(care, "self"),
+    )
 
 
 def talk(turn, care: Care):
     """What you can say to the person you worry about (listen, acknowledge, no promise of secrecy)."""
-    return turn.ask(turn.speech(care.talk), question=K.CARE_QUESTION_AFTER_TALK,
-                    reprompt=K.CARE_REPROMPT_NUMBERS, offer=_offer(care, "talked"))
+    return turn.ask(
+        turn.speech(care.talk),
+        question=K.CARE_QUESTION_AFTER_TALK,
+        reprompt=K.CARE_REPROMPT_NUMBERS,
+        offer=_offer(care, "talked"),
+    )
 
 
 class CareHandler(IntentHandler):
@@ -82,10 +87,20 @@ class CareHandler(IntentHandler):
         # the card lists every number in writing (the first variant of the numbers, not rotated)
         card = Speech().say(turn.prompts.variants(care.numbers)[0])
         if someone_else:
-            return turn.ask(turn.speech(care.other_answer), question=K.CARE_QUESTION_TALK,
-                            reprompt=K.CARE_REPROMPT_TALK, offer=_offer(care, "other"), card_more=card)
-        return turn.ask(turn.speech(care.self_answer), question=K.CARE_QUESTION_NUMBERS,
-                        reprompt=K.CARE_REPROMPT_NUMBERS, offer=_offer(care, "self"), card_more=card)
+            return turn.ask(
+                turn.speech(care.other_answer),
+                question=K.CARE_QUESTION_TALK,
+                reprompt=K.CARE_REPROMPT_TALK,
+                offer=_offer(care, "other"),
+                card_more=card,
+            )
+        return turn.ask(
+            turn.speech(care.self_answer),
+            question=K.CARE_QUESTION_NUMBERS,
+            reprompt=K.CARE_REPROMPT_NUMBERS,
+            offer=_offer(care, "self"),
+            card_more=card,
+        )
 
 
 class OpenCareHandler(IntentHandler):
@@ -107,7 +122,7 @@ class CareYesHandler(OpenCareHandler):
 
 
 class CareTalkHandler(OpenCareHandler):
-    """"wat kan ik tegen hem zeggen?", "hoe begin ik het gesprek?" after a care answer."""
+    """ "wat kan ik tegen hem zeggen?", "hoe begin ik het gesprek?" after a care answer."""
 
     INTENTS = ("ExamplesIntent", "PrincipleIntent")
 

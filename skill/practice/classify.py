@@ -37,7 +37,7 @@ class MarkerError(ValueError):
 
 
 class Sentence(NamedTuple):
-    text: str       # " "-joined lower-case words with a trailing space; commas are words ","
+    text: str  # " "-joined lower-case words with a trailing space; commas are words ","
     question: bool  # it ended with a question mark
 
 
@@ -73,7 +73,7 @@ _WORD = re.compile(r"^[\w'\-]+$")
 
 
 SENTENCE_START = "¶"  # marks where a sentence starts, after its filler words
-CLAUSE_START = "§"    # marks where a clause after a comma starts, after its filler words
+CLAUSE_START = "§"  # marks where a clause after a comma starts, after its filler words
 
 
 def sentences(text: str, fillers=frozenset()) -> List[Sentence]:
@@ -171,8 +171,9 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
             body = token[:-1] if optional else token
             group = rf"(?:{_alternatives(body, words, where)}) "
             parts.append(f"(?:{group})?" if optional else group)
-    if all(p.startswith("(?=") or p.startswith("(?!") or p.startswith(SENTENCE_START) or p.startswith("[")
-           for p in parts):
+    if all(
+        p.startswith("(?=") or p.startswith("(?!") or p.startswith(SENTENCE_START) or p.startswith("[") for p in parts
+    ):
         raise MarkerError(f"{where}: {source!r} matches no word")
     return Rule(source, "".join(parts), question_only)
 

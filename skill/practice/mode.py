@@ -37,29 +37,43 @@ from skill.turn import Turn
 REPLY_INTENT = "PracticeReplyIntent"
 REPLY_SLOT = "antwoord_vrij"
 CODES: Dict[str, str] = {
-    "open_question": "o", "closed_question": "c", "paraphrase": "p", "validation": "v",
-    "advice": "a", "minimising": "m", "self_talk": "s", OTHER: "x",
+    "open_question": "o",
+    "closed_question": "c",
+    "paraphrase": "p",
+    "validation": "v",
+    "advice": "a",
+    "minimising": "m",
+    "self_talk": "s",
+    OTHER: "x",
 }
 YES_NO_WORDS = {"AMAZON.YesIntent": "ja", "AMAZON.NoIntent": "nee"}  # classified as replies, never spoken
 LABEL_OF = {code: label for label, code in CODES.items()}
 # The label that decides the feedback when several hold: what most needs a word first.
-PRIORITY = ("minimising", "advice", "self_talk", "paraphrase", "validation", "open_question",
-            "closed_question", OTHER)
+PRIORITY = ("minimising", "advice", "self_talk", "paraphrase", "validation", "open_question", "closed_question", OTHER)
 TRY_ORDER = ("advice", "minimising", "self_talk", "closed_question", OTHER)
 WELL_ORDER = ("validation", "paraphrase", "open_question")
 FEEDBACK_KEYS = {
-    "open_question": K.PRACTICE_FEEDBACK_OPEN_QUESTION, "closed_question": K.PRACTICE_FEEDBACK_CLOSED_QUESTION,
-    "paraphrase": K.PRACTICE_FEEDBACK_PARAPHRASE, "validation": K.PRACTICE_FEEDBACK_VALIDATION,
-    "advice": K.PRACTICE_FEEDBACK_ADVICE, "minimising": K.PRACTICE_FEEDBACK_MINIMISING,
-    "self_talk": K.PRACTICE_FEEDBACK_SELF_TALK, OTHER: K.PRACTICE_FEEDBACK_OTHER,
+    "open_question": K.PRACTICE_FEEDBACK_OPEN_QUESTION,
+    "closed_question": K.PRACTICE_FEEDBACK_CLOSED_QUESTION,
+    "paraphrase": K.PRACTICE_FEEDBACK_PARAPHRASE,
+    "validation": K.PRACTICE_FEEDBACK_VALIDATION,
+    "advice": K.PRACTICE_FEEDBACK_ADVICE,
+    "minimising": K.PRACTICE_FEEDBACK_MINIMISING,
+    "self_talk": K.PRACTICE_FEEDBACK_SELF_TALK,
+    OTHER: K.PRACTICE_FEEDBACK_OTHER,
 }
 SUGGEST_KEYS = {
-    "closed_question": K.PRACTICE_SUGGEST_CLOSED_QUESTION, "advice": K.PRACTICE_SUGGEST_ADVICE,
-    "minimising": K.PRACTICE_SUGGEST_MINIMISING, "self_talk": K.PRACTICE_SUGGEST_SELF_TALK,
+    "closed_question": K.PRACTICE_SUGGEST_CLOSED_QUESTION,
+    "advice": K.PRACTICE_SUGGEST_ADVICE,
+    "minimising": K.PRACTICE_SUGGEST_MINIMISING,
+    "self_talk": K.PRACTICE_SUGGEST_SELF_TALK,
     OTHER: K.PRACTICE_SUGGEST_OTHER,
 }
-WELL_KEYS = {"open_question": K.PRACTICE_WELL_OPEN_QUESTION, "paraphrase": K.PRACTICE_WELL_PARAPHRASE,
-             "validation": K.PRACTICE_WELL_VALIDATION}
+WELL_KEYS = {
+    "open_question": K.PRACTICE_WELL_OPEN_QUESTION,
+    "paraphrase": K.PRACTICE_WELL_PARAPHRASE,
+    "validation": K.PRACTICE_WELL_VALIDATION,
+}
 
 
 def main_label(labels) -> str:
@@ -119,9 +133,19 @@ class PracticeMode(Mode):
     OFFER = "practice"
     SECTION = "prac"
     INTENTS: Tuple[str, ...] = (
-        REPLY_INTENT, "DontKnowIntent", "HintIntent", "SkipIntent", "AMAZON.NextIntent",
-        "AMAZON.RepeatIntent", "AMAZON.PreviousIntent", "AMAZON.HelpIntent", "AMAZON.FallbackIntent",
-        "AMAZON.StartOverIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.CancelIntent",
+        REPLY_INTENT,
+        "DontKnowIntent",
+        "HintIntent",
+        "SkipIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.PreviousIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.FallbackIntent",
+        "AMAZON.StartOverIntent",
+        "AMAZON.YesIntent",
+        "AMAZON.NoIntent",
+        "AMAZON.CancelIntent",
     )
     LEFT = K.PRACTICE_LEFT
     RESUME_QUESTION = K.PRACTICE_RESUME_QUESTION
@@ -153,8 +177,9 @@ class PracticeMode(Mode):
         return self._ask(turn, progress, speech)
 
     def offer_start(self, turn: Turn):
-        return turn.ask(Speech(), question=K.PRACTICE_NOTHING_TO_RESUME, reprompt=K.PRACTICE_START_REPROMPT,
-                        offer=self.START_OFFER)
+        return turn.ask(
+            Speech(), question=K.PRACTICE_NOTHING_TO_RESUME, reprompt=K.PRACTICE_START_REPROMPT, offer=self.START_OFFER
+        )
 
     def resume(self, turn: Turn):
         progress = self.progress(turn)
@@ -244,26 +269,38 @@ class PracticeMode(Mode):
     def _ask(self, turn: Turn, progress: Progress, speech: Speech):
         turn.state.sections[self.SECTION] = progress.to_section()
         elicit_reply(turn)
-        return turn.ask(speech, question=K.PRACTICE_YOUR_TURN, reprompt=K.PRACTICE_REPROMPT, offer=self.OFFER,
-                        card_title=turn.title(K.PRACTICE_CARD_TITLE))
+        return turn.ask(
+            speech,
+            question=K.PRACTICE_YOUR_TURN,
+            reprompt=K.PRACTICE_REPROMPT,
+            offer=self.OFFER,
+            card_title=turn.title(K.PRACTICE_CARD_TITLE),
+        )
 
     def _finish(self, turn: Turn, scenarios: Scenarios, progress: Progress, speech: Speech):
         scenario = progress.scenario
         used = progress.labels_used()
         # the talk went well: most answers were good ones, or half of them and the last one too
-        went_well = 2 * progress.good > progress.turns or (2 * progress.good == progress.turns
-                                                           and LABEL_OF[progress.history[-1]] in GOOD_LABELS)
+        went_well = 2 * progress.good > progress.turns or (
+            2 * progress.good == progress.turns and LABEL_OF[progress.history[-1]] in GOOD_LABELS
+        )
         ending = scenario.ending_good if went_well else scenario.ending_poor
         speech.say(turn.line(K.PRACTICE_OTHER_GOES_ON, other=scenario.other)).say(ending).pause("long")
         speech.say(turn.line(K.PRACTICE_STEP_OUT)).pause("short")
         well = next((label for label in WELL_ORDER if label in used), None)
-        speech.say(turn.line(WELL_KEYS[well], other=scenario.other) if well
-                   else turn.line(K.PRACTICE_WELL_NONE)).pause("short")
+        speech.say(turn.line(WELL_KEYS[well], other=scenario.other) if well else turn.line(K.PRACTICE_WELL_NONE)).pause(
+            "short"
+        )
         principle, example = self._to_try(turn, scenarios, scenario, used)
         speech.say(turn.line(K.PRACTICE_TRY, title=_lower_first(principle.title), example=example))
         turn.state.sections[self.SECTION] = {"x": scenario.id}
-        return turn.ask(speech, question=K.PRACTICE_AGAIN_QUESTION, reprompt=K.PRACTICE_AGAIN_REPROMPT,
-                        offer=self.AGAIN_OFFER, card_title=turn.title(K.PRACTICE_CARD_TITLE))
+        return turn.ask(
+            speech,
+            question=K.PRACTICE_AGAIN_QUESTION,
+            reprompt=K.PRACTICE_AGAIN_REPROMPT,
+            offer=self.AGAIN_OFFER,
+            card_title=turn.title(K.PRACTICE_CARD_TITLE),
+        )
 
     @staticmethod
     def _to_try(turn: Turn, scenarios: Scenarios, scenario: Scenario, used):
@@ -295,10 +332,14 @@ def reply_text(turn: Turn) -> str:
 
 def elicit_reply(turn: Turn) -> None:
     """Ask Alexa to take the next utterance whole, as the reply slot of PracticeReplyIntent."""
-    updated = Intent(name=REPLY_INTENT, confirmation_status=IntentConfirmationStatus.NONE,
-                     slots={REPLY_SLOT: Slot(name=REPLY_SLOT, confirmation_status=SlotConfirmationStatus.NONE)})
+    updated = Intent(
+        name=REPLY_INTENT,
+        confirmation_status=IntentConfirmationStatus.NONE,
+        slots={REPLY_SLOT: Slot(name=REPLY_SLOT, confirmation_status=SlotConfirmationStatus.NONE)},
+    )
     turn.handler_input.response_builder.add_directive(
-        ElicitSlotDirective(updated_intent=updated, slot_to_elicit=REPLY_SLOT))
+        ElicitSlotDirective(updated_intent=updated, slot_to_elicit=REPLY_SLOT)
+    )
 
 
 PRACTICE = register(PracticeMode())

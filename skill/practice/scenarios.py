@@ -19,15 +19,28 @@ from typing import Any, Dict, NamedTuple, Tuple
 from skill import LOCALE, datafiles
 from skill.practice.classify import ALL_LABELS, LABELS, load_classifier
 
-GOOD_LABELS = ("open_question", "paraphrase", "validation")   # the other person tells more
+GOOD_LABELS = ("open_question", "paraphrase", "validation")  # the other person tells more
 REACTION_LABELS = tuple(label for label in ALL_LABELS if label not in GOOD_LABELS)
 MIN_SCENARIOS = 8
 MIN_STORY = 3
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _QUOTED = re.compile(r"‘([^’]+)’")
 # Role play is never about these: a statement of real distress leaves the role play for the crisis answer.
-_FORBIDDEN = ("zelfmoord", "suïcide", "suicide", "zelfdoding", "mishandel", "misbruik", "verkracht",
-              "zelfbeschadig", "niet meer leven", "dood willen", "dood wil", "eind aan maken", "geslagen")
+_FORBIDDEN = (
+    "zelfmoord",
+    "suïcide",
+    "suicide",
+    "zelfdoding",
+    "mishandel",
+    "misbruik",
+    "verkracht",
+    "zelfbeschadig",
+    "niet meer leven",
+    "dood willen",
+    "dood wil",
+    "eind aan maken",
+    "geslagen",
+)
 
 
 class ScenarioError(ValueError):
@@ -147,14 +160,20 @@ def _scenario(item: Any, content, phrases, where: str) -> Scenario:
         for line in lines:
             for quoted in _QUOTED.findall(line):
                 if quoted not in phrases:
-                    raise ScenarioError(f"{where}.feedback.{label}: ‘{quoted}’ is not an example phrase "
-                                        f"of the content")
+                    raise ScenarioError(f"{where}.feedback.{label}: ‘{quoted}’ is not an example phrase of the content")
     scenario = Scenario(
-        id=sid, name=_text(item, "name", where), other=_text(item, "other", where),
-        situation=_text(item, "situation", where), opening=_texts(item, "opening", where),
-        principles=principles, story=_texts(item, "story", where, MIN_STORY), reactions=reactions,
-        ending_good=_text(ending, "good", f"{where}.ending"), ending_poor=_text(ending, "poor", f"{where}.ending"),
-        feedback=feedback)
+        id=sid,
+        name=_text(item, "name", where),
+        other=_text(item, "other", where),
+        situation=_text(item, "situation", where),
+        opening=_texts(item, "opening", where),
+        principles=principles,
+        story=_texts(item, "story", where, MIN_STORY),
+        reactions=reactions,
+        ending_good=_text(ending, "good", f"{where}.ending"),
+        ending_poor=_text(ending, "poor", f"{where}.ending"),
+        feedback=feedback,
+    )
     for text in scenario.texts():
         lowered = text.lower()
         for word in _FORBIDDEN:
@@ -180,8 +199,10 @@ def parse_scenarios(data: Any, content, origin: str = "scenarios") -> Scenarios:
         raise ScenarioError(f"{origin}.scenarios: duplicate id")
     for scenario in scenarios:
         if len(scenario.story) < turns - 1:
-            raise ScenarioError(f"{origin}.scenarios[{ids.index(scenario.id)}].story: needs at least "
-                                f"{turns - 1} lines for {turns} turns")
+            raise ScenarioError(
+                f"{origin}.scenarios[{ids.index(scenario.id)}].story: needs at least "
+                f"{turns - 1} lines for {turns} turns"
+            )
     assert set(LABELS) <= set(ALL_LABELS)
     return Scenarios(turns, labels, scenarios)
 

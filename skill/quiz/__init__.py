@@ -9,8 +9,21 @@ The handlers that speak it are in skill/handlers/quiz.py.
 """
 
 from skill.quiz.bank import Bank, Question, QuizDataError, load_bank
-from skill.quiz.game import (DONT_KNOW, RIGHT, SKIPPED, WRONG, Answer, Round, Verdict, judge,
-                             new_round, read_section)
+from skill.quiz.game import DONT_KNOW, RIGHT, SKIPPED, WRONG, Answer, Round, Verdict, judge, new_round, read_section
 
-__all__ = ["Bank", "Question", "QuizDataError", "load_bank", "Round", "Answer", "Verdict", "judge",
-           "new_round", "read_section", "RIGHT", "WRONG", "DONT_KNOW", "SKIPPED"]
+__all__ = [
+    "Bank",
+    "Question",
+    "QuizDataError",
+    "load_bank",
+    "Round",
+    "Answer",
+    "Verdict",
+    "judge",
+    "new_round",
+    "read_section",
+    "RIGHT",
+    "WRONG",
+    "DONT_KNOW",
+    "SKIPPED",
+]

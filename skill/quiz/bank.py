@@ -34,11 +34,11 @@ class QuizDataError(DataError):
 @dataclass(frozen=True)
 class Question:
     key: str
-    kind: str             # PHRASE, OPEN or TRUTH
-    principle: str        # the principle it is about (for "look at this again")
-    text: str             # the phrase or statement read out
-    answer: str           # the right option key; for TRUTH "waar" or "niet_waar"
-    why: str              # one sentence from the content that explains the answer
+    kind: str  # PHRASE, OPEN or TRUTH
+    principle: str  # the principle it is about (for "look at this again")
+    text: str  # the phrase or statement read out
+    answer: str  # the right option key; for TRUTH "waar" or "niet_waar"
+    why: str  # one sentence from the content that explains the answer
 
     @property
     def choice(self) -> bool:
@@ -86,9 +86,13 @@ class Bank:
         if question.kind == OPEN:
             return [f"d:{i}" for i in range(len(self.closed))]
         if question.kind == PHRASE:
-            pool = [p.id for p in self.content if p.id != question.principle
-                    and frozenset((p.id, question.principle)) not in self.confusable
-                    and question.text not in p.examples]
+            pool = [
+                p.id
+                for p in self.content
+                if p.id != question.principle
+                and frozenset((p.id, question.principle)) not in self.confusable
+                and question.text not in p.examples
+            ]
             if len(pool) < CHOICES - 1:  # the data excludes too much: fall back to any other one
                 pool = [p.id for p in self.content if p.id != question.principle]
             return pool
@@ -115,6 +119,7 @@ def _advice_of(principle: Principle, phrase: str) -> Optional[int]:
 
 def build_bank(content: Content, data, origin: str = "quiz.json") -> Bank:
     """The whole bank; raises QuizDataError when the data is malformed or names unknown things."""
+
     def fail(where: str, problem: str):
         raise QuizDataError(f"{origin}.{where}: {problem}")
 
@@ -140,8 +145,11 @@ def build_bank(content: Content, data, origin: str = "quiz.json") -> Bank:
             fail(f"phrase_questions.confusable[{i}]", "must be two principle ids")
         confusable.add(frozenset(pair))
     closed = data.get("closed_questions")
-    if not (isinstance(closed, list) and len(closed) >= CHOICES - 1
-            and all(isinstance(x, str) and x.strip() == x and x.endswith("?") for x in closed)):
+    if not (
+        isinstance(closed, list)
+        and len(closed) >= CHOICES - 1
+        and all(isinstance(x, str) and x.strip() == x and x.endswith("?") for x in closed)
+    ):
         fail("closed_questions", f"must be at least {CHOICES - 1} questions, each ending in '?'")
 
     questions: List[Question] = []
@@ -149,12 +157,21 @@ def build_bank(content: Content, data, origin: str = "quiz.json") -> Bank:
         for n, phrase in enumerate(principle.examples):
             if phrase in exclude:
                 continue
-            questions.append(Question(f"z:{principle.id}:{n}", PHRASE, principle.id, phrase, principle.id,
-                                      _why(principle, _advice_of(principle, phrase))))
+            questions.append(
+                Question(
+                    f"z:{principle.id}:{n}",
+                    PHRASE,
+                    principle.id,
+                    phrase,
+                    principle.id,
+                    _why(principle, _advice_of(principle, phrase)),
+                )
+            )
     open_texts = tuple(p for p in open_principle.examples if p.endswith("?"))
     for n, phrase in enumerate(open_texts):
-        questions.append(Question(f"o:{n}", OPEN, open_principle.id, phrase, f"o:{n}",
-                                  first_sentence(open_principle.summary)))
+        questions.append(
+            Question(f"o:{n}", OPEN, open_principle.id, phrase, f"o:{n}", first_sentence(open_principle.summary))
+        )
     statements = data.get("statements")
     if not isinstance(statements, list) or not statements:
         fail("statements", "must be a non-empty list")
@@ -180,10 +197,12 @@ def build_bank(content: Content, data, origin: str = "quiz.json") -> Bank:
         why = item.get("why")  # optional: an explanation of its own, else from the content
         if why is not None and not (isinstance(why, str) and why.strip() == why and why.endswith(".")):
             fail(f"{where}.why", "must be a sentence ending in '.'")
-        questions.append(Question(f"w:{sid}", TRUTH, principle.id, text, "waar" if truth else "niet_waar",
-                                  why or _why(principle, advice)))
-    return Bank(content, tuple(questions), tuple(letters), size, tuple(closed), open_texts,
-                frozenset(confusable))
+        questions.append(
+            Question(
+                f"w:{sid}", TRUTH, principle.id, text, "waar" if truth else "niet_waar", why or _why(principle, advice)
+            )
+        )
+    return Bank(content, tuple(questions), tuple(letters), size, tuple(closed), open_texts, frozenset(confusable))
 
 
 def _read_data():
@@ -198,4 +217,3 @@ def load_bank(content: Optional[Content] = None) -> Bank:
     """The bank for this content, built anew: the skill builder builds it once and handlers get it
     through the Turn (turn.bank)."""
     return build_bank(content or load_content(), _read_data())
-

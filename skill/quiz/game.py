@@ -76,8 +76,13 @@ class Round:
         self.options = [] if self.finished else make_options(bank, self.current(bank), rng)
 
     def to_section(self) -> dict:
-        section = {"v": SECTION_VERSION, "q": list(self.questions), "n": self.index,
-                   "r": list(self.results), "o": list(self.options)}
+        section = {
+            "v": SECTION_VERSION,
+            "q": list(self.questions),
+            "n": self.index,
+            "r": list(self.results),
+            "o": list(self.options),
+        }
         if self.focus:
             section["f"] = list(self.focus)
         return section
@@ -100,8 +105,12 @@ def new_round(bank: Bank, rng, focus: Sequence[str] = (), focus_limit: Optional[
     size = bank.round_size
     chosen: List[Question] = []
     if focus:
-        chosen = _varied([q for q in bank.questions if q.principle in focus], rng,
-                         size if focus_limit is None else min(size, focus_limit), chosen)
+        chosen = _varied(
+            [q for q in bank.questions if q.principle in focus],
+            rng,
+            size if focus_limit is None else min(size, focus_limit),
+            chosen,
+        )
     on_focus = len(chosen)
     chosen += _varied([q for q in bank.questions if q.principle not in focus], rng, size - len(chosen), chosen)
     rng.shuffle(chosen)
@@ -125,7 +134,7 @@ def _varied(pool: List[Question], rng, count: int, already: List[Question]) -> L
     # alike): keep 4 x count per kind, a uniform random choice, so the interleaving stays short.
     for kind in kinds:
         by_kind[kind].sort(key=lambda _question: rng.getrandbits(32))
-        del by_kind[kind][4 * count:]
+        del by_kind[kind][4 * count :]
     order: List[Question] = []
     while any(by_kind.values()):
         for kind in kinds:
@@ -172,7 +181,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Verdict:
-    outcome: str              # "right", "wrong", "unmatched" (fits no option), "not_option"
+    outcome: str  # "right", "wrong", "unmatched" (fits no option), "not_option"
     chosen: Optional[str] = None
 
 
@@ -233,15 +242,22 @@ def _read(raw: Any, bank: Bank) -> Tuple[str, Optional[Round]]:
         return BAD, None
     if type(index) is not int or not 0 <= index < len(keys):
         return BAD, None
-    if not isinstance(results, list) or len(results) != index or \
-            not all(type(r) is int and r in RESULTS for r in results):
+    if (
+        not isinstance(results, list)
+        or len(results) != index
+        or not all(type(r) is int and r in RESULTS for r in results)
+    ):
         return BAD, None
     question = bank.get(keys[index])
     if not isinstance(options, list):
         return BAD, None
     if question.choice:
-        if len(options) != CHOICES or len(set(map(str, options))) != CHOICES \
-                or question.answer not in options or not all(bank.valid_option(question, o) for o in options):
+        if (
+            len(options) != CHOICES
+            or len(set(map(str, options))) != CHOICES
+            or question.answer not in options
+            or not all(bank.valid_option(question, o) for o in options)
+        ):
             return BAD, None
     elif options:
         return BAD, None

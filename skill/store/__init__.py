@@ -24,9 +24,9 @@ from typing import Mapping, Optional
 from ask_sdk_core.exceptions import PersistenceException
 
 STORE_ENV = "GESPREKSCOACH_STORE"
-REV = "_rev"                 # the record's revision, as the adapters hand it over (not stored in the data)
-RETENTION_DAYS = 365         # a record nobody used for this long is gone (DynamoDB TTL, SQLite purge)
-DEFAULT_TIMEOUT = 1.0        # seconds per store call (SQLite busy wait, DynamoDB connect and read)
+REV = "_rev"  # the record's revision, as the adapters hand it over (not stored in the data)
+RETENTION_DAYS = 365  # a record nobody used for this long is gone (DynamoDB TTL, SQLite purge)
+DEFAULT_TIMEOUT = 1.0  # seconds per store call (SQLite busy wait, DynamoDB connect and read)
 DEFAULT_REGION = "eu-west-1"
 KINDS = ("none", "sqlite", "dynamodb")
 _KEY_PREFIX = b"gesprekscoach/user/v1:"
@@ -42,8 +42,8 @@ class StoreConfigError(ValueError):
 
 @dataclass(frozen=True)
 class StoreSpec:
-    kind: str               # one of KINDS
-    target: str = ""        # file path (sqlite) or table name (dynamodb)
+    kind: str  # one of KINDS
+    target: str = ""  # file path (sqlite) or table name (dynamodb)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.target}" if self.target else self.kind
@@ -66,8 +66,9 @@ def parse_store(value: Optional[str], environ: Optional[Mapping[str, str]] = Non
     if kind == "none":
         return StoreSpec("none")
     if kind == "sqlite":
-        return StoreSpec("sqlite", os.path.abspath(os.path.expanduser(target)) if target
-                         else default_sqlite_path(environ))
+        return StoreSpec(
+            "sqlite", os.path.abspath(os.path.expanduser(target)) if target else default_sqlite_path(environ)
+        )
     if not target or not all(c.isalnum() or c in "_.-" for c in target) or not 3 <= len(target) <= 255:
         raise StoreConfigError(f"bad DynamoDB table name {target!r} (3-255 of a-z A-Z 0-9 _ . -)")
     return StoreSpec("dynamodb", target)
@@ -100,6 +101,7 @@ def make_adapter(config):
     if spec.kind == "dynamodb":
         from skill.store.dynamodb import make_dynamodb_adapter
 
-        return make_dynamodb_adapter(spec.target, region=config.aws_region,
-                                     endpoint_url=config.dynamodb_endpoint, timeout=config.store_timeout)
+        return make_dynamodb_adapter(
+            spec.target, region=config.aws_region, endpoint_url=config.dynamodb_endpoint, timeout=config.store_timeout
+        )
     return None

@@ -36,7 +36,8 @@ if boto3.DEFAULT_SESSION is None or not boto3.DEFAULT_SESSION.region_name:
     import os
 
     boto3.setup_default_session(
-        region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION)
+        region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    )
 
 from ask_sdk_core.exceptions import PersistenceException  # noqa: E402
 from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # noqa: E402
@@ -47,27 +48,45 @@ _DAY = 86400
 
 
 class VersionedDynamoDbAdapter(DynamoDbAdapter):
-    def __init__(self, table_name: str, *, region: Optional[str] = None, endpoint_url: Optional[str] = None,
-                 timeout: float = DEFAULT_TIMEOUT, keygen: Callable = user_key,
-                 retention_days: int = RETENTION_DAYS, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        region: Optional[str] = None,
+        endpoint_url: Optional[str] = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        keygen: Callable = user_key,
+        retention_days: int = RETENTION_DAYS,
+        clock: Callable[[], float] = time.time,
+    ):
         self.region = region or DEFAULT_REGION
         self.endpoint_url = endpoint_url
         self.timeout = timeout
         self.retention = retention_days * _DAY
         self.clock = clock
         self._local = threading.local()
-        super().__init__(table_name, partition_key_name="id", attribute_name="attributes",
-                         create_table=False, partition_keygen=keygen, dynamodb_resource=None)
+        super().__init__(
+            table_name,
+            partition_key_name="id",
+            attribute_name="attributes",
+            create_table=False,
+            partition_keygen=keygen,
+            dynamodb_resource=None,
+        )
 
     # the resource, made on first use ------------------------------------------------------------
     @property
     def dynamodb(self):
         resource = getattr(self._local, "resource", None)
         if resource is None:
-            config = Config(connect_timeout=self.timeout, read_timeout=self.timeout,
-                            retries={"total_max_attempts": 1, "mode": "standard"})
-            resource = boto3.DEFAULT_SESSION.resource("dynamodb", region_name=self.region,
-                                                      endpoint_url=self.endpoint_url, config=config)
+            config = Config(
+                connect_timeout=self.timeout,
+                read_timeout=self.timeout,
+                retries={"total_max_attempts": 1, "mode": "standard"},
+            )
+            resource = boto3.DEFAULT_SESSION.resource(
+                "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            )
             self._local.resource = resource
         return resource
 
@@ -105,16 +124,23 @@ class VersionedDynamoDbAdapter(DynamoDbAdapter):
         key = self.partition_keygen(request_envelope)
         expected = attributes.get(REV)
         new_rev = 1 if expected is None else int(expected) + 1
-        item = {self.partition_key_name: key,
-                self.attribute_name: {k: v for k, v in attributes.items() if k != REV},
-                "rev": new_rev, "expires": int(self.clock()) + self.retention}
+        item = {
+            self.partition_key_name: key,
+            self.attribute_name: {k: v for k, v in attributes.items() if k != REV},
+            "rev": new_rev,
+            "expires": int(self.clock()) + self.retention,
+        }
         if expected is None:
-            condition = {"ConditionExpression": "attribute_not_exists(#id)",
-                         "ExpressionAttributeNames": {"#id": self.partition_key_name}}
+            condition = {
+                "ConditionExpression": "attribute_not_exists(#id)",
+                "ExpressionAttributeNames": {"#id": self.partition_key_name},
+            }
         else:
-            condition = {"ConditionExpression": "#rev = :rev",
-                         "ExpressionAttributeNames": {"#rev": "rev"},
-                         "ExpressionAttributeValues": {":rev": int(expected)}}
+            condition = {
+                "ConditionExpression": "#rev = :rev",
+                "ExpressionAttributeNames": {"#rev": "rev"},
+                "ExpressionAttributeValues": {":rev": int(expected)},
+            }
         try:
             self._table().put_item(Item=item, **condition)
         except ClientError as exc:
@@ -150,6 +176,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def make_dynamodb_adapter(table: str, *, region: Optional[str] = None, endpoint_url: Optional[str] = None,
-                          timeout: float = DEFAULT_TIMEOUT) -> VersionedDynamoDbAdapter:
+def make_dynamodb_adapter(
+    table: str, *, region: Optional[str] = None, endpoint_url: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT
+) -> VersionedDynamoDbAdapter:
     return VersionedDynamoDbAdapter(table, region=region, endpoint_url=endpoint_url, timeout=timeout)

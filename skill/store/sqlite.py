@@ -26,15 +26,23 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from skill.store import DEFAULT_TIMEOUT, RETENTION_DAYS, REV, StoreConflict, user_key
 
-_SCHEMA = ("CREATE TABLE IF NOT EXISTS profiles ("
-           "key TEXT PRIMARY KEY, rev INTEGER NOT NULL, data TEXT NOT NULL, expires INTEGER NOT NULL)")
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS profiles ("
+    "key TEXT PRIMARY KEY, rev INTEGER NOT NULL, data TEXT NOT NULL, expires INTEGER NOT NULL)"
+)
 _DAY = 86400
 
 
 class SqliteAdapter(AbstractPersistenceAdapter):
-    def __init__(self, path: str, *, timeout: float = DEFAULT_TIMEOUT,
-                 keygen: Callable = user_key, retention_days: int = RETENTION_DAYS,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        path: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        keygen: Callable = user_key,
+        retention_days: int = RETENTION_DAYS,
+        clock: Callable[[], float] = time.time,
+    ):
         self.path = path
         self.timeout = timeout
         self.keygen = keygen
@@ -83,8 +91,9 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         """The stored record with its revision under REV; {} when there is none. An expired or
         unreadable row gives only its revision (the caller starts afresh and may overwrite it)."""
         key = self.keygen(request_envelope)
-        row = self._run("read", lambda c: c.execute(
-            "SELECT rev, data, expires FROM profiles WHERE key = ?", (key,)).fetchone())
+        row = self._run(
+            "read", lambda c: c.execute("SELECT rev, data, expires FROM profiles WHERE key = ?", (key,)).fetchone()
+        )
         if row is None:
             return {}
         rev, data, expires = row
@@ -104,18 +113,35 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         there is no row yet); set attributes[REV] to the new revision. Else StoreConflict."""
         key = self.keygen(request_envelope)
         expected = attributes.get(REV)
-        data = json.dumps({k: v for k, v in attributes.items() if k != REV},
-                          ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        data = json.dumps(
+            {k: v for k, v in attributes.items() if k != REV},
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
         expires = int(self.clock()) + self.retention
         if expected is None:
-            changed = self._run("write", lambda c: c.execute(
-                "INSERT INTO profiles (key, rev, data, expires) VALUES (?, 1, ?, ?) "
-                "ON CONFLICT (key) DO NOTHING", (key, data, expires)).rowcount)
+            changed = self._run(
+                "write",
+                lambda c: (
+                    c.execute(
+                        "INSERT INTO profiles (key, rev, data, expires) VALUES (?, 1, ?, ?) "
+                        "ON CONFLICT (key) DO NOTHING",
+                        (key, data, expires),
+                    ).rowcount
+                ),
+            )
             new_rev = 1
         else:
-            changed = self._run("write", lambda c: c.execute(
-                "UPDATE profiles SET rev = rev + 1, data = ?, expires = ? WHERE key = ? AND rev = ?",
-                (data, expires, key, int(expected))).rowcount)
+            changed = self._run(
+                "write",
+                lambda c: (
+                    c.execute(
+                        "UPDATE profiles SET rev = rev + 1, data = ?, expires = ? WHERE key = ? AND rev = ?",
+                        (data, expires, key, int(expected)),
+                    ).rowcount
+                ),
+            )
             new_rev = int(expected) + 1
         if changed != 1:
             raise StoreConflict("the record changed since it was read")

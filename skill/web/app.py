@@ -30,14 +30,15 @@ from skill.errors import GesprekscoachError
 from skill.serializer import read_request
 from skill.logsafe import loggable_intent
 from skill.web.sdk_compat import VerificationException, WebserviceSkillHandler
-from skill.web.verifier import (Clock, Fetcher, RequestRejected, build_verifiers, default_trust_roots,
-                                load_pem_bundle)
+from skill.web.verifier import Clock, Fetcher, RequestRejected, build_verifiers, default_trust_roots, load_pem_bundle
 
 log = logging.getLogger("gesprekscoach.web")
 
 DEFAULT_MAX_BODY_BYTES = 128 * 1024
-DEV_WARNING = ("DEV MODE: the Alexa request SIGNATURE CHECK IS OFF (--dev / GESPREKSCOACH_DEV=1). "
-               "Timestamp and skill id checks stay on. Never expose this server to the internet.")
+DEV_WARNING = (
+    "DEV MODE: the Alexa request SIGNATURE CHECK IS OFF (--dev / GESPREKSCOACH_DEV=1). "
+    "Timestamp and skill id checks stay on. Never expose this server to the internet."
+)
 _TRUE = {"1", "true", "yes", "on"}
 QUIET_PATHS = frozenset({"/health"})  # logged at DEBUG when they answer 200
 MAX_HEADER_BYTES = 64 * 1024  # all request headers together; more is a 431 JSON error
@@ -60,8 +61,8 @@ class WebSettings:
     fetch_timeout: float = 5.0
     cert_cache_size: int = 16
     log_level: Optional[str] = None
-    web_page: bool = True              # GET / and POST /api/turn (skill.web.page); env GESPREKSCOACH_NO_WEB=1
-    page: Optional[Any] = None         # skill.web.page.PageSettings; None: from the environment
+    web_page: bool = True  # GET / and POST /api/turn (skill.web.page); env GESPREKSCOACH_NO_WEB=1
+    page: Optional[Any] = None  # skill.web.page.PageSettings; None: from the environment
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "WebSettings":
@@ -99,8 +100,9 @@ class SkillHandler(WebserviceSkillHandler):
     def __init__(self, skill: CustomSkill, verifiers):
         super().__init__(skill, verify_signature=False, verify_timestamp=False, verifiers=verifiers)
 
-    def verify_request_and_dispatch(self, http_request_headers, http_request_body,
-                                    log_fields: Optional[Dict[str, Any]] = None):
+    def verify_request_and_dispatch(
+        self, http_request_headers, http_request_body, log_fields: Optional[Dict[str, Any]] = None
+    ):
         raw = http_request_body.encode("utf-8") if isinstance(http_request_body, str) else http_request_body
         # (split per request: a verifier added to self._verifiers later, as bench/verification.py does, runs too)
         on_raw = [v for v in self._verifiers if getattr(v, "needs_raw_body", False)]
@@ -117,8 +119,9 @@ class SkillHandler(WebserviceSkillHandler):
             log_fields.update(fields)
         if problem:
             raise _Rejected(400, problem["reason"], problem["message"])
-        self._run([v for v in self._verifiers if not getattr(v, "needs_raw_body", False)],
-                  http_request_headers, text, data)
+        self._run(
+            [v for v in self._verifiers if not getattr(v, "needs_raw_body", False)], http_request_headers, text, data
+        )
         try:
             envelope = read_request(self._skill.serializer, data, text, RequestEnvelope)  # parsed once
         except Exception as exc:
@@ -163,12 +166,17 @@ def _envelope_summary(data: Any) -> Tuple[Optional[Dict[str, Any]], Dict[str, An
     if isinstance(session, dict) and isinstance(session.get("new"), bool):
         fields["new_session"] = session["new"]
     system = (data.get("context") or {}).get("System") if isinstance(data.get("context"), dict) else None
-    ok = (isinstance(data.get("version"), str) and isinstance(req, dict)
-          and isinstance(req.get("type"), str) and req["type"]
-          and isinstance(req.get("timestamp"), str)
-          and isinstance(system, dict) and isinstance(system.get("application"), dict)
-          and isinstance(system["application"].get("applicationId"), str)
-          and (session is None or isinstance(session, dict)))
+    ok = (
+        isinstance(data.get("version"), str)
+        and isinstance(req, dict)
+        and isinstance(req.get("type"), str)
+        and req["type"]
+        and isinstance(req.get("timestamp"), str)
+        and isinstance(system, dict)
+        and isinstance(system.get("application"), dict)
+        and isinstance(system["application"].get("applicationId"), str)
+        and (session is None or isinstance(session, dict))
+    )
     if not ok:
         return {"reason": "not_an_envelope", "message": "body is not an Alexa request envelope"}, fields
     return None, fields
@@ -216,8 +224,9 @@ def _trust_roots(settings: WebSettings):
     return trust_roots
 
 
-def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSettings] = None, *,
-               skill: Optional[CustomSkill] = None) -> Flask:
+def create_app(
+    config: Optional[SkillConfig] = None, settings: Optional[WebSettings] = None, *, skill: Optional[CustomSkill] = None
+) -> Flask:
     """The Flask app. With no arguments everything comes from the environment (for gunicorn)."""
     config = config if config is not None else SkillConfig.from_env(default_store="sqlite")  # issue 9
     settings = settings if settings is not None else WebSettings.from_env()
@@ -226,24 +235,34 @@ def create_app(config: Optional[SkillConfig] = None, settings: Optional[WebSetti
         from skill.builder import build_skill
 
         skill = build_skill(config)
-    verifiers = build_verifiers(skill_id=config.skill_id, verify_signature=not settings.dev,
-                                trust_roots=_trust_roots(settings), fetcher=settings.fetcher,
-                                clock=settings.clock, fetch_timeout=settings.fetch_timeout,
-                                cache_size=settings.cert_cache_size)
+    verifiers = build_verifiers(
+        skill_id=config.skill_id,
+        verify_signature=not settings.dev,
+        trust_roots=_trust_roots(settings),
+        fetcher=settings.fetcher,
+        clock=settings.clock,
+        fetch_timeout=settings.fetch_timeout,
+        cache_size=settings.cert_cache_size,
+    )
     handler = SkillHandler(skill, verifiers)
 
     if settings.dev:
         log.warning(DEV_WARNING)
     if not config.skill_id:
-        log.warning("no skill id configured (GESPREKSCOACH_SKILL_ID / --skill-id): requests for any "
-                    "skill id are accepted")
+        log.warning(
+            "no skill id configured (GESPREKSCOACH_SKILL_ID / --skill-id): requests for any skill id are accepted"
+        )
 
     app = Flask("gesprekscoach")
     # one byte of slack: a streamed (chunked) body is cut at this length rather than refused, so a
     # body longer than max_body_bytes is recognised below and refused with 413 either way
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes + 1
-    app.extensions["gesprekscoach"] = {"handler": handler, "settings": settings, "config": config,
-                                       "verifiers": verifiers}
+    app.extensions["gesprekscoach"] = {
+        "handler": handler,
+        "settings": settings,
+        "config": config,
+        "verifiers": verifiers,
+    }
     register_request_log(app)
     register_error_handlers(app, settings)
     app.register_blueprint(alexa_blueprint(handler, settings))
@@ -274,8 +293,7 @@ def register_request_log(app: Flask) -> None:
     def _log_line(resp: Response) -> Response:
         fields = getattr(g, "log_fields", {})
         started = getattr(g, "started", None)
-        line = {"event": "http", "method": request.method, "path": request.path[:64],
-                "status": resp.status_code}
+        line = {"event": "http", "method": request.method, "path": request.path[:64], "status": resp.status_code}
         line.update(fields)
         line.setdefault("outcome", "ok" if resp.status_code < 400 else "rejected")
         if started is not None:
@@ -305,8 +323,9 @@ def alexa_blueprint(handler: SkillHandler, settings: WebSettings) -> Blueprint:
         except _Rejected as exc:
             return _error(exc.status, exc.reason, exc.message, exc.detail)
         except Exception as exc:  # a fault of ours: log it, answer without a traceback
-            log.error("skill failed on %s: %s", g.log_fields.get("request_type", "?"), type(exc).__name__,
-                      exc_info=True)
+            log.error(
+                "skill failed on %s: %s", g.log_fields.get("request_type", "?"), type(exc).__name__, exc_info=True
+            )
             return _error(500, "internal_error", "the skill could not handle this request")
         g.log_fields["outcome"] = "ok"
         return _json(result, 200)
@@ -319,10 +338,14 @@ def register_error_handlers(app: Flask, settings: WebSettings) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        reason = {404: "not_found", 405: "method_not_allowed", 413: "too_large",
-                  431: "headers_too_large"}.get(exc.code or 400, "bad_request")
-        resp = _error(exc.code or 400, reason, exc.description if exc.code != 413 else
-                      f"request body larger than {settings.max_body_bytes} bytes")
+        reason = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 431: "headers_too_large"}.get(
+            exc.code or 400, "bad_request"
+        )
+        resp = _error(
+            exc.code or 400,
+            reason,
+            exc.description if exc.code != 413 else f"request body larger than {settings.max_body_bytes} bytes",
+        )
         if exc.code == 405 and getattr(exc, "valid_methods", None):
             resp.headers["Allow"] = ", ".join(exc.valid_methods)
         return resp

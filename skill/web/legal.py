@@ -20,9 +20,11 @@ from skill import datafiles
 PAGES = ("privacy", "terms")
 LOCALE = "nl-NL"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-_STYLE = ("body{font-family:system-ui,sans-serif;max-width:42em;margin:2em auto;padding:0 1em;"
-          "line-height:1.55;color:#222}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}"
-          "code{background:#f3f3f3;padding:0 .2em}")
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:42em;margin:2em auto;padding:0 1em;"
+    "line-height:1.55;color:#222}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}"
+    "code{background:#f3f3f3;padding:0 .2em}"
+)
 _LINK = re.compile(r"\[([^\]]+)\]\((/[a-z]*)\)")  # only links to our own pages
 _CODE = re.compile(r"`([^`]+)`")
 
@@ -74,10 +76,13 @@ def render(markdown: str) -> str:
                 flush()
             paragraph.append(line)
     flush()
-    return ("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
 
 
 def pages() -> Dict[str, str]:
@@ -99,6 +104,7 @@ def legal_blueprint():
             resp.headers["X-Content-Type-Options"] = "nosniff"
             resp.headers["Cache-Control"] = "public, max-age=3600"
             return resp
+
         serve.__name__ = page
         return serve
 
@@ -109,8 +115,10 @@ def legal_blueprint():
 
 def docs_copy(page: str) -> str:
     """What docs/<page>.md holds: the source, under a line that says where it comes from."""
-    return (f"<!-- Generated from skill/locale/{LOCALE}/legal/{page}.md by `python -m skill.web.legal`; "
-            f"edit that file, not this one. Served as GET /{page}. -->\n\n" + source(page))
+    return (
+        f"<!-- Generated from skill/locale/{LOCALE}/legal/{page}.md by `python -m skill.web.legal`; "
+        f"edit that file, not this one. Served as GET /{page}. -->\n\n" + source(page)
+    )
 
 
 def write_docs(docs_dir: str) -> List[str]:

@@ -40,14 +40,16 @@ from skill.ssml import speech_pieces
 log = logging.getLogger("gesprekscoach.web")
 
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
-USER_COOKIE = "gc_gebruiker"      # the browser's anonymous user id (for persistence), a year
-SESSION_COOKIE = "gc_sessie"      # the conversation: a browser-session cookie holding the signed state
-STATE_PATH = "/api/turn"          # ... sent to the endpoint only
+USER_COOKIE = "gc_gebruiker"  # the browser's anonymous user id (for persistence), a year
+SESSION_COOKIE = "gc_sessie"  # the conversation: a browser-session cookie holding the signed state
+STATE_PATH = "/api/turn"  # ... sent to the endpoint only
 USER_PREFIX = "amzn1.ask.account.WEB-"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-       "media-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "media-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -81,9 +83,9 @@ class PageSettings:
     rate_burst: int = 30
     rate_per_minute: int = 60
     max_clients: int = 10000
-    proxy_hops: int = 0               # behind N trusted proxies: the client is X-Forwarded-For's Nth from the end
+    proxy_hops: int = 0  # behind N trusted proxies: the client is X-Forwarded-For's Nth from the end
     session_idle_seconds: int = 1800
-    max_state_bytes: int = 3500       # the signed cookie; browsers keep cookies up to 4096 bytes
+    max_state_bytes: int = 3500  # the signed cookie; browsers keep cookies up to 4096 bytes
     secret: Optional[bytes] = None
     secret_file: Optional[str] = None
     clock: Callable[[], float] = field(default=time.monotonic)
@@ -93,12 +95,15 @@ class PageSettings:
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "PageSettings":
         env = os.environ if environ is None else environ
         secret = (env.get("GESPREKSCOACH_WEB_SECRET") or "").encode("utf-8") or None
-        return cls(max_text_chars=_int_env(env, "GESPREKSCOACH_WEB_MAX_TEXT", 300),
-                   rate_burst=_int_env(env, "GESPREKSCOACH_WEB_RATE_BURST", 30),
-                   rate_per_minute=_int_env(env, "GESPREKSCOACH_WEB_RATE_PER_MINUTE", 60),
-                   session_idle_seconds=_int_env(env, "GESPREKSCOACH_WEB_SESSION_IDLE", 1800),
-                   proxy_hops=_int_env(env, "GESPREKSCOACH_WEB_PROXY_HOPS", 0),
-                   secret=secret, secret_file=default_secret_file(env))
+        return cls(
+            max_text_chars=_int_env(env, "GESPREKSCOACH_WEB_MAX_TEXT", 300),
+            rate_burst=_int_env(env, "GESPREKSCOACH_WEB_RATE_BURST", 30),
+            rate_per_minute=_int_env(env, "GESPREKSCOACH_WEB_RATE_PER_MINUTE", 60),
+            session_idle_seconds=_int_env(env, "GESPREKSCOACH_WEB_SESSION_IDLE", 1800),
+            proxy_hops=_int_env(env, "GESPREKSCOACH_WEB_PROXY_HOPS", 0),
+            secret=secret,
+            secret_file=default_secret_file(env),
+        )
 
 
 def default_secret_file(environ: Mapping[str, str]) -> str:
@@ -138,8 +143,11 @@ def load_secret(settings: PageSettings) -> bytes:
             if len(key) >= 32:
                 return key
         except OSError as exc:
-            log.warning("page: no signing key file (%s); conversations only continue in this process: "
-                        "set GESPREKSCOACH_WEB_SECRET when running more than one", type(exc).__name__)
+            log.warning(
+                "page: no signing key file (%s); conversations only continue in this process: "
+                "set GESPREKSCOACH_WEB_SECRET when running more than one",
+                type(exc).__name__,
+            )
     return secrets.token_bytes(32)
 
 
@@ -185,9 +193,9 @@ class RateLimiter:
 
 @dataclass
 class Session:
-    session_id: Optional[str]           # the Alexa session id; None when no session is open
+    session_id: Optional[str]  # the Alexa session id; None when no session is open
     attributes: Dict[str, Any]
-    seen: float                         # when the last turn was (epoch seconds)
+    seen: float  # when the last turn was (epoch seconds)
 
 
 class StateSigner:
@@ -210,8 +218,9 @@ class StateSigner:
         """The signed state; None for a closed session or a state over max_bytes (not kept)."""
         if session_id is None:
             return None
-        raw = json.dumps({"s": session_id, "a": attributes, "t": int(self.clock())},
-                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        raw = json.dumps(
+            {"s": session_id, "a": attributes, "t": int(self.clock())}, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
         body = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
         value = f"{self.VERSION}.{body}.{self._mac(user, body)}"
         return value if len(value) <= self.max_bytes else None
@@ -232,8 +241,12 @@ class StateSigner:
             data = json.loads(raw.decode("utf-8"))
         except (ValueError, zlib.error, UnicodeDecodeError):
             return None
-        if not (isinstance(data, dict) and isinstance(data.get("s"), str) and isinstance(data.get("a"), dict)
-                and isinstance(data.get("t"), int)):
+        if not (
+            isinstance(data, dict)
+            and isinstance(data.get("s"), str)
+            and isinstance(data.get("a"), dict)
+            and isinstance(data.get("t"), int)
+        ):
             return None
         age = self.clock() - data["t"]
         if age > self.idle or age < -60:
@@ -333,8 +346,11 @@ def _card(reply) -> Optional[Dict[str, Any]]:
     if not card:
         return None
     content = str(card.get("content") or card.get("text") or "")
-    return {"title": str(card.get("title") or ""), "content": content,
-            "same_as_speech": normalize(content) == normalize(reply.speech)}
+    return {
+        "title": str(card.get("title") or ""),
+        "content": content,
+        "same_as_speech": normalize(content) == normalize(reply.speech),
+    }
 
 
 def answer_payload(reply, understood: str) -> Dict[str, Any]:
@@ -375,8 +391,7 @@ def _token(name: str) -> Optional[str]:
 
 
 def _set_cookie(resp: Response, name: str, value: str, max_age: Optional[int], path: str = "/") -> None:
-    resp.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="Strict",
-                    secure=_secure())
+    resp.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="Strict", secure=_secure())
 
 
 def _client_key(proxy_hops: int) -> str:
@@ -394,8 +409,9 @@ def create_blueprint(skill, skill_id: Optional[str], settings: Optional[PageSett
     settings = settings or PageSettings.from_env()
     coach = Coach(skill, skill_id)
     limiter = RateLimiter(settings.rate_burst, settings.rate_per_minute, settings.max_clients, settings.clock)
-    states = StateSigner(load_secret(settings), settings.session_idle_seconds, settings.max_state_bytes,
-                         settings.wall_clock)
+    states = StateSigner(
+        load_secret(settings), settings.session_idle_seconds, settings.max_state_bytes, settings.wall_clock
+    )
     bp = Blueprint("page", __name__, static_folder=STATIC, static_url_path="/assets")
     bp.coach, bp.states, bp.limiter, bp.settings = coach, states, limiter, settings  # for tests
 

@@ -29,9 +29,18 @@ def _is_oscrypto_failure(exc: BaseException) -> bool:
         seen.add(id(exc))
         module = type(exc).__module__ or ""
         text = str(exc)
-        if (type(exc).__name__ == "LibraryNotFoundError" or module.startswith(("oscrypto", "certvalidator"))
-                or (isinstance(exc, ImportError) and ("oscrypto" in text or "certvalidator" in text
-                                                      or (exc.name or "").startswith(("oscrypto", "certvalidator"))))):
+        if (
+            type(exc).__name__ == "LibraryNotFoundError"
+            or module.startswith(("oscrypto", "certvalidator"))
+            or (
+                isinstance(exc, ImportError)
+                and (
+                    "oscrypto" in text
+                    or "certvalidator" in text
+                    or (exc.name or "").startswith(("oscrypto", "certvalidator"))
+                )
+            )
+        ):
             return True
         exc = exc.__cause__ or exc.__context__
     return False
@@ -55,12 +64,16 @@ def _install_certvalidator_standin() -> None:
 
     class CertificateValidator:  # what the SDK's RequestVerifier would use: refuse loudly
         def __init__(self, *args, **kwargs):
-            raise ValidationError("certvalidator is unavailable (oscrypto cannot load OpenSSL); "
-                                  "use skill.web.verifier.SignatureVerifier")
+            raise ValidationError(
+                "certvalidator is unavailable (oscrypto cannot load OpenSSL); use skill.web.verifier.SignatureVerifier"
+            )
 
-    for name, obj in {"ValidationError": ValidationError, "PathError": PathError,
-                      "PathBuildingError": PathBuildingError,
-                      "InvalidCertificateError": InvalidCertificateError}.items():
+    for name, obj in {
+        "ValidationError": ValidationError,
+        "PathError": PathError,
+        "PathBuildingError": PathBuildingError,
+        "InvalidCertificateError": InvalidCertificateError,
+    }.items():
         setattr(errors, name, obj)
         setattr(certvalidator, name, obj)
     certvalidator.CertificateValidator = CertificateValidator
@@ -83,8 +96,12 @@ def _import_sdk():
             sys.modules.pop(name, None)
         _install_certvalidator_standin()
         SDK_REQUEST_VERIFIER_AVAILABLE = False
-        log.warning("oscrypto cannot load OpenSSL (%s: %s); the SDK's own RequestVerifier is unavailable. "
-                    "Gesprekscoach's verifier does not need it.", type(exc).__name__, exc)
+        log.warning(
+            "oscrypto cannot load OpenSSL (%s: %s); the SDK's own RequestVerifier is unavailable. "
+            "Gesprekscoach's verifier does not need it.",
+            type(exc).__name__,
+            exc,
+        )
         from ask_sdk_webservice_support import verifier, webservice_handler
     return verifier, webservice_handler
 
@@ -95,5 +112,4 @@ AbstractVerifier = _verifier.AbstractVerifier
 VerificationException = _verifier.VerificationException
 WebserviceSkillHandler = _webservice_handler.WebserviceSkillHandler
 
-__all__ = ["AbstractVerifier", "VerificationException", "WebserviceSkillHandler",
-           "SDK_REQUEST_VERIFIER_AVAILABLE"]
+__all__ = ["AbstractVerifier", "VerificationException", "WebserviceSkillHandler", "SDK_REQUEST_VERIFIER_AVAILABLE"]

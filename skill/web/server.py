@@ -33,8 +33,14 @@ DEFAULT_MAX_PENDING = 32
 DEFAULT_REQUEST_TIMEOUT = 30.0
 DEFAULT_READ_TIMEOUT = 10.0
 
-_PARSER_ERRORS = {400: "bad_request", 408: "timeout", 414: "uri_too_long", 431: "headers_too_large",
-                  501: "not_implemented", 505: "http_version_not_supported"}
+_PARSER_ERRORS = {
+    400: "bad_request",
+    408: "timeout",
+    414: "uri_too_long",
+    431: "headers_too_large",
+    501: "not_implemented",
+    505: "http_version_not_supported",
+}
 
 
 def _json_line(fields: Dict[str, object]) -> str:
@@ -72,9 +78,17 @@ class BoundedWSGIServer(BaseWSGIServer):
 
     multithread = True
 
-    def __init__(self, host: str, port: int, app, *, workers: int = DEFAULT_WORKERS,
-                 max_pending: int = DEFAULT_MAX_PENDING, request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        app,
+        *,
+        workers: int = DEFAULT_WORKERS,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+    ):
         handler = type("BoundedRequestHandler", (JsonErrorRequestHandler,), {"timeout": read_timeout})
         super().__init__(host, port, app, handler=handler)
         self.workers = max(1, int(workers))
@@ -119,8 +133,10 @@ class BoundedWSGIServer(BaseWSGIServer):
 
     def _busy(self, request) -> None:
         body = json.dumps({"error": "busy", "message": "server busy, try again"}).encode("utf-8")
-        head = (f"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n").encode("ascii")
+        head = (
+            f"HTTP/1.0 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+        ).encode("ascii")
         log.warning(_json_line({"status": 503, "outcome": "rejected", "reason": "busy"}))
         try:
             request.setblocking(False)  # a small answer fits the socket buffer; never wait for a client
@@ -146,8 +162,13 @@ class BoundedWSGIServer(BaseWSGIServer):
     def stats(self) -> Dict[str, int]:
         with self._lock:
             open_now = len(self._deadlines)
-        return {"open": open_now, "refused": self.refused, "expired": self.expired, "workers": self.workers,
-                "max_pending": self.max_pending}
+        return {
+            "open": open_now,
+            "refused": self.refused,
+            "expired": self.expired,
+            "workers": self.workers,
+            "max_pending": self.max_pending,
+        }
 
     def server_close(self) -> None:
         self._closing.set()

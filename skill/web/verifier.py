@@ -53,11 +53,15 @@ CERT_PATH_PREFIX = "/echo.api/"
 ECHO_API_SAN = "echo-api.amazon.com"
 TIMESTAMP_TOLERANCE = timedelta(seconds=150)
 SKILL_EVENT_TOLERANCE = timedelta(hours=1)  # Amazon may redeliver skill events for up to an hour
-SKILL_EVENTS = frozenset({
-    "AlexaSkillEvent.SkillEnabled", "AlexaSkillEvent.SkillDisabled",
-    "AlexaSkillEvent.SkillPermissionChanged", "AlexaSkillEvent.SkillPermissionAccepted",
-    "AlexaSkillEvent.SkillAccountLinked",
-})
+SKILL_EVENTS = frozenset(
+    {
+        "AlexaSkillEvent.SkillEnabled",
+        "AlexaSkillEvent.SkillDisabled",
+        "AlexaSkillEvent.SkillPermissionChanged",
+        "AlexaSkillEvent.SkillPermissionAccepted",
+        "AlexaSkillEvent.SkillAccountLinked",
+    }
+)
 MAX_CHAIN_BYTES = 256 * 1024
 NEGATIVE_CACHE_SECONDS = 60  # a URL whose chain is not valid is refused this long without a new download
 FETCH_FAILURE_SECONDS = 10  # a URL whose download failed (maybe a network blip): a shorter while
@@ -107,6 +111,7 @@ def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
 
 # --------------------------------------------------------------------------------------- cert URL
 
+
 def normalise_cert_url(url: Optional[str]) -> str:
     """Check SignatureCertChainUrl as Amazon prescribes and return the one canonical URL to download.
 
@@ -152,6 +157,7 @@ def normalise_cert_url(url: Optional[str]) -> str:
 
 # ------------------------------------------------------------------------------ fetch and trust
 
+
 class FetchError(Exception):
     """A certificate chain download that failed (status, redirect, size, deadline)."""
 
@@ -165,8 +171,12 @@ class HttpsFetcher:
     way curl's --resolve works). Called as fetcher(url, deadline_seconds) -> bytes.
     """
 
-    def __init__(self, context: Optional[ssl.SSLContext] = None,
-                 connect_to: Optional[Tuple[str, int]] = None, max_bytes: int = MAX_CHAIN_BYTES):
+    def __init__(
+        self,
+        context: Optional[ssl.SSLContext] = None,
+        connect_to: Optional[Tuple[str, int]] = None,
+        max_bytes: int = MAX_CHAIN_BYTES,
+    ):
         self.context = context
         self.connect_to = connect_to
         self.max_bytes = max_bytes
@@ -185,8 +195,11 @@ class HttpsFetcher:
         timer.daemon = True
         timer.start()
         try:
-            conn.request("GET", parts.path or "/", headers={"User-Agent": "gesprekscoach-verifier",
-                                                              "Accept": "*/*", "Connection": "close"})
+            conn.request(
+                "GET",
+                parts.path or "/",
+                headers={"User-Agent": "gesprekscoach-verifier", "Accept": "*/*", "Connection": "close"},
+            )
             response = conn.getresponse()
             if 300 <= response.status < 400:
                 raise FetchError(f"HTTP {response.status}: redirects are refused")
@@ -220,8 +233,7 @@ class HttpsFetcher:
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """An HTTPS connection to ``address`` that verifies TLS for ``host``; abort() from any thread."""
 
-    def __init__(self, host: str, port: int, context: ssl.SSLContext, address: Tuple[str, int],
-                 timeout: float):
+    def __init__(self, host: str, port: int, context: ssl.SSLContext, address: Tuple[str, int], timeout: float):
         super().__init__(host, port, timeout=timeout, context=context)
         self._tls = context
         self._address = address
@@ -333,10 +345,16 @@ class SignatureVerifier(AbstractVerifier):
 
     needs_raw_body = True
 
-    def __init__(self, trust_roots: Optional[Sequence[x509.Certificate]] = None,
-                 fetcher: Optional[Fetcher] = None, clock: Optional[Clock] = None,
-                 fetch_timeout: float = 5.0, cache_size: int = 16,
-                 negative_ttl: float = NEGATIVE_CACHE_SECONDS, negative_size: int = NEGATIVE_CACHE_SIZE):
+    def __init__(
+        self,
+        trust_roots: Optional[Sequence[x509.Certificate]] = None,
+        fetcher: Optional[Fetcher] = None,
+        clock: Optional[Clock] = None,
+        fetch_timeout: float = 5.0,
+        cache_size: int = 16,
+        negative_ttl: float = NEGATIVE_CACHE_SECONDS,
+        negative_size: int = NEGATIVE_CACHE_SIZE,
+    ):
         self._roots = list(trust_roots) if trust_roots is not None else None
         self._store: Optional[Store] = None
         self._fetch = fetcher or default_fetcher
@@ -359,8 +377,9 @@ class SignatureVerifier(AbstractVerifier):
         signature_b64 = _header(headers, SIGNATURE_HEADER)
         if not signature_b64:
             if _header(headers, LEGACY_SIGNATURE_HEADER):
-                raise RequestRejected("signature_sha1_only",
-                                      "only the legacy SHA-1 Signature header was sent; Signature-256 is required")
+                raise RequestRejected(
+                    "signature_sha1_only", "only the legacy SHA-1 Signature header was sent; Signature-256 is required"
+                )
             raise RequestRejected("signature_missing", "Signature-256 header missing")
         try:
             signature = base64.b64decode(signature_b64.strip(), validate=True)
@@ -379,8 +398,7 @@ class SignatureVerifier(AbstractVerifier):
         # for a signature the key never made), then the body is hashed once and the digests compared.
         # So a forged signature costs the same whatever the body holds.
         try:
-            signed_digest = entry.public_key.recover_data_from_signature(signature, padding.PKCS1v15(),
-                                                                         hashes.SHA256())
+            signed_digest = entry.public_key.recover_data_from_signature(signature, padding.PKCS1v15(), hashes.SHA256())
             if not hmac.compare_digest(signed_digest, hashlib.sha256(body).digest()):
                 raise InvalidSignature()
         except (InvalidSignature, ValueError):
@@ -419,9 +437,11 @@ class SignatureVerifier(AbstractVerifier):
                 return flight.entry
             if flight.error is not None:
                 raise flight.error.again()
-            raise RequestRejected("cert_fetch_failed", "certificate chain could not be downloaded",
-                                  "waited for another download of the same URL" +
-                                  ("" if finished else ", which did not finish in time"))
+            raise RequestRejected(
+                "cert_fetch_failed",
+                "certificate chain could not be downloaded",
+                "waited for another download of the same URL" + ("" if finished else ", which did not finish in time"),
+            )
         try:
             entry = self._fetch_and_validate(url, now)
         except RequestRejected as exc:
@@ -436,8 +456,9 @@ class SignatureVerifier(AbstractVerifier):
                     self._failed.popitem(last=False)
             raise
         except BaseException as exc:  # pragma: no cover - a bug of ours; waiters must not hang
-            flight.error = RequestRejected("cert_fetch_failed", "certificate chain could not be downloaded",
-                                           type(exc).__name__)
+            flight.error = RequestRejected(
+                "cert_fetch_failed", "certificate chain could not be downloaded", type(exc).__name__
+            )
             raise
         else:
             flight.entry = entry
@@ -466,23 +487,25 @@ class SignatureVerifier(AbstractVerifier):
                 self.fetches += 1
             data = self._fetch(url, self._timeout)
         except Exception as exc:  # network errors, timeouts, HTTP errors: the request cannot be trusted
-            raise RequestRejected("cert_fetch_failed", "certificate chain could not be downloaded",
-                                  f"{type(exc).__name__}: {exc}")
+            raise RequestRejected(
+                "cert_fetch_failed", "certificate chain could not be downloaded", f"{type(exc).__name__}: {exc}"
+            )
         certs = load_pem_bundle(data or b"")
         if not certs:
-            raise RequestRejected("cert_chain_invalid", "certificate chain not valid",
-                                  "the download holds no certificate")
+            raise RequestRejected(
+                "cert_chain_invalid", "certificate chain not valid", "the download holds no certificate"
+            )
         leaf, intermediates = certs[0], certs[1:]
-        verifier = (PolicyBuilder().store(self._trust_store()).time(now)
-                    .build_server_verifier(DNSName(ECHO_API_SAN)))
+        verifier = PolicyBuilder().store(self._trust_store()).time(now).build_server_verifier(DNSName(ECHO_API_SAN))
         try:
             chain = verifier.verify(leaf, intermediates)
         except VerificationError as exc:
             raise RequestRejected("cert_chain_invalid", "certificate chain not valid", str(exc))
         public_key = leaf.public_key()
         if not isinstance(public_key, rsa.RSAPublicKey):
-            raise RequestRejected("cert_chain_invalid", "certificate chain not valid",
-                                  "signing certificate has no RSA key")
+            raise RequestRejected(
+                "cert_chain_invalid", "certificate chain not valid", "signing certificate has no RSA key"
+            )
         expires = min(c.not_valid_after_utc for c in chain)
         return _CachedChain(public_key=public_key, expires=expires)
 
@@ -495,20 +518,26 @@ class SignatureVerifier(AbstractVerifier):
 
     def cache_info(self) -> dict:
         with self._lock:
-            return {"entries": len(self._proven), "unproven": len(self._unproven),
-                    "failed": len(self._failed), "in_flight": len(self._flights),
-                    "waiting": self._waiting, "max": self._cache_size,
-                    "failed_max": self._negative_size, "fetches": self.fetches}
+            return {
+                "entries": len(self._proven),
+                "unproven": len(self._unproven),
+                "failed": len(self._failed),
+                "in_flight": len(self._flights),
+                "waiting": self._waiting,
+                "max": self._cache_size,
+                "failed_max": self._negative_size,
+                "fetches": self.fetches,
+            }
 
 
 # ------------------------------------------------------------------------------ timestamp, skill id
+
 
 def parse_timestamp(value: Any) -> datetime:
     """Amazon's request timestamp (``2030-06-15T12:00:00Z``, optionally with a fraction) as an aware
     UTC datetime; anything else, or a date that does not exist, raises RequestRejected."""
     if not isinstance(value, str) or len(value) > 40 or not TIMESTAMP_FORM.fullmatch(value):
-        raise RequestRejected("timestamp_invalid", "request timestamp is not in Amazon's form "
-                                                   "(YYYY-MM-DDThh:mm:ssZ)")
+        raise RequestRejected("timestamp_invalid", "request timestamp is not in Amazon's form (YYYY-MM-DDThh:mm:ssZ)")
     whole, _, fraction = value[:-1].partition(".")
     try:
         stamp = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
@@ -602,17 +631,29 @@ class SkillIdVerifier(AbstractVerifier):
             raise RequestRejected("skill_id_mismatch", "request is for another skill")
 
 
-def build_verifiers(*, skill_id: Optional[str], verify_signature: bool = True,
-                    trust_roots: Optional[Iterable[x509.Certificate]] = None,
-                    fetcher: Optional[Fetcher] = None, clock: Optional[Clock] = None,
-                    fetch_timeout: float = 5.0, cache_size: int = 16) -> List[AbstractVerifier]:
+def build_verifiers(
+    *,
+    skill_id: Optional[str],
+    verify_signature: bool = True,
+    trust_roots: Optional[Iterable[x509.Certificate]] = None,
+    fetcher: Optional[Fetcher] = None,
+    clock: Optional[Clock] = None,
+    fetch_timeout: float = 5.0,
+    cache_size: int = 16,
+) -> List[AbstractVerifier]:
     """The verifiers in the order they run: signature over the raw body (unless dev), then, on the
     parsed JSON, timestamp and skill id."""
     verifiers: List[AbstractVerifier] = []
     if verify_signature:
-        verifiers.append(SignatureVerifier(trust_roots=list(trust_roots) if trust_roots is not None else None,
-                                           fetcher=fetcher, clock=clock, fetch_timeout=fetch_timeout,
-                                           cache_size=cache_size))
+        verifiers.append(
+            SignatureVerifier(
+                trust_roots=list(trust_roots) if trust_roots is not None else None,
+                fetcher=fetcher,
+                clock=clock,
+                fetch_timeout=fetch_timeout,
+                cache_size=cache_size,
+            )
+        )
     verifiers.append(TimestampVerifier(clock=clock))
     verifiers.append(SkillIdVerifier(skill_id))
     return verifiers

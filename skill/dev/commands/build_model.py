@@ -11,13 +11,21 @@ HELP = "Build interaction_model/.../nl-NL.json from the sentence grammar in skil
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--locale", default="nl-NL", help="grammar and model locale (default nl-NL)")
-    parser.add_argument("--package", default=None, metavar="DIR",
-                        help="the skill package folder to write into (interactionModels/custom/<locale>.json; "
-                             "default: interaction_model/ of the checkout this command runs from)")
-    parser.add_argument("--output", default=None, metavar="FILE",
-                        help="where to write the model (default: the model file in --package)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 when the model file differs from what the grammar builds")
+    parser.add_argument(
+        "--package",
+        default=None,
+        metavar="DIR",
+        help="the skill package folder to write into (interactionModels/custom/<locale>.json; "
+        "default: interaction_model/ of the checkout this command runs from)",
+    )
+    parser.add_argument(
+        "--output", default=None, metavar="FILE", help="where to write the model (default: the model file in --package)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the model file differs from what the grammar builds",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,9 +37,11 @@ def run(args: argparse.Namespace) -> int:
         package = Path(args.package) if args.package else nlu.DEFAULT_PACKAGE
         if not package.is_dir():
             where = f"{package} is not a folder" if args.package else "there is none beside the installed package"
-            print("build-model needs the skill package folder to write the model into (the project's "
-                  f"interaction_model/ with skill.json); {where}: pass --package DIR or --output FILE",
-                  file=sys.stderr)
+            print(
+                "build-model needs the skill package folder to write the model into (the project's "
+                f"interaction_model/ with skill.json); {where}: pass --package DIR or --output FILE",
+                file=sys.stderr,
+            )
             return 2
         output = nlu.model_file(package, args.locale)
     if args.check:

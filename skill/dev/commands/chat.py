@@ -26,34 +26,56 @@ HELP = "Talk to the skill in the console (no Echo needed); --say for one-shot us
 
 PAUSE = "…"
 ENDED = "(sessie beëindigd)"
-ESPEAK_HINT = ("espeak-ng is not installed. Install it to hear the answers:\n"
-               "  Debian/Ubuntu: sudo apt-get install espeak-ng\n"
-               "  macOS:         brew install espeak-ng\n"
-               "  Fedora:        sudo dnf install espeak-ng")
+ESPEAK_HINT = (
+    "espeak-ng is not installed. Install it to hear the answers:\n"
+    "  Debian/Ubuntu: sudo apt-get install espeak-ng\n"
+    "  macOS:         brew install espeak-ng\n"
+    "  Fedora:        sudo dnf install espeak-ng"
+)
 MIN_PAUSE_MS = 300  # shorter breaks are not shown
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--say", action="append", metavar="TEXT", default=None,
-                        help="say this and print the answer (repeatable: one session, in order); "
-                             "no interactive prompt")
-    parser.add_argument("--json", action="store_true",
-                        help="print the raw request and response envelopes (JSON) instead of text")
-    parser.add_argument("--url", default=None,
-                        help="send requests to a running server (e.g. http://127.0.0.1:8080/alexa, "
-                             "started with 'gesprekscoach serve --dev') instead of in process")
-    parser.add_argument("--speak", action="store_true",
-                        help="read the answers aloud with espeak-ng's Dutch voice (fed the SSML)")
-    parser.add_argument("--wav-dir", default=None, metavar="DIR",
-                        help="with or without --speak: write each answer as a WAV file into DIR")
-    parser.add_argument("--model", "--package", dest="model", metavar="DIR",
-                        default=os.environ.get("GESPREKSCOACH_MODEL_PACKAGE") or None,
-                        help="skill package folder whose interaction model resolves what you say "
-                             "(its samples only; env GESPREKSCOACH_MODEL_PACKAGE); default: the project's "
-                             "sentence grammar, with near matches marked as such")
-    parser.add_argument("--skill-id", default=None,
-                        help="application id in the requests (default: env GESPREKSCOACH_SKILL_ID, "
-                             "else a test id)")
+    parser.add_argument(
+        "--say",
+        action="append",
+        metavar="TEXT",
+        default=None,
+        help="say this and print the answer (repeatable: one session, in order); no interactive prompt",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the raw request and response envelopes (JSON) instead of text"
+    )
+    parser.add_argument(
+        "--url",
+        default=None,
+        help="send requests to a running server (e.g. http://127.0.0.1:8080/alexa, "
+        "started with 'gesprekscoach serve --dev') instead of in process",
+    )
+    parser.add_argument(
+        "--speak", action="store_true", help="read the answers aloud with espeak-ng's Dutch voice (fed the SSML)"
+    )
+    parser.add_argument(
+        "--wav-dir",
+        default=None,
+        metavar="DIR",
+        help="with or without --speak: write each answer as a WAV file into DIR",
+    )
+    parser.add_argument(
+        "--model",
+        "--package",
+        dest="model",
+        metavar="DIR",
+        default=os.environ.get("GESPREKSCOACH_MODEL_PACKAGE") or None,
+        help="skill package folder whose interaction model resolves what you say "
+        "(its samples only; env GESPREKSCOACH_MODEL_PACKAGE); default: the project's "
+        "sentence grammar, with near matches marked as such",
+    )
+    parser.add_argument(
+        "--skill-id",
+        default=None,
+        help="application id in the requests (default: env GESPREKSCOACH_SKILL_ID, else a test id)",
+    )
 
 
 # rendering ---------------------------------------------------------------------------------------
@@ -80,8 +102,13 @@ def readable(ssml: str, *, pause: str = PAUSE, color: bool = False) -> str:
         quoted = tag == "prosody" and element.attrib.get("rate") == QUOTE_RATE
         if tag == "break":
             time = element.attrib.get("time", "")
-            ms = int(time[:-2]) if time.endswith("ms") and time[:-2].isdigit() else \
-                int(float(time[:-1]) * 1000) if time.endswith("s") and time[:-1].replace(".", "").isdigit() else 500
+            ms = (
+                int(time[:-2])
+                if time.endswith("ms") and time[:-2].isdigit()
+                else int(float(time[:-1]) * 1000)
+                if time.endswith("s") and time[:-1].replace(".", "").isdigit()
+                else 500
+            )
             if ms >= MIN_PAUSE_MS or element.attrib.get("strength") in ("strong", "x-strong"):
                 out.append(f" {marker} ")
             else:
@@ -156,15 +183,17 @@ def http_sender(url: str, timeout: float = 15.0) -> Callable[[Dict[str, Any]], D
 
     def send(envelope: Dict[str, Any]) -> Dict[str, Any]:
         body = json.dumps(envelope).encode("utf-8")
-        request = urllib.request.Request(url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json; charset=utf-8"})
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as err:
             detail = err.read().decode("utf-8", "replace")[:500]
-            hint = (" (is the server running with --dev? chat cannot sign requests)"
-                    if err.code in (400, 401, 403) else "")
+            hint = (
+                " (is the server running with --dev? chat cannot sign requests)" if err.code in (400, 401, 403) else ""
+            )
             raise ChatError(f"{url} answered HTTP {err.code}{hint}: {detail}") from None
         except (urllib.error.URLError, OSError) as err:
             raise ChatError(f"cannot reach {url}: {getattr(err, 'reason', err)}") from None
@@ -222,11 +251,15 @@ class Chat:
                 resolution = self.resolver.resolve_elicited(words, *elicited)
             else:
                 resolution = self.resolver.resolve(words)
-        envelope = envelopes.intent(resolution.intent, resolution.slot_dicts(self.talk.skill_id),
-                                    new=not self.talk.in_session, attributes=self.talk.attributes,
-                                    session_id=self.talk.session_id, skill_id=self.talk.skill_id)
+        envelope = envelopes.intent(
+            resolution.intent,
+            resolution.slot_dicts(self.talk.skill_id),
+            new=not self.talk.in_session,
+            attributes=self.talk.attributes,
+            session_id=self.talk.session_id,
+            skill_id=self.talk.skill_id,
+        )
         return self.talk.send(envelope), resolution.describe()
-
 
     def _elicited(self):
         """(intent, slot) when the last answer in this session elicited a slot, else None."""
@@ -262,11 +295,11 @@ class Speaker:
         written = None
         if self.wav_dir:
             written = self.wav_dir / f"antwoord-{self.count:03d}.wav"
-            subprocess.run(self.command(ssml, written), check=False, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(
+                self.command(ssml, written), check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
         if self.aloud:
-            subprocess.run(self.command(ssml), check=False, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(self.command(ssml), check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return written
 
 
@@ -276,8 +309,14 @@ class Speaker:
 def _turn(chat: Chat, text: str, args, speaker: Optional[Speaker], out: TextIO, color: bool) -> None:
     reply, understood = chat.say(text)
     if args.json:
-        print(json.dumps({"said": text, "understood": understood, "request": reply.request,
-                          "response": reply.envelope}, ensure_ascii=False, indent=2), file=out)
+        print(
+            json.dumps(
+                {"said": text, "understood": understood, "request": reply.request, "response": reply.envelope},
+                ensure_ascii=False,
+                indent=2,
+            ),
+            file=out,
+        )
     else:
         for line in format_reply(reply, color=color, resolution=understood):
             print(line, file=out)
@@ -301,9 +340,12 @@ def run(args: argparse.Namespace, out: TextIO = None, inp: TextIO = None) -> int
     try:
         chat = Chat(send, model_dir=args.model, skill_id=skill_id)
     except (OSError, ValueError) as exc:
-        print(f"chat: cannot load the interaction model ({exc}). chat needs the skill package folder with "
-              "interactionModels/custom/nl-NL.json (the project's interaction_model/): pass --package DIR or "
-              "set GESPREKSCOACH_MODEL_PACKAGE", file=sys.stderr)
+        print(
+            f"chat: cannot load the interaction model ({exc}). chat needs the skill package folder with "
+            "interactionModels/custom/nl-NL.json (the project's interaction_model/): pass --package DIR or "
+            "set GESPREKSCOACH_MODEL_PACKAGE",
+            file=sys.stderr,
+        )
         return 1
     color = not args.json and out.isatty() and not os.environ.get("NO_COLOR")
 
@@ -327,9 +369,12 @@ def _interactive(chat: Chat, args, speaker, out: TextIO, inp: Optional[TextIO], 
         except ImportError:  # pragma: no cover - Windows
             pass
     where = args.url or "in process"
-    print(f"Gesprekscoach chat ({where}). Type what you would say to Alexa, for example "
-          f"'help me afsluiten', 'geef een open vraag' or 'stop'.\n"
-          f"An empty line opens the skill; Ctrl-D quits.", file=out)
+    print(
+        f"Gesprekscoach chat ({where}). Type what you would say to Alexa, for example "
+        f"'help me afsluiten', 'geef een open vraag' or 'stop'.\n"
+        f"An empty line opens the skill; Ctrl-D quits.",
+        file=out,
+    )
     while True:
         try:
             if inp is None:

@@ -10,19 +10,28 @@ from typing import Optional
 
 HELP = "Check the interaction model and manifest (default interaction_model/); non-zero exit on problems."
 
-NEEDS = ("check-model needs the skill package folder: skill.json and interactionModels/custom/<locale>.json, "
-         "the project's interaction_model/ folder (it is not in the installed package)")
+NEEDS = (
+    "check-model needs the skill package folder: skill.json and interactionModels/custom/<locale>.json, "
+    "the project's interaction_model/ folder (it is not in the installed package)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--package", default=None, metavar="DIR",
-                        help="skill package folder with skill.json and interactionModels/custom/ "
-                             "(default: interaction_model/ of the checkout this command runs from)")
+    parser.add_argument(
+        "--package",
+        default=None,
+        metavar="DIR",
+        help="skill package folder with skill.json and interactionModels/custom/ "
+        "(default: interaction_model/ of the checkout this command runs from)",
+    )
     parser.add_argument("dir", nargs="?", default=None, metavar="DIR", help="the same as --package DIR")
     parser.add_argument("--locale", default="nl-NL", help="model locale to check (default nl-NL)")
     parser.add_argument("--strict", action="store_true", help="warnings count as problems too")
-    parser.add_argument("--no-handlers", action="store_true",
-                        help="skip the intent/handler cross-check (for a package of another skill)")
+    parser.add_argument(
+        "--no-handlers",
+        action="store_true",
+        help="skip the intent/handler cross-check (for a package of another skill)",
+    )
 
 
 def find_package(given: Optional[str]) -> Optional[Path]:

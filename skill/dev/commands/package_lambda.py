@@ -112,8 +112,9 @@ def _imports(path: Path, package: str) -> List[str]:
     return names
 
 
-def request_path(root: Path, entries: Sequence[str] = (f"lambda/{ENTRY}.py",),
-                 stop: Sequence[str] = ()) -> Dict[str, Path]:
+def request_path(
+    root: Path, entries: Sequence[str] = (f"lambda/{ENTRY}.py",), stop: Sequence[str] = ()
+) -> Dict[str, Path]:
     """The modules of the skill package that the entry files import, directly or not (with every
     parent package, whose __init__ runs on import). Read from the source, so imports inside functions
     count too: a module some rare branch needs is still shipped. Modules in stop are neither included
@@ -182,8 +183,12 @@ def here() -> str:
 def python_version_of(executable: str) -> Optional[str]:
     """X.Y of an interpreter, or None when it does not run (a pyenv shim without that version, say)."""
     try:
-        proc = subprocess.run([executable, "-I", "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                              capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(
+            [executable, "-I", "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
@@ -199,9 +204,11 @@ def _candidates(version: str) -> List[str]:
             out.append(os.path.join(directory, name))
     pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
     if pyenv.is_dir():
+
         def patch(p: Path):
-            tail = p.parent.parent.name[len(version) + 1:]
+            tail = p.parent.parent.name[len(version) + 1 :]
             return int(tail) if tail.isdigit() else -1
+
         installed = [p for p in pyenv.glob(f"{version}.*/bin/{name}") if patch(p) >= 0]
         out += [str(p) for p in sorted(installed, key=patch, reverse=True)]
     out += [f"/usr/local/bin/{name}", f"/usr/bin/{name}"]
@@ -250,21 +257,37 @@ def plan_runtime(args: argparse.Namespace, config_root: Optional[Path]) -> Plan:
         return Plan(runtime, None, Bytecode.NOT_WANTED, f"Bytecode: left out (--no-compile); runtime python{runtime}")
     python = find_python(runtime, args.runtime_python)
     if python:
-        return Plan(runtime, python, Bytecode.BY_RUNTIME_PYTHON,
-                    f"Bytecode: compiled by {python} (Python {runtime}), the Lambda runtime python{runtime}")
+        return Plan(
+            runtime,
+            python,
+            Bytecode.BY_RUNTIME_PYTHON,
+            f"Bytecode: compiled by {python} (Python {runtime}), the Lambda runtime python{runtime}",
+        )
     pinned = args.python_version is not None or args.runtime_python is not None
     if pinned or not configured or here() not in SUPPORTED_RUNTIMES:
-        why = "--python-version/--runtime-python given" if pinned else (
-            "no deploy config to follow" if not configured else f"Python {here()} is not a Lambda runtime")
-        return Plan(runtime, None, Bytecode.LEFT_OUT,
-                    f"Bytecode: left out: no Python {runtime} found for the runtime python{runtime}, and the "
-                    f"runtime cannot follow this Python ({why}); every cold start compiles from source. Install "
-                    f"Python {runtime} or name it with --runtime-python.")
+        why = (
+            "--python-version/--runtime-python given"
+            if pinned
+            else ("no deploy config to follow" if not configured else f"Python {here()} is not a Lambda runtime")
+        )
+        return Plan(
+            runtime,
+            None,
+            Bytecode.LEFT_OUT,
+            f"Bytecode: left out: no Python {runtime} found for the runtime python{runtime}, and the "
+            f"runtime cannot follow this Python ({why}); every cold start compiles from source. Install "
+            f"Python {runtime} or name it with --runtime-python.",
+        )
     changed = tuple(set_runtime(config_root, here()))
-    return Plan(here(), sys.executable, Bytecode.RUNTIME_FOLLOWED,
-                f"Bytecode: compiled by {sys.executable} (Python {here()}): no Python {runtime} was found for "
-                f"the configured runtime python{runtime}, so the deployed runtime follows this Python: "
-                f"python{here()} now in {' and '.join(changed)}", changed)
+    return Plan(
+        here(),
+        sys.executable,
+        Bytecode.RUNTIME_FOLLOWED,
+        f"Bytecode: compiled by {sys.executable} (Python {here()}): no Python {runtime} was found for "
+        f"the configured runtime python{runtime}, so the deployed runtime follows this Python: "
+        f"python{here()} now in {' and '.join(changed)}",
+        changed,
+    )
 
 
 def compile_bytecode(python: str, *dirs: Path) -> None:
@@ -272,12 +295,27 @@ def compile_bytecode(python: str, *dirs: Path) -> None:
     on Lambda can never cache what it compiles, and without these every cold start compiles the skill and
     ask-sdk-model (hundreds of modules) from source. Unchecked-hash pycs: valid whatever the files' dates."""
     for directory in dirs:  # file names in the bytecode (tracebacks) as Lambda has them: /var/task/...
-        cmd = [python, "-I", "-W", "ignore", "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
-               "-s", str(directory), "-p", LAMBDA_TASK_ROOT, str(directory)]
+        cmd = [
+            python,
+            "-I",
+            "-W",
+            "ignore",
+            "-m",
+            "compileall",
+            "-q",
+            "--invalidation-mode",
+            "unchecked-hash",
+            "-s",
+            str(directory),
+            "-p",
+            LAMBDA_TASK_ROOT,
+            str(directory),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
-            raise PackagingError(f"could not precompile the Lambda code with {python}:\n"
-                                 f"{(proc.stdout + proc.stderr)[-2000:]}")
+            raise PackagingError(
+                f"could not precompile the Lambda code with {python}:\n{(proc.stdout + proc.stderr)[-2000:]}"
+            )
 
 
 # staging, dependencies, zip --------------------------------------------------------------------------
@@ -310,9 +348,26 @@ RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
 def install_deps(requirements: Path, target: Path, python_version: str, platform: str) -> None:
     if target.exists():
         shutil.rmtree(target)
-    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-           "--target", str(target), "--requirement", str(requirements), "--implementation", "cp",
-           "--python-version", python_version, "--platform", platform, "--only-binary=:all:"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--target",
+        str(target),
+        "--requirement",
+        str(requirements),
+        "--implementation",
+        "cp",
+        "--python-version",
+        python_version,
+        "--platform",
+        platform,
+        "--only-binary=:all:",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise PackagingError(f"pip could not install the Lambda dependencies:\n{proc.stderr[-2000:]}")
@@ -403,18 +458,25 @@ def smoke(python: str, root: Path, *, isolated: bool, events: Optional[List[dict
     """Run SMOKE with python on the code in root. isolated: ``-I -S``, nothing from any site-packages."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GESPREKSCOACH_", "PYTHON"))}
     flags = ["-I", "-S"] if isolated else ["-I"]
-    proc = subprocess.run([python, *flags, "-c", SMOKE, str(root)], input=json.dumps(events or smoke_events()),
-                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [python, *flags, "-c", SMOKE, str(root)],
+        input=json.dumps(events or smoke_events()),
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if proc.returncode != 0:
-        raise PackagingError(f"the Lambda code in {root} failed under {python} {' '.join(flags)}:\n"
-                             f"{proc.stderr[-3000:]}")
+        raise PackagingError(
+            f"the Lambda code in {root} failed under {python} {' '.join(flags)}:\n{proc.stderr[-3000:]}"
+        )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 # Libraries of the webservice and of the tooling (the sentence grammar's hassil, rapidfuzz, PyYAML): never
 # on the Lambda's path.
-HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web", "hassil", "rapidfuzz",
-         "yaml")
+HEAVY = ("flask", "werkzeug", "cryptography", "ask_sdk_webservice_support", "skill.web", "hassil", "rapidfuzz", "yaml")
 
 
 def problems_of(result: dict, *, isolated: bool) -> List[str]:
@@ -459,32 +521,52 @@ def prove_zip(output: Path, python: str) -> dict:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", default=None, metavar="DIR",
-                        help="the project checkout to package (lambda/ and skill/; default: the one this "
-                             "command is installed from)")
-    parser.add_argument("--build-dir", default=None,
-                        help="where to stage the Lambda code (default build/lambda in the checkout; the SAM "
-                             "code root)")
-    parser.add_argument("--output", default=None,
-                        help="zip to write (default dist/gesprekscoach-lambda.zip in the checkout)")
-    parser.add_argument("--stage-only", action="store_true",
-                        help="only stage the build dir (enough for `sam build`)")
-    parser.add_argument("--no-deps", action="store_true",
-                        help="leave ask-sdk-core and its dependencies out of the zip (e.g. for a layer)")
-    parser.add_argument("--python-version", default=None,
-                        help="Lambda Python runtime X.Y (default: the runtime in ask-resources.json and "
-                             "template.yaml; then it never changes them)")
-    parser.add_argument("--runtime-python", default=None, metavar="PYTHON",
-                        help="interpreter of the runtime's version to compile the bytecode with (default: "
-                             "found on PATH, in pyenv, /usr/bin; env GESPREKSCOACH_LAMBDA_PYTHON)")
-    parser.add_argument("--platform", default="manylinux2014_x86_64",
-                        help="wheel platform (default manylinux2014_x86_64; manylinux2014_aarch64 for arm64)")
-    parser.add_argument("--no-check", action="store_true",
-                        help="skip running the staged code and the finished zip")
+    parser.add_argument(
+        "--source",
+        default=None,
+        metavar="DIR",
+        help="the project checkout to package (lambda/ and skill/; default: the one this command is installed from)",
+    )
+    parser.add_argument(
+        "--build-dir",
+        default=None,
+        help="where to stage the Lambda code (default build/lambda in the checkout; the SAM code root)",
+    )
+    parser.add_argument(
+        "--output", default=None, help="zip to write (default dist/gesprekscoach-lambda.zip in the checkout)"
+    )
+    parser.add_argument("--stage-only", action="store_true", help="only stage the build dir (enough for `sam build`)")
+    parser.add_argument(
+        "--no-deps",
+        action="store_true",
+        help="leave ask-sdk-core and its dependencies out of the zip (e.g. for a layer)",
+    )
+    parser.add_argument(
+        "--python-version",
+        default=None,
+        help="Lambda Python runtime X.Y (default: the runtime in ask-resources.json and "
+        "template.yaml; then it never changes them)",
+    )
+    parser.add_argument(
+        "--runtime-python",
+        default=None,
+        metavar="PYTHON",
+        help="interpreter of the runtime's version to compile the bytecode with (default: "
+        "found on PATH, in pyenv, /usr/bin; env GESPREKSCOACH_LAMBDA_PYTHON)",
+    )
+    parser.add_argument(
+        "--platform",
+        default="manylinux2014_x86_64",
+        help="wheel platform (default manylinux2014_x86_64; manylinux2014_aarch64 for arm64)",
+    )
+    parser.add_argument("--no-check", action="store_true", help="skip running the staged code and the finished zip")
     parser.add_argument("--no-compile", action="store_true", help="do not precompile bytecode")
-    parser.add_argument("--fail-on-runtime-change", action="store_true",
-                        help="exit with status 3 when the runtime had to follow this Python (hooks/build.sh: "
-                             "`ask deploy` has read its config already, so it must run again)")
+    parser.add_argument(
+        "--fail-on-runtime-change",
+        action="store_true",
+        help="exit with status 3 when the runtime had to follow this Python (hooks/build.sh: "
+        "`ask deploy` has read its config already, so it must run again)",
+    )
 
 
 def _size(n: int) -> str:
@@ -495,8 +577,11 @@ def run(args: argparse.Namespace) -> int:
     root = source_root(args.source)
     if root is None:
         where = args.source or _installed_root()
-        print(f"package-lambda: needs the project's source checkout (lambda/{ENTRY}.py beside skill/), "
-              f"and {where} is not one: run it in a checkout or pass --source DIR", file=sys.stderr)
+        print(
+            f"package-lambda: needs the project's source checkout (lambda/{ENTRY}.py beside skill/), "
+            f"and {where} is not one: run it in a checkout or pass --source DIR",
+            file=sys.stderr,
+        )
         return 2
     build_dir = Path(args.build_dir).resolve() if args.build_dir else root / "build" / "lambda"
     output = Path(args.output).resolve() if args.output else root / "dist" / "gesprekscoach-lambda.zip"
@@ -516,19 +601,26 @@ def run(args: argparse.Namespace) -> int:
     if not args.stage_only:
         count = write_zip(output, *dirs)
         size = output.stat().st_size
-        print(f"Wrote {output}: {_size(size)} ({size} bytes, {count} files"
-              f"{', without dependencies' if args.no_deps else ''})")
+        print(
+            f"Wrote {output}: {_size(size)} ({size} bytes, {count} files"
+            f"{', without dependencies' if args.no_deps else ''})"
+        )
         machine = platform.machine()
         if not args.no_check and not args.no_deps and not args.platform.endswith(machine):
             print(f"Zip not run here: its dependencies are for {args.platform}, this machine is {machine}")
         elif not args.no_check and not args.no_deps:
             python = plan.python or find_python(plan.runtime) or sys.executable
             result = prove_zip(output, python)
-            print(f"Zip proven: unpacked alone and run by {python} -I -S (Python {result['python']}), it "
-                  f"answered a LaunchRequest and an intent; {result['from_bytecode']} of "
-                  f"{result['modules_in_zip']} modules loaded from its bytecode")
+            print(
+                f"Zip proven: unpacked alone and run by {python} -I -S (Python {result['python']}), it "
+                f"answered a LaunchRequest and an intent; {result['from_bytecode']} of "
+                f"{result['modules_in_zip']} modules loaded from its bytecode"
+            )
     if plan.changed and args.fail_on_runtime_change:
-        print(f"package-lambda: the runtime changed to python{plan.runtime} in {' and '.join(plan.changed)}: "
-              "run the deploy again so it uses that runtime", file=sys.stderr)
+        print(
+            f"package-lambda: the runtime changed to python{plan.runtime} in {' and '.join(plan.changed)}: "
+            "run the deploy again so it uses that runtime",
+            file=sys.stderr,
+        )
         return 3
     return 0
