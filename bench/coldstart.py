@@ -101,31 +101,7 @@ def main(argv=None) -> int:
 
     event = json.dumps(envelopes.launch())
     staging = tempfile.TemporaryDirectory(prefix="gesprekscoach-coldstart-")
-    build = Path(staging.name) / "build"
-    # As it is deployed: staged and precompiled for this interpreter (the Lambda's /var/task is
-    # read-only, so shipped bytecode is all the bytecode it gets).
-    proc = subprocess.run(
-        [
-            common.venv_tool("gesprekscoach"),
-            "package-lambda",
-            "--stage-only",
-            "--no-check",
-            "--python-version",
-            "%d.%d" % sys.version_info[:2],
-            "--build-dir",
-            str(build),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=str(common.ROOT),
-    )
-    if proc.returncode != 0 or not (build / "lambda_function.py").exists():
-        print(
-            f"  (package-lambda --stage-only failed, importing lambda/ from the checkout: "
-            f"{(proc.stderr or proc.stdout)[-200:]})"
-        )
-        build = common.ROOT / "lambda"
+    build = common.stage_lambda(Path(staging.name))
     # The baseline gets the same treatment: its module staged alone and precompiled, so neither side
     # compiles source at start-up (this environment may set PYTHONDONTWRITEBYTECODE).
     import compileall

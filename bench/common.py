@@ -114,6 +114,38 @@ def wait_for_port(port: int, timeout: float = 20.0, proc=None) -> None:
     raise RuntimeError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
 
 
+def stage_lambda(staging_dir: Path) -> Path:
+    """The Lambda code as it is deployed: staged by ``package-lambda --stage-only`` into
+    staging_dir/build and precompiled for this interpreter (the Lambda's /var/task is read-only, so
+    shipped bytecode is all the bytecode it gets). Falls back to lambda/ in the checkout, and says so."""
+    import subprocess
+
+    build = Path(staging_dir) / "build"
+    proc = subprocess.run(
+        [
+            venv_tool("gesprekscoach"),
+            "package-lambda",
+            "--stage-only",
+            "--no-check",
+            "--python-version",
+            "%d.%d" % sys.version_info[:2],
+            "--build-dir",
+            str(build),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(ROOT),
+    )
+    if proc.returncode != 0 or not (build / "lambda_function.py").exists():
+        print(
+            f"  (package-lambda --stage-only failed, importing lambda/ from the checkout: "
+            f"{(proc.stderr or proc.stdout)[-200:]})"
+        )
+        return ROOT / "lambda"
+    return build
+
+
 def machine_note() -> str:
     import platform
 

@@ -163,25 +163,7 @@ def cold_start(args, moto_url):
 
     event = json.dumps(envelopes.launch())
     staging = tempfile.TemporaryDirectory(prefix="gesprekscoach-bench-memory-cold-")
-    build = Path(staging.name) / "build"
-    proc = subprocess.run(
-        [
-            common.venv_tool("gesprekscoach"),
-            "package-lambda",
-            "--stage-only",
-            "--no-check",
-            "--python-version",
-            "%d.%d" % sys.version_info[:2],
-            "--build-dir",
-            str(build),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=str(common.ROOT),
-    )
-    if proc.returncode != 0:
-        build = common.ROOT / "lambda"
+    build = common.stage_lambda(Path(staging.name))
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
     envs = {
         "none": base_env,
