@@ -80,16 +80,17 @@ class MemoryLoadInterceptor(AbstractRequestInterceptor):
     """After the Turn is made: this turn's Memory (profile read once per session)."""
 
     def __init__(self, adapter):
+        from skill import memory  # only with a store: imported when the skill is built, not per turn
+
         self.adapter = adapter
+        self.memory = memory
 
     def process(self, handler_input):
-        from skill import memory
-
         if handler_input.request_envelope.session is None:  # skill events: no visit, no profile
             return
-        turn = handler_input.attributes_manager.request_attributes[TURN_KEY]
-        mem = memory.load(handler_input, self.adapter, turn)
+        memory = self.memory
         attributes = handler_input.attributes_manager.request_attributes
+        mem = memory.load(handler_input, self.adapter, attributes[TURN_KEY])
         attributes[memory.STATUS_KEY] = memory.DOWN if mem is None else memory.ON
         if mem is not None:
             attributes[memory.MEMORY_KEY] = mem
@@ -99,10 +100,15 @@ class MemorySaveInterceptor(AbstractResponseInterceptor):
     """After SaveStateInterceptor: save what changed, carry the profile in the session, and speak
     at the person's pace."""
 
-    def process(self, handler_input, response):
-        from skill import memory
+    def __init__(self):
+        from skill import memory  # only with a store: imported when the skill is built, not per turn
         from skill.ssml import with_pace
 
+        self.memory = memory
+        self.with_pace = with_pace
+
+    def process(self, handler_input, response):
+        memory, with_pace = self.memory, self.with_pace
         attributes = handler_input.attributes_manager.request_attributes
         mem = attributes.get(memory.MEMORY_KEY)
         turn = attributes.get(TURN_KEY)

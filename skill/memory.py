@@ -1,8 +1,8 @@
 """Memory across sessions (issue 9): load a person's profile once per session, save it when the
 session ends (if it changed), both from interceptors (skill/interceptors.py), never from handlers.
 
-- First turn of a session: the record is read from the store through the attributes manager
-  (persistent_attributes), validated (skill.profile) and counted as a visit. A new tip is one not
+- First turn of a session: the record is read from the store (read_profile: the adapter's JSON text,
+  validated once per process and text, see _RECORDS), validated (skill.profile) and counted as a visit. A new tip is one not
   heard in this session nor in the current cycle of earlier ones (heard_tips, used by skill.answers).
 - During the session the profile travels in the session attributes under SESSION_KEY as one short
   string, "REV|OPS|RECORD": the revision read, the changes not saved yet (operations, see
@@ -126,30 +126,29 @@ class Memory:
         """Write the pending operations (compare and swap, merging on conflict)."""
         if self.forgotten or not self.ops:
             return True
-        manager = self.handler_input.attributes_manager
+        envelope = self.handler_input.request_envelope
         for _ in range(CAS_TRIES):
-            record = self.profile.to_record()
-            if self.rev is not None:
-                record[REV] = self.rev
+            text = _dumps(self.profile.to_record())
             try:
-                manager.persistent_attributes = record
-                manager.save_persistent_attributes()
+                rev = write_record(self.adapter, envelope, text, self.rev)
             except StoreConflict:
                 try:
-                    fresh = self.adapter.get_attributes(self.handler_input.request_envelope)
+                    self.rev, _, fresh = read_profile(self.adapter, envelope, self._ids, self._tip_count)
                 except PersistenceException as exc:
                     log.warning("memory: re-read after a conflict failed, changes not saved: %s", exc)
                     return False
-                self.rev, self.profile = _split(fresh, self._ids, self._tip_count)
-                self._shared, self.incoming = False, None
+                self.profile, self._shared, self.incoming = fresh.copy(), False, None
                 for op in self.ops:
                     self.profile.apply(op)
                 continue
             except PersistenceException as exc:
                 log.warning("memory: store unavailable, changes not saved: %s", exc)
                 return False
-            self.rev = record.pop(REV, None)
-            self._base = record
+            self.rev, self._base = rev, text
+            # What this process wrote is what it reads next time (the same text): valid, no need to
+            # parse and check it again. Shared from now on: a later change copies it first.
+            _remember_record((text, self._ids, self._tip_count), self.profile)
+            self._shared = True
             self.ops = []
             self.incoming = None  # the session copy changes (new revision and record)
             self.urgent = False
@@ -174,17 +173,71 @@ class Memory:
         return text
 
 
-def _dumps(record) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+# One encoder for every record (json.dumps with arguments builds a new one per call: a few µs each).
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False).encode
 
 
-def _split(attributes, principle_ids, tip_count) -> Tuple[Optional[int], Profile]:
-    attributes = dict(attributes or {})
-    rev = attributes.pop(REV, None)
-    profile = Profile.from_record(attributes, principle_ids=principle_ids, tip_count=tip_count)
+# reading and writing the store --------------------------------------------------------------------
+# The SQLite adapter hands over the record as the JSON text it keeps (read_record / write_record); any
+# other adapter (DynamoDB) through the AbstractPersistenceAdapter calls, as a dict.
+
+
+def write_record(adapter, envelope, text: str, rev: Optional[int]) -> int:
+    """Write the record's JSON text if the stored revision is still rev; the new revision (else
+    StoreConflict)."""
+    write = getattr(adapter, "write_record", None)
+    if write is not None:
+        return write(envelope, text, rev)
+    record = json.loads(text)
+    if rev is not None:
+        record[REV] = rev
+    adapter.save_attributes(envelope, record)
+    return record[REV]
+
+
+def read_profile(adapter, envelope, principle_ids, tip_count) -> Tuple[Optional[int], Optional[str], Profile]:
+    """(revision, JSON text, validated profile) from the store; the profile is shared (copy it before
+    changing it). A damaged record or one of an unknown version reads as fresh (repaired), logged."""
+    read = getattr(adapter, "read_record", None)
+    if read is not None:
+        rev, text = read(envelope)
+        profile = _profile_of(text, principle_ids, tip_count)
+    else:
+        attributes = dict(adapter.get_attributes(envelope) or {})
+        rev, text = attributes.pop(REV, None), None
+        profile = Profile.from_record(attributes, principle_ids=principle_ids, tip_count=tip_count)
     if profile.repaired:
         log.warning("memory: a stored profile was damaged or of an unknown version; parts were reset")
-    return (rev if type(rev) is int else None), profile
+    return (rev if type(rev) is int else None), text, profile
+
+
+def _profile_of(text: Optional[str], principle_ids, tip_count) -> Profile:
+    if text is None:
+        return Profile.from_record(None, principle_ids=principle_ids, tip_count=tip_count)
+    key = (text, principle_ids, tip_count)
+    profile = _RECORDS.get(key)
+    if profile is None:
+        try:
+            raw = json.loads(text)
+        except ValueError:
+            raw = False  # damaged: reads as an unknown version
+        profile = Profile.from_record(raw, principle_ids=principle_ids, tip_count=tip_count)
+        _remember_record(key, profile)
+    return profile
+
+
+# Records this process read or wrote, validated, by their JSON text (like _PARSED below for the
+# session copies): a person's next session finds the text this process wrote at the end of the last
+# one. Keyed by the whole text, so another process's write (or a damaged row) is read afresh. The
+# profiles here are never changed (Memory copies one before its first change).
+_RECORDS: "OrderedDict[Tuple[str, Tuple[str, ...], int], Profile]" = OrderedDict()
+_RECORDS_MAX = 512
+
+
+def _remember_record(key, profile: Profile) -> None:
+    _RECORDS[key] = profile
+    if len(_RECORDS) > _RECORDS_MAX:
+        _RECORDS.popitem(last=False)
 
 
 def _where(turn):
@@ -325,23 +378,23 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
         log.warning("memory: the session copy was damaged; reading the store again")
     if getattr(handler_input.request_envelope.request, "object_type", None) == "SessionEndedRequest":
         return None  # a session that had no memory ends: nothing to read, no visit to count
+    ids, tip_count = turn.content.ids, len(turn.content.tips)
     try:
-        stored = handler_input.attributes_manager.persistent_attributes
+        rev, text, profile = read_profile(adapter, handler_input.request_envelope, ids, tip_count)
     except PersistenceException as exc:
         log.warning("memory: store unavailable, this turn goes without memory: %s", exc)
         return None
-    ids, tip_count = turn.content.ids, len(turn.content.tips)
-    rev, profile = _split(stored, ids, tip_count)
     memory = Memory(
         handler_input,
         adapter,
-        profile.to_record(),
+        text if text is not None and not profile.repaired else profile.to_record(),
         rev,
         profile,
         returning=profile.visits > 0,
         principle_ids=ids,
         tip_count=tip_count,
     )
+    memory._shared = True  # the profile may be the one in _RECORDS: change() copies it first
     memory.change("visit")
     memory.seen_before = list(turn.state.seen)
     return memory

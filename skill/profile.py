@@ -69,14 +69,15 @@ class Profile:
         return profile
 
     def copy(self) -> "Profile":
-        """An independent copy (cheap: no validation again)."""
+        """An independent copy (cheap: no validation again). The quiz entries are shared: they are
+        never changed in place (apply() puts a new list in their place)."""
         return Profile(
             self.visits,
             self.pace,
             list(self.tips),
             dict(self.last) if self.last else None,
             self.rounds,
-            {p: list(v) for p, v in self.quiz.items()},
+            dict(self.quiz),
         )
 
     def to_record(self) -> Dict[str, Any]:

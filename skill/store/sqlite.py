@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 import time
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional, Tuple
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
@@ -30,6 +30,9 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS profiles ("
     "key TEXT PRIMARY KEY, rev INTEGER NOT NULL, data TEXT NOT NULL, expires INTEGER NOT NULL)"
 )
+_READ = "SELECT rev, data, expires FROM profiles WHERE key = ?"
+_INSERT = "INSERT INTO profiles (key, rev, data, expires) VALUES (?, 1, ?, ?) ON CONFLICT (key) DO NOTHING"
+_UPDATE = "UPDATE profiles SET rev = rev + 1, data = ?, expires = ? WHERE key = ? AND rev = ?"
 _DAY = 86400
 
 
@@ -72,32 +75,51 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         local.conn, local.pid = conn, os.getpid()
         return conn
 
-    def _run(self, what: str, action):
-        try:
-            return action(self._connect())
-        except sqlite3.Error as exc:  # locked, busy, disk I/O, corrupt file, ...
-            raise PersistenceException(f"SQLite {what} failed: {type(exc).__name__}: {exc}") from exc
-        except OSError as exc:  # the folder cannot be made
-            raise PersistenceException(f"SQLite {what} failed: {type(exc).__name__}: {exc}") from exc
-
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
 
+    # the record as text (what skill.memory uses: no JSON round trip it would only undo) ------------
+    def read_record(self, request_envelope) -> Tuple[Optional[int], Optional[str]]:
+        """(revision, the stored JSON text): (None, None) when there is no row, (revision, None) when
+        the row expired (the caller starts afresh and may overwrite it)."""
+        key = self.keygen(request_envelope)
+        try:
+            row = self._connect().execute(_READ, (key,)).fetchone()
+        except (sqlite3.Error, OSError) as exc:  # locked, busy, disk I/O, corrupt file, no folder ...
+            raise _failed("read", exc) from exc
+        if row is None:
+            return None, None
+        rev, data, expires = row
+        return rev, (data if expires >= self.clock() else None)
+
+    def write_record(self, request_envelope, data: str, expected: Optional[int]) -> int:
+        """Write the JSON text if the stored revision is still `expected` (None: if there is no row
+        yet); the new revision. Else StoreConflict: never a blind overwrite."""
+        key = self.keygen(request_envelope)
+        expires = int(self.clock()) + self.retention
+        try:
+            conn = self._connect()
+            if expected is None:
+                changed = conn.execute(_INSERT, (key, data, expires)).rowcount
+            else:
+                changed = conn.execute(_UPDATE, (data, expires, key, int(expected))).rowcount
+        except (sqlite3.Error, OSError) as exc:
+            raise _failed("write", exc) from exc
+        if changed != 1:
+            raise StoreConflict("the record changed since it was read")
+        return 1 if expected is None else int(expected) + 1
+
     # AbstractPersistenceAdapter -------------------------------------------------------------------
     def get_attributes(self, request_envelope) -> Dict[str, object]:
         """The stored record with its revision under REV; {} when there is none. An expired or
         unreadable row gives only its revision (the caller starts afresh and may overwrite it)."""
-        key = self.keygen(request_envelope)
-        row = self._run(
-            "read", lambda c: c.execute("SELECT rev, data, expires FROM profiles WHERE key = ?", (key,)).fetchone()
-        )
-        if row is None:
+        rev, data = self.read_record(request_envelope)
+        if rev is None:
             return {}
-        rev, data, expires = row
-        if expires < self.clock():
+        if data is None:
             return {REV: rev}
         try:
             attributes = json.loads(data)
@@ -111,42 +133,21 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     def save_attributes(self, request_envelope, attributes) -> None:
         """Write the record if its stored revision is still attributes[REV] (or, without REV, if
         there is no row yet); set attributes[REV] to the new revision. Else StoreConflict."""
-        key = self.keygen(request_envelope)
-        expected = attributes.get(REV)
         data = json.dumps(
             {k: v for k, v in attributes.items() if k != REV},
             ensure_ascii=False,
             separators=(",", ":"),
             allow_nan=False,
         )
-        expires = int(self.clock()) + self.retention
-        if expected is None:
-            changed = self._run(
-                "write",
-                lambda c: (
-                    c.execute(
-                        "INSERT INTO profiles (key, rev, data, expires) VALUES (?, 1, ?, ?) "
-                        "ON CONFLICT (key) DO NOTHING",
-                        (key, data, expires),
-                    ).rowcount
-                ),
-            )
-            new_rev = 1
-        else:
-            changed = self._run(
-                "write",
-                lambda c: (
-                    c.execute(
-                        "UPDATE profiles SET rev = rev + 1, data = ?, expires = ? WHERE key = ? AND rev = ?",
-                        (data, expires, key, int(expected)),
-                    ).rowcount
-                ),
-            )
-            new_rev = int(expected) + 1
-        if changed != 1:
-            raise StoreConflict("the record changed since it was read")
-        attributes[REV] = new_rev
+        attributes[REV] = self.write_record(request_envelope, data, attributes.get(REV))
 
     def delete_attributes(self, request_envelope) -> None:
         key = self.keygen(request_envelope)
-        self._run("delete", lambda c: c.execute("DELETE FROM profiles WHERE key = ?", (key,)))
+        try:
+            self._connect().execute("DELETE FROM profiles WHERE key = ?", (key,))
+        except (sqlite3.Error, OSError) as exc:
+            raise _failed("delete", exc) from exc
+
+
+def _failed(what: str, exc: BaseException) -> PersistenceException:
+    return PersistenceException(f"SQLite {what} failed: {type(exc).__name__}: {exc}")
