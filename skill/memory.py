@@ -1,9 +1,9 @@
 """Memory across sessions (issue 9): load a person's profile once per session, save it when the
 session ends (if it changed), both from interceptors (skill/interceptors.py), never from handlers.
 
-- First turn of a session: the record is read from the store (read_profile: the adapter's JSON text,
-  validated once per process and text, see _RECORDS), validated (skill.profile) and counted as a visit. A new tip is one not
-  heard in this session nor in the current cycle of earlier ones (heard_tips, used by skill.answers).
+- First turn of a session: the record is read from the store (read_profile), validated (skill.profile;
+  once per process and record text, see _RECORDS) and counted as a visit. A new tip is one not heard
+  in this session nor in the current cycle of earlier ones (heard_tips, used by skill.answers).
 - During the session the profile travels in the session attributes under SESSION_KEY as one short
   string, "REV|OPS|RECORD": the revision read, the changes not saved yet (operations, see
   encode_ops) and the record as read (JSON). One string keeps every turn's cost small (ask-sdk
