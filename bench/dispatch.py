@@ -62,14 +62,16 @@ def _quiz_intent() -> str | None:
     return None
 
 
-def request_mix(devices: bool = True):
+def request_mix(devices: bool = True, store: str = "none"):
     """[(label, envelope)]: a realistic conversation recorded against our skill; devices: each
-    request again with a full-size device context (labels end in "(device)")."""
+    request again with a full-size device context (labels end in "(device)"). store: the skill that
+    records it keeps its memory there (the session attributes then carry its profile copy, as Alexa
+    hands back what the skill returned)."""
     from skill.builder import build_skill
     from skill.config import SkillConfig
     from skill.dev.conversation import Conversation
 
-    talk = Conversation(build_skill(SkillConfig(rng=random.Random(6))))
+    talk = Conversation(build_skill(SkillConfig(rng=random.Random(6), store=store)))
     mix = []
 
     def take(label, reply):

@@ -42,13 +42,14 @@ end
 """
 
 
-def mix_bodies_file(directory: str) -> str:
-    """The dispatch mix as request bodies, one per line, timestamp as __TS__ (stamped when sent)."""
+def mix_bodies_file(directory: str, store: str = "none") -> str:
+    """The dispatch mix as request bodies, one per line, timestamp as __TS__ (stamped when sent);
+    store: where the skill that records the mix keeps its memory (see bench.dispatch.request_mix)."""
     from bench.dispatch import request_mix
 
     path = os.path.join(directory, "bodies.jsonl")
     with open(path, "w", encoding="utf-8") as fh:
-        for _, env in request_mix():
+        for _, env in request_mix(store=store):
             env["request"]["timestamp"] = "__TS__"
             fh.write(json.dumps(env) + "\n")
     return path

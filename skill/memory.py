@@ -59,6 +59,7 @@ class Memory:
         principle_ids,
         tip_count: int,
         ops: Optional[List[Tuple]] = None,
+        ops_text: str = "",
     ):
         self.handler_input = handler_input
         self.adapter = adapter
@@ -69,6 +70,7 @@ class Memory:
         self.incoming: Optional[str] = None  # the session copy this turn came with
         self.returning = returning  # the person was here before this session
         self.ops: List[Tuple] = list(ops or [])
+        self._ops_text = ops_text  # encode_ops(self.ops), kept up to date by change()
         self.urgent = False
         self.forgotten = False
         self.seen_before: List[int] = []
@@ -80,6 +82,7 @@ class Memory:
         if self._shared:  # copy on write: the parsed copy in _PARSED stays as it was
             self.profile, self._shared = self.profile.copy(), False
         self.ops.append(op)
+        self._ops_text = f"{self._ops_text},{encode_op(op)}" if self._ops_text else encode_op(op)
         self.profile.apply(op)
 
     def note_answer(self, principle: str, right: bool, round_over: bool) -> None:
@@ -99,7 +102,7 @@ class Memory:
             log.warning("memory: could not delete a profile: %s", exc)
             return False
         self.forgotten = True
-        self.ops = []
+        self.ops, self._ops_text = [], ""
         return True
 
     # the response interceptor -------------------------------------------------------------------
@@ -149,7 +152,7 @@ class Memory:
             # parse and check it again. Shared from now on: a later change copies it first.
             _remember_record((text, self._ids, self._tip_count), self.profile)
             self._shared = True
-            self.ops = []
+            self.ops, self._ops_text = [], ""
             self.incoming = None  # the session copy changes (new revision and record)
             self.urgent = False
             return True
@@ -166,10 +169,10 @@ class Memory:
         """The copy for the session attributes (the turn is over: this Memory changes no more)."""
         if self._shared and self.incoming is not None:  # nothing changed this turn
             return self.incoming
-        text = f"{'' if self.rev is None else self.rev}|{encode_ops(self.ops)}|{self.base}"
+        text = f"{'' if self.rev is None else self.rev}|{self._ops_text}|{self.base}"
         key = (text, self._ids, self._tip_count)
         if key not in _PARSED:
-            _remember(key, _Parsed(self.rev, list(self.ops), self.base, self.profile))
+            _remember(key, _Parsed(self.rev, list(self.ops), self._ops_text, self.base, self.profile))
         return text
 
 
@@ -255,23 +258,25 @@ def _where(turn):
 # a<0|1><0|1><principle> (answer: right, round over)
 
 
+def encode_op(op) -> str:
+    kind = op[0]
+    if kind == "visit":
+        return "v"
+    if kind == "tips_reset":
+        return "x"
+    if kind == "tip":
+        return f"t{op[1]}"
+    if kind == "pace":
+        return f"p{op[1]}"
+    if kind == "last":
+        return "lq" if op[1].get("k") == "quiz" else f"l{op[1]['p']}"
+    if kind == "answer":
+        return f"a{int(op[2])}{int(op[3])}{op[1]}"
+    raise ValueError(f"unknown operation {kind!r}")
+
+
 def encode_ops(ops) -> str:
-    out = []
-    for op in ops:
-        kind = op[0]
-        if kind == "visit":
-            out.append("v")
-        elif kind == "tips_reset":
-            out.append("x")
-        elif kind == "tip":
-            out.append(f"t{op[1]}")
-        elif kind == "pace":
-            out.append(f"p{op[1]}")
-        elif kind == "last":
-            out.append("lq" if op[1].get("k") == "quiz" else f"l{op[1]['p']}")
-        elif kind == "answer":
-            out.append(f"a{int(op[2])}{int(op[3])}{op[1]}")
-    return ",".join(out)
+    return ",".join(map(encode_op, ops))
 
 
 def decode_ops(text: str, principle_ids, tip_count: int) -> Optional[List[Tuple]]:
@@ -301,10 +306,10 @@ def decode_ops(text: str, principle_ids, tip_count: int) -> Optional[List[Tuple]
 class _Parsed:
     """A session copy, read and validated once per process (see _PARSED)."""
 
-    __slots__ = ("rev", "ops", "base", "profile")
+    __slots__ = ("rev", "ops", "ops_text", "base", "profile")
 
-    def __init__(self, rev, ops, base, profile):
-        self.rev, self.ops, self.base, self.profile = rev, ops, base, profile
+    def __init__(self, rev, ops, ops_text, base, profile):
+        self.rev, self.ops, self.ops_text, self.base, self.profile = rev, ops, ops_text, base, profile
 
 
 # Session copies this process read or wrote, by their text: the next turn of a session usually comes
@@ -338,7 +343,7 @@ def _parse(copy, ids, tip_count) -> Optional[_Parsed]:
         return None
     for op in ops:
         profile.apply(op)
-    return _Parsed(int(rev_text) if rev_text else None, ops, base, profile)
+    return _Parsed(int(rev_text) if rev_text else None, ops, encode_ops(ops), base, profile)
 
 
 def _from_session(handler_input, adapter, turn, copy) -> Optional[Memory]:
@@ -360,6 +365,7 @@ def _from_session(handler_input, adapter, turn, copy) -> Optional[Memory]:
         principle_ids=ids,
         tip_count=tip_count,
         ops=parsed.ops,
+        ops_text=parsed.ops_text,
     )
     memory._shared = True
     memory.incoming = copy
