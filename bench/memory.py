@@ -3,7 +3,8 @@
     .venv/bin/python bench/memory.py [--rounds 15] [--passes 10] [--cold-rounds 10]
 
 Per turn: the same live conversation (launch, a tip, a principle, example phrases, quiz start, a quiz
-answer, help, stop, a one-shot tip: every turn but help and stop writes the profile) goes through
+answer, help, stop, a one-shot tip: the launch reads the profile, the stop writes it, the one-shot
+reads and writes it; the other turns carry it in the session attributes) goes through
 three skills built alike, in process (skill.dev.runtime.dispatch): without a store, with SQLite (a fresh
 file in a temporary folder) and with DynamoDB (moto's server in a separate process on a free local
 port, so it does not share our interpreter). One returning person, so every session reads the record,

@@ -18,7 +18,7 @@ from skill.content import load_content
 from skill.profile import Profile
 from skill.quiz.game import RIGHT
 from skill.dev.runtime import dispatch
-from skill.store import StoreConfigError, default_sqlite_path, parse_store, user_key
+from skill.store import StoreConfigError, StoreConflict, default_sqlite_path, parse_store, user_key
 from skill.store.sqlite import SqliteAdapter
 from tests.memory_helpers import for_user, person, rows, skill_disabled, store_skill
 from tests.quiz_helpers import BANK, answer, said, text
@@ -337,6 +337,66 @@ def test_an_expired_record_reads_as_absent(db):
     assert adapter.get_attributes(envelope) == {"v": 1, "visits": 4, "_rev": 1}
     now[0] += 2 * 86400
     assert adapter.get_attributes(envelope) == {"_rev": 1}
+
+
+def test_the_record_as_text_is_written_only_over_the_revision_that_was_read(db):
+    """read_record / write_record (what skill.memory uses): compare and swap on the revision, no
+    blind overwrite of a row that exists, an expired row reads as absent but keeps its revision."""
+    now = [1_000_000.0]
+    adapter = SqliteAdapter(db, clock=lambda: now[0], retention_days=1)
+    envelope = _Envelope(USER_A)
+    assert adapter.read_record(envelope) == (None, None)
+    assert adapter.write_record(envelope, '{"v":1,"visits":1}', None) == 1
+    with pytest.raises(StoreConflict):
+        adapter.write_record(envelope, '{"v":1,"visits":0}', None)  # the row exists: never blindly over it
+    with pytest.raises(StoreConflict):
+        adapter.write_record(envelope, '{"v":1,"visits":5}', 7)  # not the revision stored
+    assert adapter.read_record(envelope) == (1, '{"v":1,"visits":1}')
+    assert adapter.write_record(envelope, '{"v":1,"visits":2}', 1) == 2
+    assert adapter.get_attributes(envelope) == {"v": 1, "visits": 2, "_rev": 2}
+    now[0] += 2 * 86400
+    assert adapter.read_record(envelope) == (2, None)
+
+
+def test_a_record_changed_by_another_process_is_read_afresh(skill, db):
+    """The validated records this process keeps (skill.memory._RECORDS) are found by the whole text:
+    a row another worker wrote since is never taken for the one this process wrote."""
+    talk = person(skill)
+    talk.launch()
+    talk.intent("PrincipleIntent", principe="open_vragen")
+    talk.intent("AMAZON.StopIntent")
+    key, rev, record = stored(db)
+    record.update(visits=7, pace="slower")
+    with sqlite3.connect(db) as conn:  # another worker saves (a new revision)
+        conn.execute("UPDATE profiles SET rev = ?, data = ? WHERE key = ?", (rev + 1, json.dumps(record), key))
+    again = talk.launch()
+    assert said(again.speech, "memory_welcome_back")
+    assert again.ssml.startswith('<speak><prosody rate="80%">')  # the other worker's pace
+    talk.intent("AMAZON.StopIntent")
+    assert stored(db)[1:] == (rev + 2, {**record, "visits": 8})
+
+
+def test_the_validated_records_a_process_keeps_are_never_changed_in_place(skill, db, monkeypatch):
+    """Every profile in skill.memory._RECORDS is exactly its JSON text, however many sessions
+    changed the profiles read from it (they change a copy)."""
+    from collections import OrderedDict
+
+    from skill import memory
+
+    monkeypatch.setattr(memory, "_RECORDS", OrderedDict())  # this test's records only
+    talk = person(skill)
+    for _ in range(3):
+        talk.launch()
+        talk.intent("TipIntent")
+        talk.intent("QuizIntent")
+        answer(talk, right=False)
+        talk.intent("AMAZON.StopIntent")
+        talk.send(envelopes.intent("TipIntent", new=True))
+    kept = [(record, profile) for (record, *_), profile in memory._RECORDS.items()]
+    assert kept
+    for record, profile in kept:
+        assert profile.to_record() == json.loads(record)
+    assert stored(db)[2]["visits"] == 6
 
 
 def test_two_devices_at_once_lose_no_quiz_answer(skill, db):
