@@ -11,9 +11,11 @@ says whom it is about:
 - "addressee": the person spoken to ("wil je niet meer leven?"): in a role play that is the other
   character, a question the trainee asks, not distress; elsewhere it reads as the speaker.
 
-Who: a pronoun inside the matched words decides first ("slaat me", "doet zichzelf pijn"), else the
-nearest subject before the match in the same sentence (the words from its start), else the first after
-it, else anyone named in the sentence means someone else. The text paths (chat, browser page) turn a
+Who: a pronoun inside the matched words decides first ("slaat me", "doet zichzelf pijn", "mijn leven",
+"mijn moeder"); for what is done to someone (threats, abuse: "victim_labels" in the data) a "me",
+"mij" or "ons" anywhere in the sentence then means the speaker; else the nearest subject before the
+match in the same sentence (a person inside "door mijn oom" or "als kind" is none), else the first
+after it, else anyone named in the sentence means someone else. The text paths (chat, browser page) turn a
 hit into the care intent (skill.dev.resolver); the practice mode checks every free reply with it.
 Small and lazy: the patterns compile on first use.
 """
@@ -28,12 +30,14 @@ from skill import LOCALE
 # label in the data -> the care intent that answers it (skill.handlers.safety)
 INTENTS = {
     "danger": "DangerIntent",
+    "threat": "DangerIntent",  # someone threatening the speaker or another now (who: the one threatened)
     "crisis": "CrisisIntent",
     "abuse": "AbuseIntent",
     "low_mood": "LowMoodIntent",
 }
-LABELS = tuple(INTENTS)
+LABELS = tuple(INTENTS)  # the order they are tried in
 SELF, OTHER, ADDRESSEE = "self", "other", "addressee"
+DEFAULT_SELF = "default_self"
 GENERIC = "generic"  # someone in general ("iemand"): other, but a low mood of theirs is a content question
 WHO_KEYS = (
     "self_in_match",
@@ -42,7 +46,12 @@ WHO_KEYS = (
     "other_subject",
     "addressee",
     "preposition",
+    "bare_preposition",
+    "determiner",
+    "possessive",
     "generic",
+    "victim_self",
+    "not_victim_after",
 )
 OBJECT_PRONOUNS = frozenset({"me", "mij"})  # the speaker, unless after a preposition ("een cliënt van mij")
 
@@ -64,11 +73,15 @@ class Distress(NamedTuple):
 
 
 class Detector:
-    def __init__(self, rules, fillers: FrozenSet[str], who: Dict[str, FrozenSet[str]], kin: FrozenSet[str]):
+    def __init__(
+        self, rules, fillers: FrozenSet[str], who: Dict[str, FrozenSet[str]], kin: FrozenSet[str], victim, default_self
+    ):
         self._rules = rules  # label -> (markers, vetoes), in LABELS order
         self._fillers = fillers
         self._who = who
         self._kin = kin
+        self._victim = victim  # labels whose "who" is the one it is done to ("hij slaat me": the speaker)
+        self._default_self = default_self  # ... and, with nobody else named, the speaker
 
     def detect(self, text: str) -> Optional[Distress]:
         from skill.practice.classify import first_match, sentences
@@ -82,47 +95,86 @@ class Detector:
                 hit = first_match(markers, vetoes, sentence)
                 if hit is not None:
                     rule, (start, end) = hit
-                    who = self._whom(sentence.text, start, end, parts)
+                    words = sentence.text.split()
+                    first = len(sentence.text[:start].split())
+                    last = first + len(sentence.text[start:end].split())
+                    mode = DEFAULT_SELF if label in self._default_self else label in self._victim
+                    who = self._whom(words, first, last, parts, victim=mode)
                     if who == GENERIC:
                         if label == "low_mood":
                             break  # "wat zeg ik als iemand verdrietig is": a question for the content
                         who = OTHER
-                    return Distress(label, who, rule.source, sentence.text[start:end].strip())
+                    return Distress(label, who, rule.source, " ".join(words[first:last]))
         return None
 
-    def _whom(self, text: str, start: int, end: int, parts) -> str:
+    def _whom(self, words, first: int, last: int, parts, *, victim) -> str:
         w = self._who
-        inside = text[start:end].split()
-        for i, word in enumerate(inside):
-            if word in w["self_in_match"]:
-                return SELF
-            if word in w["other_in_match"]:
-                return OTHER
-            if word in w["addressee"]:
-                return ADDRESSEE
-            if word == "mijn" and i + 1 < len(inside) and inside[i + 1] in self._kin:
-                return OTHER
-        before = text[:start].split()
-        for i in range(len(before) - 1, -1, -1):
-            if before[i] == "die" and i > 0 and before[i - 1] in w["generic"]:
-                return GENERIC  # "iemand die ...": still the generic someone
-            found = self._subject(before, i)
+        for i in range(first, last):  # a pronoun or "mijn" in the matched words decides first
+            found = self._in_match(words, i)
             if found:
                 return found
-        after = text[end:].split()
-        for i in range(len(after)):
-            found = self._subject(after, i)
+        if victim:
+            found = self._victim_of(words)
+            if found:
+                return found
+            if victim == DEFAULT_SELF:  # a threat with nobody else named: the speaker
+                return SELF
+        for i in range(first - 1, -1, -1):  # the nearest subject before the match
+            if words[i] == "die" and i > 0 and words[i - 1] in w["generic"]:
+                return GENERIC  # "iemand die ...": still the generic someone
+            found = self._subject(words, i)
+            if found:
+                return found
+        for i in range(last, len(words)):  # inverted order: "denkt hij aan zelfmoord"
+            found = self._subject(words, i)
             if found:
                 return found
         if any(word in self._kin for sentence in parts for word in sentence.text.split()):
             return OTHER
         return SELF
 
+    def _victim_of(self, words) -> Optional[str]:
+        """For what is done to someone: "... dreigt me te steken" is the speaker; a person named after
+        the first one ("mijn buurman bedreigt zijn vrouw", "de buren zitten binnen") someone else."""
+        w = self._who
+        for i, word in enumerate(words):
+            if word in w["victim_self"] and not self._after(words, i, w["possessive"]):
+                if i + 1 < len(words) and words[i + 1] in w["not_victim_after"]:
+                    continue  # "ik maak me zorgen", "ik vraag me af"
+                return SELF
+        people = 0
+        for i, word in enumerate(words):
+            if word in self._kin or word in w["other_in_match"] or word in w["other_subject"]:
+                if not self._governed(words, i):
+                    people += 1
+                    if people > 1:
+                        return OTHER
+        return None
+
+    def _in_match(self, words, i: int) -> Optional[str]:
+        w = self._who
+        word = words[i]
+        if word in w["self_in_match"]:
+            return None if self._after(words, i, w["possessive"]) else SELF  # "een cliënt van mij"
+        if word in w["other_in_match"]:
+            return OTHER
+        if word in w["addressee"]:
+            return ADDRESSEE
+        if word == "mijn" and i + 1 < len(words) and not self._after(words, i, w["preposition"]):
+            return OTHER if words[i + 1] in self._kin else SELF  # "mijn moeder" / "mijn leven"
+        return None
+
+    @staticmethod
+    def _after(words, i: int, before: FrozenSet[str]) -> bool:
+        return i > 0 and words[i - 1] in before
+
     def _subject(self, words, i: int) -> Optional[str]:
         word = words[i]
         w = self._who
-        if word in OBJECT_PRONOUNS and i > 0 and words[i - 1] in w["preposition"]:
+        if word in OBJECT_PRONOUNS and self._after(words, i, w["preposition"]):
             return None
+        if word in self._kin and self._governed(words, i):
+            return None  # "als kind", "door mijn oom": not the subject
         if word in w["self_subject"]:
             return SELF
         if word in w["addressee"]:
@@ -132,6 +184,16 @@ class Detector:
         if word in w["other_subject"] or word in self._kin:
             return OTHER
         return None
+
+    def _governed(self, words, i: int) -> bool:
+        """Is the person word at i inside a prepositional phrase ("door mijn oom", "als kind")?"""
+        w = self._who
+        if i > 0 and words[i - 1] in w["bare_preposition"] and words[i] not in w["other_subject"]:
+            return True  # "als kind" (but "als iemand ...", "als mijn moeder belt": a clause)
+        j = i - 1
+        if j >= 0 and words[j] in w["determiner"]:
+            j -= 1
+        return j >= 0 and words[j] in w["preposition"]
 
 
 def parse(data, origin: str = "distress") -> Detector:
@@ -144,7 +206,13 @@ def parse(data, origin: str = "distress") -> Detector:
         raise MarkerError(f"{origin}.who: must have exactly {', '.join(WHO_KEYS)}")
     who_sets = {key: frozenset(word_list(who[key], f"{origin}.who.{key}").split("|")) for key in WHO_KEYS}
     kin = frozenset(words.get("KIN", "").split("|")) - {""}
-    return Detector(rules, fillers, who_sets, kin)
+    lists = {}
+    for key in ("victim_labels", "victim_default_self"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not set(value) <= set(LABELS):
+            raise MarkerError(f"{origin}.{key}: must be a list of labels")
+        lists[key] = frozenset(value)
+    return Detector(rules, fillers, who_sets, kin, lists["victim_labels"], lists["victim_default_self"])
 
 
 @lru_cache(maxsize=4)

@@ -25,8 +25,12 @@ DEV = load("dev")
 # Development sentences still missed, each for a reason a marker cannot fix without misfiring:
 KNOWN_MISSES = {
     "ik heb er al over nagedacht hoe ik het zou doen": "a plan named only by 'het': no word says what",
-    "hij heeft een mes en ik heb me opgesloten in de badkamer": "danger is heard, but the knife is his: 'other'",
-    "help, er staat iemand in mijn huis met een mes": "danger is heard, but 'iemand' reads as the person at risk",
+    "ik loop al een tijdje rond met de gedachte om er helemaal mee te stoppen, met leven bedoel ik": (
+        "'ermee stoppen' is said of anything; the afterthought 'met leven' is too far from it"
+    ),
+    "ik mis mijn vader elke dag en het rouwen wordt maar niet minder": (
+        "care is heard, but 'mijn vader' reads as the subject: an object is not told from a subject"
+    ),
 }
 
 
@@ -38,7 +42,7 @@ def resolver():
 def test_the_halves_are_disjoint_and_cover_every_care_intent_for_both_persons():
     test = load("test")
     assert {c["sentence"] for c in DEV}.isdisjoint({c["sentence"] for c in test})
-    assert len(DEV) + len(test) >= 260
+    assert len(DEV) + len(test) >= 490
     for half in (DEV, test):
         kinds = {(c["intent"], c.get("who")) for c in half}
         assert {(i, w) for i in CARE for w in ("self", "other")} <= kinds

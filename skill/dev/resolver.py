@@ -84,6 +84,7 @@ class GrammarResolver:
         *,
         near_threshold: float = NEAR_THRESHOLD,
         near: bool = True,
+        distress: bool = True,
     ):
         from skill.dev import grammar as grammar_module
 
@@ -92,6 +93,7 @@ class GrammarResolver:
         self.model_resolver = nlu.Resolver(self.model)
         self.near_threshold = near_threshold
         self.near_enabled = near
+        self.distress_enabled = distress  # off: what the grammar (and so the model's samples) hears alone
         self._near: Optional[_NearIndex] = None
         self._values: Dict[str, Dict[str, nlu.SlotValue]] = {}
         for slot_type in self.grammar.slot_types.values():
@@ -241,6 +243,8 @@ class GrammarResolver:
     def resolve_distress(self, text: str, *, role_play: bool = False) -> Optional[nlu.Resolution]:
         from skill import distress
 
+        if not self.distress_enabled:
+            return None
         found = distress.detect(text)
         if found is None:
             return None
