@@ -1,6 +1,7 @@
 """Where a person's profile is kept between sessions (issue 9): SQLite on one host, DynamoDB on Lambda
-or for several hosts. Both are ask-sdk-core persistence adapters (AbstractPersistenceAdapter), used
-through the attributes manager, so the skill code does not know which one runs.
+or for several hosts. Both are ask-sdk-core persistence adapters (AbstractPersistenceAdapter), so the
+skill code does not know which one runs (SQLite also offers read_record / write_record, the record as
+the JSON text it keeps, which skill.memory uses when an adapter has them).
 
 Configuration (skill.config.SkillConfig.store, ``--store``, GESPREKSCOACH_STORE):
   none              no memory between sessions
