@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from skill.prompts import Rotation
@@ -32,15 +31,38 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CORE_KEYS = {"v", "ctx", "offer", "seen", "rot", "last"}
 
 
-@dataclass
 class State:
-    ctx: Optional[Dict[str, Any]] = None
-    offer: Optional[str] = None
-    seen: List[int] = field(default_factory=list)
-    rot: Optional[Rotation] = None  # set by from_attributes (or the exception handler) before use
-    last: Optional[Dict[str, str]] = None
-    sections: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    repaired: bool = False  # something in the incoming attributes was dropped
+    # What @dataclass would generate (__init__, __repr__, __eq__), written out: the decorator compiles
+    # them at import, which a Lambda cold start pays for.
+    __slots__ = ("ctx", "offer", "seen", "rot", "last", "sections", "repaired")
+
+    def __init__(
+        self,
+        ctx: Optional[Dict[str, Any]] = None,
+        offer: Optional[str] = None,
+        seen: Optional[List[int]] = None,
+        rot: Optional[Rotation] = None,  # set by from_attributes (or the exception handler) before use
+        last: Optional[Dict[str, str]] = None,
+        sections: Optional[Dict[str, Dict[str, Any]]] = None,
+        repaired: bool = False,  # something in the incoming attributes was dropped
+    ):
+        self.ctx = ctx
+        self.offer = offer
+        self.seen: List[int] = [] if seen is None else seen
+        self.rot = rot
+        self.last = last
+        self.sections: Dict[str, Dict[str, Any]] = {} if sections is None else sections
+        self.repaired = repaired
+
+    def __repr__(self) -> str:
+        return "State(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # mutable, as a dataclass without frozen=True
 
     @classmethod
     def from_attributes(cls, raw: Any, *, principle_ids, tip_count: int, prompts) -> "State":

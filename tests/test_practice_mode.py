@@ -379,3 +379,13 @@ def test_a_tip_asked_mid_practice_is_answered_and_yes_goes_back_to_the_role_play
     assert reply.speech.endswith(first("practice_resume_question"))
     reply = talk.intent("AMAZON.YesIntent")
     assert SANNE.opening[0] in reply.speech and talk.attributes["offer"] == "practice" and elicits_the_reply(reply)
+
+
+def test_every_label_of_the_classifier_has_its_code_and_feedback():
+    """skill.practice.mode names the labels without importing the classifier at start-up."""
+    from skill.practice import mode
+    from skill.practice.classify import ALL_LABELS, OTHER
+
+    assert mode.OTHER == OTHER
+    assert set(mode.CODES) == set(mode.FEEDBACK_KEYS) == set(mode.PRIORITY) == set(ALL_LABELS)
+    assert len(set(mode.CODES.values())) == len(ALL_LABELS)

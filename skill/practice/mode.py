@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
 from skill import prompt_keys as K
 from skill.modes import Mode, register
-from skill.practice.classify import OTHER
 from skill.ssml import Speech
 from skill.turn import Turn
 
@@ -34,7 +33,10 @@ if TYPE_CHECKING:
     from skill.practice.scenarios import Scenario, Scenarios
 
 # The scenarios, the classifier and the dialog directive are imported on the first practice turn, not
-# at start-up (skill.modes loads this module for its INTENTS; a Lambda cold start skips the rest).
+# at start-up (skill.modes loads this module for its INTENTS; a Lambda cold start skips the rest). The
+# labels below are the classifier's (skill.practice.classify.ALL_LABELS; tests/test_practice_mode.py
+# checks that each has its code and feedback).
+OTHER = "other"
 
 REPLY_INTENT = "PracticeReplyIntent"
 REPLY_SLOT = "antwoord_vrij"
