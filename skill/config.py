@@ -6,8 +6,10 @@ import os
 import random
 from typing import Callable, Optional
 
+from skill.records import Record
 
-class SkillConfig:
+
+class SkillConfig(Record):
     """What the skill builder needs to know.
 
     skill_id: when set, requests for another skill are refused by ask-sdk-core.
@@ -22,9 +24,8 @@ class SkillConfig:
       saved), e.g. to read turn.prompt_keys; never set in production, and nothing of it reaches Alexa.
     """
 
-    # A plain class with what @dataclass would generate (__init__, __repr__, __eq__), written out: the
-    # decorator compiles those at import, which a Lambda cold start pays for.
-    _FIELDS = (
+    # not a @dataclass (see skill.records); instances take any other attribute, as before
+    FIELDS = (
         "skill_id",
         "rng",
         "content_path",
@@ -57,16 +58,6 @@ class SkillConfig:
         self.aws_region = aws_region
         self.dynamodb_endpoint = dynamodb_endpoint
         self.on_turn = on_turn
-
-    def __repr__(self) -> str:
-        return f"SkillConfig({', '.join(f'{name}={getattr(self, name)!r}' for name in self._FIELDS)})"
-
-    def __eq__(self, other) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self._FIELDS)
-
-    __hash__ = None  # mutable, as a dataclass without frozen=True
 
     @classmethod
     def from_env(cls, environ=None, *, default_store: Optional[str] = None) -> "SkillConfig":

@@ -21,6 +21,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from skill.prompts import Rotation
+from skill.records import Record
 
 STATE_VERSION = 1
 CONTEXT_KINDS = {"tip", "principle", "examples", "list"}
@@ -31,10 +32,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CORE_KEYS = {"v", "ctx", "offer", "seen", "rot", "last"}
 
 
-class State:
-    # What @dataclass would generate (__init__, __repr__, __eq__), written out: the decorator compiles
-    # them at import, which a Lambda cold start pays for.
-    __slots__ = ("ctx", "offer", "seen", "rot", "last", "sections", "repaired")
+class State(Record):  # not a @dataclass: see skill.records
+    __slots__ = FIELDS = ("ctx", "offer", "seen", "rot", "last", "sections", "repaired")
 
     def __init__(
         self,
@@ -53,16 +52,6 @@ class State:
         self.last = last
         self.sections: Dict[str, Dict[str, Any]] = {} if sections is None else sections
         self.repaired = repaired
-
-    def __repr__(self) -> str:
-        return "State(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
-
-    def __eq__(self, other) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
-
-    __hash__ = None  # mutable, as a dataclass without frozen=True
 
     @classmethod
     def from_attributes(cls, raw: Any, *, principle_ids, tip_count: int, prompts) -> "State":
