@@ -30,6 +30,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -71,6 +72,9 @@ TIMESTAMP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]
 # characters a decoded certificate URL path must not hold: they would change the URL when it is
 # rebuilt (%, ?, #), are read as separators by some servers (\\), or cannot be in an S3 key we expect
 _UNSAFE_PATH = re.compile(r"[%?#\\\s\x00-\x1f\x7f]|[^\x00-\x7f]")
+
+_PKCS1V15 = padding.PKCS1v15()  # stateless parameter objects, made once
+_SHA256 = hashes.SHA256()
 
 Clock = Callable[[], datetime]
 Fetcher = Callable[[str, float], bytes]
@@ -153,6 +157,11 @@ def normalise_cert_url(url: Optional[str]) -> str:
     if not path.startswith(CERT_PATH_PREFIX) or path.startswith("//"):
         raise RequestRejected("cert_url_path", "SignatureCertChainUrl path must start with /echo.api/")
     return f"https://{CERT_HOST}{quote(path, safe='/')}"
+
+
+# Every request of a server names the same few chain URLs: the checked, canonical form of each header
+# value is kept (the function is pure; failures are not kept, and a few dozen distinct values at most).
+_canonical_cert_url = lru_cache(maxsize=64)(normalise_cert_url)
 
 
 # ------------------------------------------------------------------------------ fetch and trust
@@ -373,7 +382,7 @@ class SignatureVerifier(AbstractVerifier):
 
     # -- AbstractVerifier
     def verify(self, headers, serialized_request_env, deserialized_request_env=None) -> None:
-        url = normalise_cert_url(_header(headers, CERT_URL_HEADER))
+        url = _canonical_cert_url(_header(headers, CERT_URL_HEADER))
         signature_b64 = _header(headers, SIGNATURE_HEADER)
         if not signature_b64:
             if _header(headers, LEGACY_SIGNATURE_HEADER):
@@ -398,7 +407,7 @@ class SignatureVerifier(AbstractVerifier):
         # for a signature the key never made), then the body is hashed once and the digests compared.
         # So a forged signature costs the same whatever the body holds.
         try:
-            signed_digest = entry.public_key.recover_data_from_signature(signature, padding.PKCS1v15(), hashes.SHA256())
+            signed_digest = entry.public_key.recover_data_from_signature(signature, _PKCS1V15, _SHA256)
             if not hmac.compare_digest(signed_digest, hashlib.sha256(body).digest()):
                 raise InvalidSignature()
         except (InvalidSignature, ValueError):
