@@ -401,7 +401,10 @@ class SignatureVerifier(AbstractVerifier):
         body = serialized_request_env
         if isinstance(body, str):
             body = body.encode("utf-8")
-        entry = self._chain_for(url)
+        entry = self._proven_entry(url)  # the usual case: a chain that verified a signature before
+        proven = entry is not None
+        if not proven:
+            entry = self._chain_for(url)
         # PKCS#1 v1.5 verification in two steps, the constant-cost one first: the RSA public operation
         # checks the padding and the SHA-256 DigestInfo and yields the digest that was signed (it fails
         # for a signature the key never made), then the body is hashed once and the digests compared.
@@ -412,9 +415,21 @@ class SignatureVerifier(AbstractVerifier):
                 raise InvalidSignature()
         except (InvalidSignature, ValueError):
             raise RequestRejected("signature_invalid", "request signature does not match the body")
-        self._promote(url, entry)
+        if not proven:  # (a proven chain is proven already, and _proven_entry made it the most recent)
+            self._promote(url, entry)
 
     # -- chain handling
+    def _proven_entry(self, url: str) -> Optional[_CachedChain]:
+        """The proven chain of url, unexpired, made the most recently used; None otherwise (then
+        _chain_for decides: the unproven cache, the negative cache, a download)."""
+        now = self._clock()
+        with self._lock:
+            cached = self._proven.get(url)
+            if cached is not None and now < cached.expires:
+                self._proven.move_to_end(url)
+                return cached
+        return None
+
     def _chain_for(self, url: str) -> _CachedChain:
         now = self._clock()
         with self._lock:
