@@ -3,6 +3,12 @@ point of a scenario through its session section (skill/practice/mode.py explains
 
 from __future__ import annotations
 
+import re
+
+from skill.prompts import load_prompts
+
+PROMPTS = load_prompts()
+
 REPLIES = {  # one reply per kind of answer, as said to the other person
     "open_question": "wat maakt het zo moeilijk",
     "closed_question": "ben je moe",
@@ -28,3 +34,13 @@ def at(talk, scenario_id: str, history: str = "", line: str = "o0") -> None:
 
 def say(talk, words: str):
     return talk.intent("PracticeReplyIntent", antwoord_vrij=(words, None))
+
+
+def spoken(speech: str, key: str, **fields) -> bool:
+    """Whether a variant of a prompt was said: its words in order, with the given fields filled in
+    and any other field (a principle's title, an example phrase) standing for any words."""
+    for variant in PROMPTS.variants(key):
+        pieces = re.split(r"\{\w+\}", re.sub(r"\{(\w+)\}", lambda m: fields.get(m[1], m[0]), variant))
+        if re.search(".*?".join(re.escape(piece.strip()) for piece in pieces if piece.strip()), speech):
+            return True
+    return False
