@@ -327,3 +327,88 @@ def test_model_file_missing(tmp_path):
 def test_model_file_not_json(pkg):
     pkg.model_path.write_text("{nope", encoding="utf-8")
     assert_error(model_check.check(pkg.root), "not readable JSON")
+
+
+# manifest: privacy and skill events -------------------------------------------------------------
+
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:gesprekscoach-skill"
+
+
+def test_our_manifest_says_it_keeps_personal_data():
+    # a record per person under a hash of the Alexa user id is still personal data (docs/deploy.md)
+    assert model_check.check_manifest_privacy(PACKAGE, "nl-NL") == []
+
+
+def test_personal_info_flag_and_urls_are_required(pkg):
+    pkg.manifest["manifest"]["privacyAndCompliance"]["usesPersonalInfo"] = False
+    assert_error(pkg.check(), "usesPersonalInfo must be true")
+    del pkg.manifest["manifest"]["privacyAndCompliance"]["locales"]["nl-NL"]["termsOfUseUrl"]
+    assert_error(pkg.check(), "nl-NL needs an https termsOfUseUrl")
+
+
+def _subscribe(pkg, *args):
+    from skill.dev import cli
+
+    return cli.main(["subscribe-events", "--package", str(pkg.root), *args])
+
+
+def _manifest(pkg):
+    return json.loads(pkg.manifest_path.read_text(encoding="utf-8"))["manifest"]
+
+
+def test_subscribe_events_writes_a_block_the_checker_accepts(pkg, capsys):
+    before = pkg.manifest_path.read_text(encoding="utf-8")
+    assert _subscribe(pkg, ARN) == 0
+    events = _manifest(pkg)["events"]
+    assert events == {"endpoint": {"uri": ARN}, "subscriptions": [{"eventName": "SKILL_DISABLED"}]}
+    assert model_check.check_events(pkg.root) == []
+    assert messages(model_check.check(pkg.root)) == []
+    # an https endpoint carries its certificate type
+    assert _subscribe(pkg, "https://coach.example.nl/alexa", "--certificate", "Wildcard") == 0
+    assert _manifest(pkg)["events"]["endpoint"] == {
+        "uri": "https://coach.example.nl/alexa",
+        "sslCertificateType": "Wildcard",
+    }
+    # --remove gives back the manifest as it was, byte for byte
+    assert _subscribe(pkg, "--remove") == 0
+    assert pkg.manifest_path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://coach.example.nl/alexa",
+        "arn:aws:lambda:eu-west-1:12345:function:x",
+        "coach.example.nl",
+        "arn:aws:s3:::b",
+    ],
+)
+def test_subscribe_events_refuses_an_endpoint_alexa_cannot_call(pkg, capsys, endpoint):
+    before = pkg.manifest_path.read_text(encoding="utf-8")
+    assert _subscribe(pkg, endpoint) == 2
+    assert "subscribe-events:" in capsys.readouterr().err
+    assert pkg.manifest_path.read_text(encoding="utf-8") == before
+
+
+def test_events_without_skill_disabled_or_with_an_unhandled_event_fail(pkg):
+    events = {"endpoint": {"uri": ARN}, "subscriptions": [{"eventName": "SKILL_ENABLED"}]}
+    pkg.manifest["manifest"]["events"] = events
+    problems = pkg.check()
+    assert_error(problems, "SKILL_ENABLED is subscribed", "AlexaSkillEvent.SkillEnabled")
+    assert_error(problems, "SKILL_DISABLED is not subscribed")
+    events["subscriptions"] = [{"eventName": "SKILL_DISABLED"}, {"eventName": "SKILL_EXPLODED"}]
+    assert_error(pkg.check(), "'SKILL_EXPLODED' is not a skill event")
+    events["endpoint"] = {"uri": "https://coach.example.nl/alexa"}
+    assert_error(pkg.check(), "needs sslCertificateType")
+
+
+def test_events_need_a_handler_for_the_disable_event(tmp_path):
+    class NoEvents(IntentHandler):
+        INTENTS = ("TipIntent",)
+
+    manifest = json.loads((PACKAGE / "skill.json").read_text(encoding="utf-8"))
+    manifest["manifest"]["events"] = {"endpoint": {"uri": ARN}, "subscriptions": [{"eventName": "SKILL_DISABLED"}]}
+    (tmp_path / "skill.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert model_check.check_events(tmp_path) == []  # our handlers answer it
+    problems = model_check.check_events(tmp_path, [NoEvents])
+    assert_error(problems, "SKILL_DISABLED is subscribed", "no handler answers AlexaSkillEvent.SkillDisabled")

@@ -139,7 +139,7 @@ print(json.dumps({"skill": skill.__file__, "missing": missing, "needed": needed}
 def test_help_lists_every_command(wheel_venv):
     proc = wheel_venv.run("--help")
     assert proc.returncode == 0, proc.stderr
-    for command in ("serve", "chat", "check-model", "build-model", "package-lambda"):
+    for command in ("serve", "chat", "check-model", "build-model", "package-lambda", "subscribe-events"):
         assert command in proc.stdout
 
 

@@ -20,6 +20,7 @@ COMMANDS = {
     "check-model": "check_model",
     "build-model": "build_model",
     "package-lambda": "package_lambda",
+    "subscribe-events": "subscribe_events",
 }
 
 

@@ -16,6 +16,11 @@ Rules (the ones the Alexa developer console would reject, or that make the skill
 - required built-in intents declared (Cancel, Help, Stop, NavigateHome) and Fallback recommended;
 - manifest example phrases: start with "Alexa, ", name the skill with a launch phrase, and what
   follows resolves to an intent (not the fallback);
+- manifest privacy: a skill that keeps a record per person (issue 9) says it uses personal information
+  and gives a privacy policy and terms URL for the locale;
+- manifest events (when present): each subscription is a skill event a handler answers
+  (SKILL_DISABLED -> AlexaSkillEvent.SkillDisabled), the endpoint is a Lambda ARN or an https URL with a
+  certificate type (`gesprekscoach subscribe-events` writes the block);
 - intents with no handler, and handlers for intents the model does not declare (an intent on the
   grammar's pending_handlers list is tolerated while no handler declares it; a stale entry is a warning);
 - the project's own model: the JSON equals what the sentence grammar builds (skill.dev.grammar), so a
@@ -155,6 +160,9 @@ def check(
     problems += check_conflicts(model)
     if package.is_dir():
         problems += check_manifest(package, model, locale)
+        problems += check_manifest_privacy(package, locale)
+        if check_handlers:
+            problems += check_events(package, handlers)
     if check_handlers:
         if pending is None:
             pending = _pending(locale)
@@ -464,6 +472,101 @@ def check_manifest(package: Path, model: nlu.Model, locale: str) -> List[Problem
                     ERROR, where, f"{rest!r} resolves to {resolution.describe()}, with a slot value that is not listed"
                 )
             )
+    return out
+
+
+# skill events and privacy --------------------------------------------------------------------------
+
+# Skill event subscription names (manifest.events.subscriptions) -> the request type Alexa sends.
+EVENT_REQUEST_TYPES = {
+    "SKILL_ENABLED": "AlexaSkillEvent.SkillEnabled",
+    "SKILL_DISABLED": "AlexaSkillEvent.SkillDisabled",
+    "SKILL_PERMISSION_ACCEPTED": "AlexaSkillEvent.SkillPermissionAccepted",
+    "SKILL_PERMISSION_CHANGED": "AlexaSkillEvent.SkillPermissionChanged",
+    "SKILL_ACCOUNT_LINKED": "AlexaSkillEvent.SkillAccountLinked",
+}
+# The events the skill needs: disabling it deletes the person's record (issue 9).
+REQUIRED_EVENTS = ("SKILL_DISABLED",)
+LAMBDA_ARN = re.compile(r"^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$")
+CERTIFICATE_TYPES = ("Trusted", "Wildcard", "SelfSigned")
+
+
+def _read_manifest(package: Path) -> Optional[dict]:
+    try:
+        return json.loads((package / "skill.json").read_text(encoding="utf-8")).get("manifest") or {}
+    except (OSError, ValueError, AttributeError):
+        return None  # check_manifest reports it
+
+
+def endpoint_problem(endpoint: object) -> Optional[str]:
+    """Why an events endpoint ({"uri": ..., "sslCertificateType": ...}) is not usable, or None."""
+    if not isinstance(endpoint, dict) or not isinstance(endpoint.get("uri"), str):
+        return "no endpoint uri"
+    uri = endpoint["uri"]
+    if uri.startswith("arn:"):
+        return None if LAMBDA_ARN.match(uri) else f"{uri!r} is not a Lambda function ARN"
+    if not re.match(r"^https://[^/\s]+(/\S*)?$", uri):
+        return f"{uri!r} is neither a Lambda function ARN nor an https URL"
+    if endpoint.get("sslCertificateType") not in CERTIFICATE_TYPES:
+        return f"an https endpoint needs sslCertificateType, one of {', '.join(CERTIFICATE_TYPES)}"
+    return None
+
+
+def handled_request_types(handlers: Optional[Sequence[type]] = None) -> List[str]:
+    if handlers is None:
+        from skill.handlers import HANDLERS as handlers
+    return [h.REQUEST_TYPE for h in handlers if getattr(h, "REQUEST_TYPE", "")]
+
+
+def check_events(package: Path, handlers: Optional[Sequence[type]] = None) -> List[Problem]:
+    manifest = _read_manifest(package)
+    if manifest is None or "events" not in manifest:
+        return []  # subscribed after the first deploy, once the endpoint is known (docs/deploy.md)
+    events = manifest["events"]
+    where = "skill.json events"
+    if not isinstance(events, dict):
+        return [Problem(ERROR, where, "must be an object with endpoint and subscriptions")]
+    out: List[Problem] = []
+    problem = endpoint_problem(events.get("endpoint"))
+    if problem:
+        out.append(Problem(ERROR, where, problem))
+    subscriptions = events.get("subscriptions")
+    if not isinstance(subscriptions, list):
+        return out + [Problem(ERROR, where, "subscriptions must be a list")]
+    names = [s.get("eventName") if isinstance(s, dict) else None for s in subscriptions]
+    handled = set(handled_request_types(handlers))
+    for name in names:
+        request_type = EVENT_REQUEST_TYPES.get(name)
+        if request_type is None:
+            out.append(Problem(ERROR, where, f"{name!r} is not a skill event this checker knows"))
+        elif request_type not in handled:
+            out.append(Problem(ERROR, where, f"{name} is subscribed, but no handler answers {request_type}"))
+    for name in REQUIRED_EVENTS:
+        if name not in names:
+            out.append(Problem(ERROR, where, f"{name} is not subscribed (disabling the skill must delete the record)"))
+    return out
+
+
+def check_manifest_privacy(package: Path, locale: str) -> List[Problem]:
+    manifest = _read_manifest(package)
+    if manifest is None:
+        return []
+    privacy = manifest.get("privacyAndCompliance") or {}
+    where = "skill.json privacyAndCompliance"
+    out: List[Problem] = []
+    if privacy.get("usesPersonalInfo") is not True:
+        out.append(
+            Problem(
+                ERROR,
+                where,
+                "usesPersonalInfo must be true: the skill keeps a record per person under a hash of the "
+                "Alexa user id, which is still personal data (docs/deploy.md)",
+            )
+        )
+    urls = (privacy.get("locales") or {}).get(locale) or {}
+    for key in ("privacyPolicyUrl", "termsOfUseUrl"):
+        if not str(urls.get(key, "")).startswith("https://"):
+            out.append(Problem(ERROR, where, f"{locale} needs an https {key}"))
     return out
 
 
