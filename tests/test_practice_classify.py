@@ -131,3 +131,21 @@ def test_the_markers_file_is_validated():
     _broken(lambda d: d["labels"]["advice"]["markers"].append("^ $"))
     _broken(lambda d: d["labels"]["advice"].update(markers=[]))
     _broken(lambda d: d.update(fillers="en|"))
+
+
+def test_a_marker_starts_at_a_word_start_not_inside_a_word():
+    from skill.practice.classify import first_match, parse_rules, sentences
+
+    data = {"labels": {"x": {"markers": ["ga * weg"], "not": []}}}
+    plain = parse_rules(data, ("x",), {}, "t")["x"]
+    anchored = parse_rules(data, ("x",), {}, "t", word_start=True)["x"]
+    inside = sentences("mijn collega weg")[0]  # "ga" only as the end of "collega"
+    assert first_match(*plain, inside) is not None  # what an unanchored pattern would do
+    assert first_match(*anchored, inside) is None
+    assert first_match(*anchored, sentences("ga maar weg")[0]) is not None
+    # the practice classifier and the distress markers are both anchored
+    from skill import distress
+    from skill.practice import classify as practice
+
+    assert all(r.pattern.startswith(practice.WORD_START) for r in practice.load_classifier()._rules["advice"][0])
+    assert all(r.pattern.startswith(practice.WORD_START) for r in distress.load_detector()._rules["crisis"][0])

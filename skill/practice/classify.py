@@ -245,7 +245,7 @@ def parse_rules(data, names, words: Dict[str, str], origin: str, *, word_start: 
 
 def parse_markers(data, origin: str = "markers") -> Classifier:
     words, fillers = parse_header(data, origin)
-    return Classifier(parse_rules(data, LABELS, words, origin), fillers)
+    return Classifier(parse_rules(data, LABELS, words, origin, word_start=True), fillers)
 
 
 def read_markers(locale: str, folder: str) -> Tuple[object, str]:
