@@ -208,7 +208,7 @@ class Resolution:
     slots: List[SlotResult]
     sample: Optional[str]  # the sample (template) that matched; None for a fallback
     text: str
-    how: str = "model"  # "grammar" (exact, skill.dev.resolver), "model" (exact sample), "near"
+    how: str = "model"  # "grammar" (exact, skill.dev.resolver), "model" (exact sample), "near", "distress"
     score: Optional[float] = None  # a near match's similarity, 0-100
 
     @property
@@ -251,6 +251,8 @@ class Resolution:
             )
         if self.near:
             parts.append(f"(near match {self.score:.0f}%: {self.sample!r})")
+        if self.how == "distress":
+            parts.append(f"(signs of distress: {self.sample!r})")
         return " ".join(parts)
 
 

@@ -6,6 +6,13 @@ never on the Lambda path (it needs hassil and rapidfuzz). The steps, in order:
 1. exact, grammar: hassil matches the sentence against every template of the grammar (all expansions,
    not only the samples chosen for the model), skip words ignored ("graag", "alsjeblieft", "eens"),
    slot values from the slot types (listed values and synonyms, resolved to their id);
+   A distress intent found here answers at once.
+   Signs of distress (skill.distress): a sentence the grammar does not hear as distress, but that says
+   it in the speaker's own words ("ik maak me zorgen om mijn moeder, ze wil niet meer leven"), goes to
+   the care intent for those words, with a {persoon} when it is about someone else, before any other
+   step and before a content intent the grammar found: a careful answer beats a tip. In a role play
+   (a free-text slot elicited) a question to the other character ("wil je niet meer leven?") and
+   a low mood shared with them ("ik voel me ook weleens eenzaam") are replies, not distress;
 2. exact, model: the generated model's own samples with listed slot values;
 3. near: what Alexa's NLU generalises to, approximated. Listed slot values in the sentence are replaced
    by their {slot} and skip words dropped; the result is compared with every expansion of the grammar
@@ -32,6 +39,8 @@ from typing import Dict, List, Optional, Tuple
 from skill.dev import nlu
 
 NEAR_THRESHOLD = 80.0
+CARE_INTENTS = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "LowMoodIntent"})
+PERSON_SLOT, SOMEONE = "persoon", "someone"  # the care intents' slot; its value for an unnamed person
 NEAR_MIN_WORDS = 2  # a one-word sentence is never a near match
 WILDCARD_MIN_WORDS = 3  # unlisted slot words only in a sample with this many words of its own
 _PLACEHOLDER = re.compile(r"\{([^}]+)\}")
@@ -75,6 +84,7 @@ class GrammarResolver:
         *,
         near_threshold: float = NEAR_THRESHOLD,
         near: bool = True,
+        distress: bool = True,
     ):
         from skill.dev import grammar as grammar_module
 
@@ -83,6 +93,7 @@ class GrammarResolver:
         self.model_resolver = nlu.Resolver(self.model)
         self.near_threshold = near_threshold
         self.near_enabled = near
+        self.distress_enabled = distress  # off: what the grammar (and so the model's samples) hears alone
         self._near: Optional[_NearIndex] = None
         self._values: Dict[str, Dict[str, nlu.SlotValue]] = {}
         for slot_type in self.grammar.slot_types.values():
@@ -221,13 +232,55 @@ class GrammarResolver:
         return True
 
     def resolve_elicited(self, text: str, intent_name: str, slot_name: str) -> nlu.Resolution:
-        """While the skill elicits a slot: see skill.dev.nlu.elicited_resolution."""
-        return nlu.elicited_resolution(self.resolve(text), intent_name, slot_name, self.model, text)
+        """While the skill elicits a slot: see skill.dev.nlu.elicited_resolution. A free-text slot
+        is a role play's reply: "je" there is the other character."""
+        intent = self.model.intents.get(intent_name)
+        free = intent is not None and (intent.slots.get(slot_name) or "AMAZON.SearchQuery") == "AMAZON.SearchQuery"
+        found = self.resolve(text, role_play=free)
+        return nlu.elicited_resolution(found, intent_name, slot_name, self.model, text)
+
+    # distress in the speaker's own words ---------------------------------------------------------
+    def resolve_distress(self, text: str, *, role_play: bool = False) -> Optional[nlu.Resolution]:
+        from skill import distress
+
+        if not self.distress_enabled:
+            return None
+        found = distress.detect(text)
+        if found is None:
+            return None
+        who = found.who
+        if role_play and (who == distress.ADDRESSEE or not found.acute):
+            # said to the other character, or telling them "ik voel me ook weleens eenzaam": a reply
+            return None
+        if who == distress.ADDRESSEE:
+            who = distress.SELF  # "wat doe je als je niet meer wil leven": the speaker
+        slots: List[nlu.SlotResult] = []
+        if who == distress.OTHER:
+            slots.append(self._person(text))
+        return nlu.Resolution(found.intent, slots, found.marker, text, how="distress")
+
+    def _person(self, text: str) -> nlu.SlotResult:
+        """The persoon slot for someone else: the person named (a listed value), else "iemand"."""
+        intent = self.model.intents.get("CrisisIntent")
+        type_name = (intent.slots.get(PERSON_SLOT) if intent else None) or "PERSOON"
+        for slot, found_type, value, words in self._find_values(nlu.normalize(text)):
+            if found_type == type_name:
+                return nlu.SlotResult(slot, words, found_type, id=value.id, resolved_name=value.name)
+        slot_type = self.grammar.slot_types.get(type_name)
+        name = next((v.name for v in (slot_type.values if slot_type else ()) if v.id == SOMEONE), SOMEONE)
+        return nlu.SlotResult(PERSON_SLOT, name, type_name, id=SOMEONE, resolved_name=name)
 
     # the pipeline --------------------------------------------------------------------------------
-    def resolve(self, text: str) -> nlu.Resolution:
+    def resolve(self, text: str, *, role_play: bool = False) -> nlu.Resolution:
+        exact = self.resolve_grammar(text)
+        if exact is not None and exact.intent in CARE_INTENTS:
+            return exact
+        care = self.resolve_distress(text, role_play=role_play)
+        if care is not None:
+            return care
+        if exact is not None:
+            return exact
         for step in (
-            self.resolve_grammar,
             lambda t: self.resolve_model(t, wildcard=False),
             self.resolve_near if self.near_enabled else lambda t: None,
             lambda t: self.resolve_model(t, wildcard=True),
@@ -248,6 +301,11 @@ class GrammarResolver:
         tries = [rest]
         if len(words) > 1 and words[0] in nlu.CONNECTING_WORDS:
             tries.append(" ".join(words[1:]))
+        exact = self.resolve_grammar(rest)
+        if exact is None or exact.intent not in CARE_INTENTS:
+            care = self.resolve_distress(rest)
+            if care is not None:
+                return care
         steps = [self.resolve_grammar, lambda t: self.resolve_model(t, wildcard=False)]
         if self.near_enabled:
             steps.append(self.resolve_near)

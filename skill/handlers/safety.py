@@ -75,30 +75,26 @@ def talk(turn, care: Care):
     )
 
 
+def answer(turn, care: Care, someone_else: bool):
+    """The care answer: for the speaker, or for someone supporting another person."""
+    # Always keep the session open here, even one-shot: the numbers may need repeating.
+    # the card lists every number in writing (the first variant of the numbers, not rotated)
+    card = Speech().say(turn.prompts.variants(care.numbers)[0])
+    return turn.ask(
+        turn.speech(care.other_answer if someone_else else care.self_answer),
+        question=K.CARE_QUESTION_TALK if someone_else else K.CARE_QUESTION_NUMBERS,
+        reprompt=K.CARE_REPROMPT_TALK if someone_else else K.CARE_REPROMPT_NUMBERS,
+        offer=_offer(care, "other" if someone_else else "self"),
+        card_more=card,
+    )
+
+
 class CareHandler(IntentHandler):
     INTENTS = tuple(CARE)
 
     def respond(self, turn):
-        care = CARE[turn.intent_name]
         _, someone_else = resolved_id(turn.request, PERSON_SLOT)
-        # Always keep the session open here, even one-shot: the numbers may need repeating.
-        # the card lists every number in writing (the first variant of the numbers, not rotated)
-        card = Speech().say(turn.prompts.variants(care.numbers)[0])
-        if someone_else:
-            return turn.ask(
-                turn.speech(care.other_answer),
-                question=K.CARE_QUESTION_TALK,
-                reprompt=K.CARE_REPROMPT_TALK,
-                offer=_offer(care, "other"),
-                card_more=card,
-            )
-        return turn.ask(
-            turn.speech(care.self_answer),
-            question=K.CARE_QUESTION_NUMBERS,
-            reprompt=K.CARE_REPROMPT_NUMBERS,
-            offer=_offer(care, "self"),
-            card_more=card,
-        )
+        return answer(turn, CARE[turn.intent_name], bool(someone_else))
 
 
 class OpenCareHandler(IntentHandler):

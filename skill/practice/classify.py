@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from skill import LOCALE, datafiles
 
@@ -70,8 +70,10 @@ class Classification(NamedTuple):
 _SPLIT = re.compile(r"([.?!;:…\n]+)")
 _NOT_WORD = re.compile(r"[^\w',\- ]+")
 _WORD = re.compile(r"^[\w'\-]+$")
+_ACUTE = str.maketrans("áéíóú", "aeiou")  # stress marks: "wél", "níet", "oké" read as "wel", "niet", "oke"
 
 
+WORD_START = "(?:^|(?<= ))"  # a pattern that must begin at a word's start (after a space)
 SENTENCE_START = "¶"  # marks where a sentence starts, after its filler words
 CLAUSE_START = "§"  # marks where a clause after a comma starts, after its filler words
 
@@ -79,7 +81,7 @@ CLAUSE_START = "§"  # marks where a clause after a comma starts, after its fill
 def sentences(text: str, fillers=frozenset()) -> List[Sentence]:
     """The sentences of a reply, as lower-case words with a start mark after the leading filler words
     of the sentence and of each clause after a comma ("nou , ¶ wat is er ")."""
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'").translate(_ACUTE)
     text = text.replace(SENTENCE_START, " ").replace(CLAUSE_START, " ")
     parts = _SPLIT.split(text)
     out: List[Sentence] = []
@@ -181,11 +183,12 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
 def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
     out: List[str] = []
     for alt in body.split("|"):
+        alt = alt.translate(_ACUTE)  # as sentences() reads the text
         if alt.startswith("{") and alt.endswith("}"):
             name = alt[1:-1]
             if name not in words:
                 raise MarkerError(f"{where}: unknown word list {alt}")
-            out.extend(words[name].split("|"))
+            out.extend(word.translate(_ACUTE) for word in words[name].split("|"))
         elif alt == ",":
             out.append(",")
         elif _WORD.match(alt):
@@ -201,19 +204,31 @@ def _word_list(value, where: str) -> str:
     return value
 
 
-def parse_markers(data, origin: str = "markers") -> Classifier:
+def parse_header(data, origin: str) -> Tuple[Dict[str, str], FrozenSet[str]]:
+    """A markers file's version, word lists and fillers, checked: (words, fillers)."""
     if not isinstance(data, dict) or data.get("version") != 1:
         raise MarkerError(f"{origin}: must be an object with version 1")
     raw_words = data.get("words", {})
     if not isinstance(raw_words, dict):
         raise MarkerError(f"{origin}.words: must be an object")
     words = {name: _word_list(value, f"{origin}.words.{name}") for name, value in raw_words.items()}
-    fillers = frozenset(_word_list(data.get("fillers"), f"{origin}.fillers").split("|"))
+    fillers = frozenset(_word_list(data.get("fillers"), f"{origin}.fillers").translate(_ACUTE).split("|"))
+    return words, fillers
+
+
+def parse_rules(data, names, words: Dict[str, str], origin: str, *, word_start: bool = False):
+    """label -> (markers, vetoes) for exactly these label names, from data["labels"], compiled.
+    word_start: every marker begins at the start of a word ("ga" does not match inside "collega")."""
     labels = data.get("labels")
-    if not isinstance(labels, dict) or set(labels) != set(LABELS):
-        raise MarkerError(f"{origin}.labels: must have exactly {', '.join(LABELS)}")
+    if not isinstance(labels, dict) or set(labels) != set(names):
+        raise MarkerError(f"{origin}.labels: must have exactly {', '.join(names)}")
+
+    def compile_one(source: str, where: str) -> Rule:
+        rule = compile_pattern(source, words, where)
+        return Rule(rule.source, WORD_START + rule.pattern, rule.question_only) if word_start else rule
+
     rules = {}
-    for label in LABELS:
+    for label in names:
         entry = labels[label]
         where = f"{origin}.labels.{label}"
         if not isinstance(entry, dict) or not isinstance(entry.get("markers"), list) or not entry["markers"]:
@@ -222,21 +237,49 @@ def parse_markers(data, origin: str = "markers") -> Classifier:
         if not isinstance(vetoes, list):
             raise MarkerError(f"{where}.not: must be a list")
         rules[label] = (
-            tuple(compile_pattern(p, words, f"{where}.markers[{i}]") for i, p in enumerate(entry["markers"])),
-            tuple(compile_pattern(p, words, f"{where}.not[{i}]") for i, p in enumerate(vetoes)),
+            tuple(compile_one(p, f"{where}.markers[{i}]") for i, p in enumerate(entry["markers"])),
+            tuple(compile_one(p, f"{where}.not[{i}]") for i, p in enumerate(vetoes)),
         )
-    return Classifier(rules, fillers)
+    return rules
+
+
+def parse_markers(data, origin: str = "markers") -> Classifier:
+    words, fillers = parse_header(data, origin)
+    return Classifier(parse_rules(data, LABELS, words, origin, word_start=True), fillers)
+
+
+def read_markers(locale: str, folder: str) -> Tuple[object, str]:
+    """(the parsed JSON, its name for messages) of locale/<locale>/<folder>/markers.json."""
+    origin = f"locale/{locale}/{folder}/markers.json"
+    try:
+        return json.loads(datafiles.read_text("locale", locale, folder, "markers.json")), origin
+    except json.JSONDecodeError as exc:
+        raise MarkerError(f"{origin}: not valid JSON: {exc}") from None
 
 
 @lru_cache(maxsize=4)
 def load_classifier(locale: str = LOCALE) -> Classifier:
-    origin = f"locale/{locale}/practice/markers.json"
-    try:
-        data = json.loads(datafiles.read_text("locale", locale, "practice", "markers.json"))
-    except json.JSONDecodeError as exc:
-        raise MarkerError(f"{origin}: not valid JSON: {exc}") from None
-    return parse_markers(data, origin)
+    return parse_markers(*read_markers(locale, "practice"))
 
 
 def classify(text: str, locale: str = LOCALE) -> Classification:
     return load_classifier(locale).classify(text)
+
+
+# --- shared with skill.distress (the same pattern language over other labels) ----------------
+
+
+def word_list(value, where: str) -> str:
+    """A "a|b|c" word list from a markers file, checked."""
+    return _word_list(value, where)
+
+
+def first_match(markers, vetoes, sentence: Sentence) -> Optional[Tuple[Rule, Tuple[int, int]]]:
+    """The first marker that matches the sentence outside every veto, with the span it matched."""
+    blocked = [span for veto in vetoes for span in _spans(veto, sentence)]
+    for rule in markers:
+        for start, end in _spans(rule, sentence):
+            stop = end + 1 if start == end else end
+            if not any(s < stop and start < (e if e > s else s + 1) for s, e in blocked):
+                return rule, (start, end)
+    return None

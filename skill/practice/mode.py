@@ -244,6 +244,9 @@ class PracticeMode(Mode):
     def reply(self, turn: Turn, progress: Progress, text: str):
         if not text.strip():
             return self._ask(turn, progress, turn.speech(K.PRACTICE_NOT_HEARD))
+        care = _real_distress(text)
+        if care is not None:  # not a reply in the role play: the careful answer at once
+            return care(turn)
         scenarios = self.scenarios(turn)
         from skill.practice.classify import classify
 
@@ -330,6 +333,22 @@ class PracticeMode(Mode):
         pid = next((p for p in scenario.principles if p not in practised), scenario.principles[0])
         principle = turn.content.get(pid)
         return principle, principle.examples[0]
+
+
+def _real_distress(text: str):
+    """The care answer for a reply that says real danger, suicidal thoughts or abuse, about the
+    speaker or someone they name (not a question to the other character, not a low mood shared
+    with them), else None. On Alexa such words usually reach the care intents themselves; this
+    catches the ones that arrive as a free reply."""
+    from skill import distress
+
+    found = distress.detect(text)
+    if found is None or not found.acute or found.who == distress.ADDRESSEE:
+        return None
+    from skill.handlers import safety
+
+    care = safety.CARE[found.intent]
+    return lambda turn: safety.answer(turn, care, found.who == distress.OTHER)
 
 
 def _lower_first(text: str) -> str:

@@ -1,0 +1,235 @@
+"""Signs of distress in a free sentence: "ik maak me zorgen om mijn moeder, ze wil niet meer leven".
+
+A grammar hears the sentences it was written for; a person in distress says it their own way, with
+context around it. detect(text) reads the whole sentence for markers of acute danger, suicidal thoughts
+or self-harm, violence or abuse, and a very low mood (data: skill/locale/<locale>/distress/markers.json, in
+the pattern language of the practice markers, skill/practice/classify.py), tried in that order, and
+says whom it is about:
+
+- "self": the speaker ("ik wil er niet meer zijn", "mijn man slaat me");
+- "other": someone else ("ze wil niet meer leven", "hij slaat haar", "iemand die suïcidaal is");
+- "addressee": the person spoken to ("wil je niet meer leven?"): in a role play that is the other
+  character, a question the trainee asks, not distress; elsewhere it reads as the speaker.
+
+Who: a pronoun inside the matched words decides first ("slaat me", "doet zichzelf pijn", "mijn leven",
+"mijn moeder"); for what is done to someone (threats, abuse: "victim_labels" in the data) a "me",
+"mij" or "ons" anywhere in the sentence then means the speaker; else the nearest subject before the
+match in the same sentence (a person inside "door mijn oom" or "als kind" is none), else the first
+after it, else anyone named in the sentence means someone else. The text paths (chat, browser page) turn a
+hit into the care intent (skill.dev.resolver); the practice mode checks every free reply with it.
+Small and lazy: the patterns compile on first use.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
+
+from skill import LOCALE
+
+# label in the data -> the care intent that answers it (skill.handlers.safety)
+INTENTS = {
+    "danger": "DangerIntent",
+    "threat": "DangerIntent",  # someone threatening the speaker or another now (who: the one threatened)
+    "crisis": "CrisisIntent",
+    "abuse": "AbuseIntent",
+    "low_mood": "LowMoodIntent",
+}
+LABELS = tuple(INTENTS)  # the order they are tried in
+SELF, OTHER, ADDRESSEE = "self", "other", "addressee"
+DEFAULT_SELF = "default_self"
+GENERIC = "generic"  # someone in general ("iemand"): other, but a low mood of theirs is a content question
+WHO_KEYS = (
+    "self_in_match",
+    "other_in_match",
+    "self_subject",
+    "other_subject",
+    "addressee",
+    "preposition",
+    "bare_preposition",
+    "determiner",
+    "possessive",
+    "generic",
+    "victim_self",
+    "not_victim_after",
+)
+OBJECT_PRONOUNS = frozenset({"me", "mij"})  # the speaker, unless after a preposition ("een cliënt van mij")
+
+
+class Distress(NamedTuple):
+    label: str  # one of LABELS
+    who: str  # SELF, OTHER or ADDRESSEE
+    marker: str  # the marker that decided it (for the transcript and the tests)
+    words: str  # the matched words
+
+    @property
+    def intent(self) -> str:
+        return INTENTS[self.label]
+
+    @property
+    def acute(self) -> bool:
+        """Danger, suicidal thoughts or abuse: these leave a role play at once; a low mood does not."""
+        return self.label != "low_mood"
+
+
+class Detector:
+    def __init__(
+        self, rules, fillers: FrozenSet[str], who: Dict[str, FrozenSet[str]], kin: FrozenSet[str], victim, default_self
+    ):
+        self._rules = rules  # label -> (markers, vetoes), in LABELS order
+        self._fillers = fillers
+        self._who = who
+        self._kin = kin
+        self._victim = victim  # labels whose "who" is the one it is done to ("hij slaat me": the speaker)
+        self._default_self = default_self  # ... and, with nobody else named, the speaker
+
+    def detect(self, text: str) -> Optional[Distress]:
+        from skill.practice.classify import first_match, sentences
+
+        if not isinstance(text, str) or not text.strip():
+            return None
+        parts = sentences(text, self._fillers)
+        for label in LABELS:
+            markers, vetoes = self._rules[label]
+            for sentence in parts:
+                hit = first_match(markers, vetoes, sentence)
+                if hit is not None:
+                    rule, (start, end) = hit
+                    words = sentence.text.split()
+                    first = len(sentence.text[:start].split())
+                    last = first + len(sentence.text[start:end].split())
+                    mode = DEFAULT_SELF if label in self._default_self else label in self._victim
+                    who = self._whom(words, first, last, parts, victim=mode)
+                    if who == GENERIC:
+                        if label == "low_mood":
+                            break  # "wat zeg ik als iemand verdrietig is": a question for the content
+                        who = OTHER
+                    return Distress(label, who, rule.source, " ".join(words[first:last]))
+        return None
+
+    def _whom(self, words, first: int, last: int, parts, *, victim) -> str:
+        w = self._who
+        for i in range(first, last):  # a pronoun or "mijn" in the matched words decides first
+            found = self._in_match(words, i)
+            if found:
+                return found
+        if victim:
+            found = self._victim_of(words)
+            if found:
+                return found
+            if victim == DEFAULT_SELF:  # a threat with nobody else named: the speaker
+                return SELF
+        for i in range(first - 1, -1, -1):  # the nearest subject before the match
+            if words[i] == "die" and i > 0 and words[i - 1] in w["generic"]:
+                return GENERIC  # "iemand die ...": still the generic someone
+            found = self._subject(words, i)
+            if found:
+                return found
+        for i in range(last, len(words)):  # inverted order: "denkt hij aan zelfmoord"
+            found = self._subject(words, i)
+            if found:
+                return found
+        if any(word in self._kin for sentence in parts for word in sentence.text.split()):
+            return OTHER
+        return SELF
+
+    def _victim_of(self, words) -> Optional[str]:
+        """For what is done to someone: "... dreigt me te steken" is the speaker; a person named after
+        the first one ("mijn buurman bedreigt zijn vrouw", "de buren zitten binnen") someone else."""
+        w = self._who
+        for i, word in enumerate(words):
+            if word in w["victim_self"] and not self._after(words, i, w["possessive"]):
+                if i + 1 < len(words) and words[i + 1] in w["not_victim_after"]:
+                    continue  # "ik maak me zorgen", "ik vraag me af"
+                return SELF
+        people = 0
+        for i, word in enumerate(words):
+            if word in self._kin or word in w["other_in_match"] or word in w["other_subject"]:
+                if not self._governed(words, i):
+                    people += 1
+                    if people > 1:
+                        return OTHER
+        return None
+
+    def _in_match(self, words, i: int) -> Optional[str]:
+        w = self._who
+        word = words[i]
+        if word in w["self_in_match"]:
+            return None if self._after(words, i, w["possessive"]) else SELF  # "een cliënt van mij"
+        if word in w["other_in_match"]:
+            return OTHER
+        if word in w["addressee"]:
+            return ADDRESSEE
+        if word == "mijn" and i + 1 < len(words) and not self._after(words, i, w["preposition"]):
+            return OTHER if words[i + 1] in self._kin else SELF  # "mijn moeder" / "mijn leven"
+        return None
+
+    @staticmethod
+    def _after(words, i: int, before: FrozenSet[str]) -> bool:
+        return i > 0 and words[i - 1] in before
+
+    def _subject(self, words, i: int) -> Optional[str]:
+        word = words[i]
+        w = self._who
+        if word in OBJECT_PRONOUNS and self._after(words, i, w["preposition"]):
+            return None
+        if word in self._kin and self._governed(words, i):
+            return None  # "als kind", "door mijn oom": not the subject
+        if word in w["self_subject"]:
+            return SELF
+        if word in w["addressee"]:
+            return ADDRESSEE
+        if word in w["generic"] and word in (w["other_subject"] | self._kin):
+            return GENERIC
+        if word in w["other_subject"] or word in self._kin:
+            return OTHER
+        return None
+
+    def _governed(self, words, i: int) -> bool:
+        """Is the person word at i inside a prepositional phrase ("door mijn oom", "als kind")?"""
+        w = self._who
+        if i > 0 and words[i - 1] in w["bare_preposition"] and words[i] not in w["other_subject"]:
+            return True  # "als kind" (but "als iemand ...", "als mijn moeder belt": a clause)
+        j = i - 1
+        if j >= 0 and words[j] in w["determiner"]:
+            j -= 1
+        return j >= 0 and words[j] in w["preposition"]
+
+
+def parse(data, origin: str = "distress") -> Detector:
+    from skill.practice.classify import MarkerError, parse_header, parse_rules, word_list
+
+    words, fillers = parse_header(data, origin)
+    rules = parse_rules(data, LABELS, words, origin, word_start=True)
+    who = data.get("who")
+    if not isinstance(who, dict) or set(who) != set(WHO_KEYS):
+        raise MarkerError(f"{origin}.who: must have exactly {', '.join(WHO_KEYS)}")
+    who_sets = {key: frozenset(word_list(who[key], f"{origin}.who.{key}").split("|")) for key in WHO_KEYS}
+    kin = frozenset(words.get("KIN", "").split("|")) - {""}
+    lists = {}
+    for key in ("victim_labels", "victim_default_self"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not set(value) <= set(LABELS):
+            raise MarkerError(f"{origin}.{key}: must be a list of labels")
+        lists[key] = frozenset(value)
+    return Detector(rules, fillers, who_sets, kin, lists["victim_labels"], lists["victim_default_self"])
+
+
+@lru_cache(maxsize=4)
+def load_detector(locale: str = LOCALE) -> Detector:
+    from skill.practice.classify import read_markers
+
+    return parse(*read_markers(locale, "distress"))
+
+
+def detect(text: str, locale: str = LOCALE) -> Optional[Distress]:
+    return load_detector(locale).detect(text)
+
+
+def validate(locale: str = LOCALE) -> Tuple[str, ...]:
+    """Compile every pattern now (start-up of the webservice, tests): a broken file fails loudly."""
+    detector = load_detector(locale)
+    for markers, vetoes in detector._rules.values():
+        for rule in markers + vetoes:
+            rule.regex  # noqa: B018 - compiles it
+    return LABELS

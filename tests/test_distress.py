@@ -1,0 +1,199 @@
+"""Distress said in a person's own words (skill.distress, skill/locale/nl-NL/distress/markers.json):
+the development half of the care corpus is heard as care (tests/nl-NL/care_phrasings_dev.yaml; the test
+half is only measured, by bench/care_phrasings.py), the chat and the browser page answer it with the
+care intent for the right person, a role play keeps a question to the other character as a reply, and
+the practice mode leaves the role play for a real statement that arrives as a free reply (Alexa)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.care_phrasings import CARE, load, outcome  # noqa: E402
+from skill import distress  # noqa: E402
+from skill import prompt_keys as K  # noqa: E402
+from skill.dev.commands.chat import Chat  # noqa: E402
+from skill.dev.resolver import GrammarResolver  # noqa: E402
+from skill.practice.classify import MarkerError  # noqa: E402
+
+DEV = load("dev")
+# Development sentences still missed, each for a reason a marker cannot fix without misfiring:
+KNOWN_MISSES = {
+    "ik heb er al over nagedacht hoe ik het zou doen": "a plan named only by 'het': no word says what",
+    "ik loop al een tijdje rond met de gedachte om er helemaal mee te stoppen, met leven bedoel ik": (
+        "'ermee stoppen' is said of anything; the afterthought 'met leven' is too far from it"
+    ),
+    "ik mis mijn vader elke dag en het rouwen wordt maar niet minder": (
+        "care is heard, but 'mijn vader' reads as the subject: an object is not told from a subject"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return GrammarResolver()
+
+
+def test_the_halves_are_disjoint_and_cover_every_care_intent_for_both_persons():
+    test, test2 = load("test"), load("test2")
+    sentences = [{c["sentence"] for c in half} for half in (DEV, test, test2)]
+    assert sentences[0].isdisjoint(sentences[1]) and sentences[2].isdisjoint(sentences[0] | sentences[1])
+    assert len(DEV) + len(test) >= 490 and len(test2) >= 190
+    for half in (DEV, test, test2):
+        kinds = {(c["intent"], c.get("who")) for c in half}
+        assert {(i, w) for i in CARE for w in ("self", "other")} <= kinds
+        assert sum(c["intent"] == "none" for c in half) >= 25
+
+
+@pytest.mark.parametrize("case", DEV, ids=[c["sentence"] for c in DEV])
+def test_development_sentence_gets_the_care_it_needs(resolver, case):
+    got = outcome(resolver, case)
+    if case["intent"] == "none":
+        assert not got["care"], f"{case['sentence']!r} -> {got}"
+        return
+    right = (got["intent"], got["who"]) == (case["intent"], case["who"])
+    if case["sentence"] in KNOWN_MISSES:  # kept honest: when one starts to work, take it off the list
+        assert not right, f"now understood: remove it from KNOWN_MISSES ({KNOWN_MISSES[case['sentence']]})"
+    else:
+        assert right, got
+
+
+def test_the_known_misses_are_still_in_the_development_half():
+    assert set(KNOWN_MISSES) <= {c["sentence"] for c in DEV}
+
+
+# the detector ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, label, who",
+    [
+        ("ik maak me zorgen om mijn moeder, ze wil niet meer leven", "crisis", "other"),
+        ("mijn man slaat me", "abuse", "self"),
+        ("een bewoner zegt dat een verzorger hem slaat", "abuse", "other"),
+        ("een cliënt van mij uitte zelfmoordgedachten", "crisis", "other"),  # "van mij" is no subject
+        ("wil je niet meer leven?", "crisis", "addressee"),
+        ("mijn moeder heeft al haar pillen ingenomen", "danger", "other"),
+        ("ik voel me de laatste tijd zo somber", "low_mood", "self"),
+    ],
+)
+def test_detector_label_and_person(text, label, who):
+    found = distress.detect(text)
+    assert found is not None and (found.label, found.who) == (label, who), found
+    assert found.intent == distress.INTENTS[label] and found.marker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben doodmoe",
+        "ik ga dood van de honger",
+        "ik wil niet meer oefenen",
+        "mijn telefoon is leeg",
+        "hoe steun ik mijn collega",  # "collega" ends in "ga": markers start at a word's start
+        "wat zeg ik als iemand verdrietig is",  # a generic someone's low mood: the content answers
+        "",
+    ],
+)
+def test_detector_leaves_ordinary_sentences_alone(text):
+    assert distress.detect(text) is None
+
+
+def test_every_pattern_compiles_and_a_broken_file_names_the_place():
+    assert distress.validate() == distress.LABELS
+    data = json.loads((Path(distress.__file__).parent / "locale/nl-NL/distress/markers.json").read_text("utf-8"))
+    broken = json.loads(json.dumps(data))
+    del broken["labels"]["abuse"]
+    with pytest.raises(MarkerError, match="labels"):
+        distress.parse(broken, "x")
+    broken = json.loads(json.dumps(data))
+    broken["labels"]["crisis"]["markers"].append("{NOPE} dood")
+    with pytest.raises(MarkerError, match=r"x\.labels\.crisis\.markers\[\d+\].*unknown word list"):
+        distress.parse(broken, "x")
+    broken = json.loads(json.dumps(data))
+    del broken["who"]["generic"]
+    with pytest.raises(MarkerError, match="who"):
+        distress.parse(broken, "x")
+
+
+# through the skill: the chat (the browser page resolves the same way) ----------------------------
+
+
+@pytest.fixture
+def chat(run):
+    return Chat(run)  # checked responses, with the prompt keys each turn spoke
+
+
+def test_someone_elses_crisis_in_a_long_sentence_gets_the_answer_for_a_supporter(chat):
+    chat.say("open empathisch gesprek")
+    reply, how = chat.say("ik maak me zorgen om mijn moeder, ze wil niet meer leven")
+    assert how.startswith("CrisisIntent persoon=") and "-> mother" in how and "signs of distress" in how
+    assert K.CARE_CRISIS_OTHER in reply.prompt_keys and "113" in reply.speech
+    assert not reply.ended and reply.reprompt
+    assert chat.talk.attributes["offer"] == "care_crisis_other"
+
+
+def test_a_one_shot_in_own_words_gets_care_too(chat):
+    reply, how = chat.say("vraag empathisch gesprek wat ik moet doen, mijn dochter zegt dat ze dood wil")
+    assert how.startswith("CrisisIntent") and K.CARE_CRISIS_OTHER in reply.prompt_keys
+    assert not reply.ended
+
+
+def test_care_beats_a_content_intent_the_grammar_found(chat, resolver):
+    text = "hoe sluit ik een gesprek af met iemand die suïcidaal is"
+    assert resolver.resolve_grammar(text) is None or resolver.resolve_grammar(text).intent not in CARE
+    chat.say("open empathisch gesprek")
+    reply, how = chat.say(text)
+    assert how.startswith("CrisisIntent persoon=") and K.CARE_CRISIS_OTHER in reply.prompt_keys
+
+
+def test_in_a_role_play_a_question_or_a_shared_low_mood_is_a_reply_and_real_distress_is_not(chat):
+    chat.say("open empathisch gesprek")
+    chat.say("laten we oefenen")
+    for reply_text in ("wil je soms niet meer leven?", "ik voel me zelf ook weleens eenzaam"):
+        reply, how = chat.say(reply_text)
+        assert how.startswith("PracticeReplyIntent"), how
+        assert chat.talk.attributes["offer"] == "practice" and not reply.ended
+    reply, how = chat.say("eerlijk gezegd wil ik zelf ook dood")
+    assert how.startswith("CrisisIntent") and "persoon" not in how
+    assert K.CARE_CRISIS_SELF in reply.prompt_keys and chat.talk.attributes["offer"] == "care_crisis_self"
+    reply, how = chat.say("ga verder met oefenen")  # the role play waited
+    assert how.startswith("ResumeIntent") and chat.talk.attributes["offer"] == "practice"
+
+
+# the practice mode itself (Alexa: the words arrive in the free reply slot) --------------------------
+
+
+def _start(talk):
+    talk.launch()
+    talk.intent("PracticeIntent")
+
+
+@pytest.mark.parametrize(
+    "words, key",
+    [
+        ("ik wil eigenlijk zelf ook dood", K.CARE_CRISIS_SELF),
+        ("sorry, mijn vriend slaat me en ik durf niet naar huis", K.CARE_ABUSE_SELF),
+        ("wacht, mijn moeder heeft net al haar pillen ingenomen", K.CARE_DANGER_OTHER),
+    ],
+)
+def test_a_free_reply_that_says_real_distress_leaves_the_role_play(talk, words, key):
+    _start(talk)
+    before = dict(talk.attributes["prac"])
+    reply = talk.intent("PracticeReplyIntent", antwoord_vrij=(words, None))
+    assert key in reply.prompt_keys and not reply.ended and reply.reprompt
+    assert talk.attributes["offer"].startswith("care_")
+    assert talk.attributes["prac"] == before  # no practice turn counted; it can be resumed
+
+
+@pytest.mark.parametrize("words", ["denk je weleens aan zelfmoord?", "ik voel me ook vaak somber"])
+def test_a_free_reply_to_the_other_character_stays_in_the_role_play(talk, words):
+    _start(talk)
+    reply = talk.intent("PracticeReplyIntent", antwoord_vrij=(words, None))
+    assert not any(k.startswith("care_") for k in reply.prompt_keys)
+    assert talk.attributes["offer"] == "practice" and talk.attributes["prac"]["t"] == 1
