@@ -8,10 +8,10 @@ Cross-cutting work lives in interceptors (skill.interceptors).
 Data files are validated at start-up (``preload=True``, the default: the webservice, the tests, the
 chat simulator): a broken file stops the start. The Lambda entry builds with ``preload=False`` to keep
 its cold start short: the content and the prompts (every request needs them) are still loaded and
-validated at init, every other file (the practice scenarios and reply markers, the helplines, the quiz
-bank, the checklist) on the first request that uses it, once per container, with the same checks.
-``gesprekscoach package-lambda`` runs check_data() on the code it stages, so a zip with a broken
-file is never built (and tests/test_lambda.py runs it on the checkout).
+validated at init, every other file (the practice scenarios and reply markers, the distress markers,
+the helplines, the quiz bank, the checklist) on the first request that uses it, once per container,
+with the same checks. ``gesprekscoach package-lambda`` runs check_data() on the code it stages, so a
+zip with a broken or missing file is never built (tests/test_lambda_package.py breaks each one).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from skill.datafiles import Deferred
 def check_data(content=None, prompts=None) -> None:
     """Load and validate every data file the skill reads (raises skill.errors.DataError subclasses):
     what a start-up with preload=True checks, beyond the content and the prompts themselves."""
+    from skill import distress
     from skill.budgets import load_budgets
     from skill.checklist import load_checklist
     from skill.content import load_content
@@ -42,6 +43,7 @@ def check_data(content=None, prompts=None) -> None:
     check_prompts(prompts, load_helplines())  # every helpline a prompt names exists, numbers valid
     load_budgets()
     load_practice(content)  # the practice scenarios and reply markers
+    distress.load_detector()  # the markers of distress in a practice reply
     load_bank(content)
     load_checklist(content)
     modes()  # every mode's module

@@ -294,6 +294,7 @@ def test_the_ask_cli_hook_builds_the_full_zip(full_zip):
     "broken, error",
     [
         (("locale", "nl-NL", "practice", "scenarios.json"), "ScenarioError"),
+        (("locale", "nl-NL", "distress", "markers.json"), "MarkerError"),
         (("data", "helplines.json"), "HelplineError"),
         (("data", "quiz.json"), "QuizDataError"),
         (("data", "checklist.json"), "ChecklistError"),

@@ -51,7 +51,7 @@ TOOLING_MODULES = ("skill.dev",)
 BROWSER_PAGE = "skill.web.page"
 
 # Data files the request path reads (skill/datafiles.py), relative to the skill package.
-DATA_PATTERNS = ("data/*.json", "locale/*/*.json", "locale/*/practice/*.json")
+DATA_PATTERNS = ("data/*.json", "locale/*/*.json", "locale/*/practice/*.json", "locale/*/distress/*.json")
 
 ENTRY = "lambda_function"
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip
