@@ -64,12 +64,12 @@ def whole(turn):
 
 def show_step(turn, index: int, intro: Optional[Speech] = None):
     """One step, saying which of how many; the session stays in step-by-step mode."""
+    from skill.checklist import section
+
     checklist = turn.checklist
     speech = Speech().extend(intro or Speech())
     speech.say(turn.line(K.CHK_STEP_POSITION, n=str(index + 1), total=str(len(checklist))))
     speech.extend(_step(turn, checklist.steps[index]))
-    from skill.checklist import section
-
     turn.state.sections[SECTION] = section(index)
     last = index == len(checklist) - 1
     return turn.ask(

@@ -134,9 +134,9 @@ def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = 
 
 
 def _finish(turn, bank, game: Round, speech: Speech):
-    look_at = game.to_look_at(bank)
     from skill.quiz.game import ended_section
 
+    look_at = game.to_look_at(bank)
     turn.state.sections[SECTION] = ended_section(look_at)
     speech.pause("medium").say(turn.line(K.QUIZ_END))
     fields = {"right": str(game.right), "total": str(game.total)}
