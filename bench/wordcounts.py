@@ -10,14 +10,13 @@ per kind the fewest and most words heard next to the budget (skill/data/budgets.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_budgets import answers  # noqa: E402  (the conversations the budget test renders)
+from test_budgets import Scripted, answers, practice  # noqa: E402  (the conversations the budget test renders)
 
 from skill.budgets import load_budgets, words  # noqa: E402
 from skill.builder import build_skill  # noqa: E402
@@ -31,8 +30,10 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     counts = defaultdict(list)
     for seed in range(args.seeds):
-        skill = build_skill(SkillConfig(rng=random.Random(seed)))
-        for kind, reply in answers(lambda skill=skill: Conversation(skill)):
+        rng = Scripted(seed)
+        skill = build_skill(SkillConfig(rng=rng))
+        talks = lambda skill=skill: Conversation(skill)  # noqa: E731
+        for kind, reply in [*answers(talks), *practice(talks, rng)]:
             counts[kind].append(words(reply.speech))
     budgets = load_budgets()
     width = max(map(len, counts))

@@ -26,10 +26,12 @@ from skill.builder import build_skill  # noqa: E402
 from skill.config import SkillConfig  # noqa: E402
 
 
-def make_handler(config=None):
+def make_handler(config=None, *, preload=False):
     """A Lambda handler around one skill built now for the given config (default: from the
-    environment). Tests use this."""
-    skill = build_skill(config or SkillConfig.from_env())
+    environment). Tests use this. preload=False: the content and the prompts are loaded and validated
+    now, the other data files on the first request that needs them (skill.builder; package-lambda
+    validated them all in the code it staged)."""
+    skill = build_skill(config or SkillConfig.from_env(), preload=preload)
     serializer = skill.serializer
     invoke = skill.invoke
 

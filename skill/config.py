@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from skill.records import Record
 
-@dataclass
-class SkillConfig:
+
+class SkillConfig(Record):
     """What the skill builder needs to know.
 
     skill_id: when set, requests for another skill are refused by ask-sdk-core.
@@ -24,15 +24,40 @@ class SkillConfig:
       saved), e.g. to read turn.prompt_keys; never set in production, and nothing of it reaches Alexa.
     """
 
-    skill_id: Optional[str] = None
-    rng: random.Random = field(default_factory=random.Random)
-    content_path: Optional[str] = None
-    prompts_path: Optional[str] = None
-    store: Optional[str] = None
-    store_timeout: float = 1.0
-    aws_region: Optional[str] = None
-    dynamodb_endpoint: Optional[str] = None
-    on_turn: Optional[Callable] = None
+    # not a @dataclass (see skill.records); instances take any other attribute, as before
+    FIELDS = (
+        "skill_id",
+        "rng",
+        "content_path",
+        "prompts_path",
+        "store",
+        "store_timeout",
+        "aws_region",
+        "dynamodb_endpoint",
+        "on_turn",
+    )
+
+    def __init__(
+        self,
+        skill_id: Optional[str] = None,
+        rng: Optional[random.Random] = None,
+        content_path: Optional[str] = None,
+        prompts_path: Optional[str] = None,
+        store: Optional[str] = None,
+        store_timeout: float = 1.0,
+        aws_region: Optional[str] = None,
+        dynamodb_endpoint: Optional[str] = None,
+        on_turn: Optional[Callable] = None,
+    ):
+        self.skill_id = skill_id
+        self.rng = random.Random() if rng is None else rng
+        self.content_path = content_path
+        self.prompts_path = prompts_path
+        self.store = store
+        self.store_timeout = store_timeout
+        self.aws_region = aws_region
+        self.dynamodb_endpoint = dynamodb_endpoint
+        self.on_turn = on_turn
 
     @classmethod
     def from_env(cls, environ=None, *, default_store: Optional[str] = None) -> "SkillConfig":

@@ -10,16 +10,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_model import IntentRequest
 
-from skill.logsafe import loggable_intent
+from skill.logsafe import DEBUG, get_logger, loggable_intent
 from skill.state import MAX_TEXT, State, save_state
 from skill.turn import TURN_KEY, Turn
 
-log = logging.getLogger("gesprekscoach.skill")
+log = get_logger("gesprekscoach.skill")
 
 
 def request_name(handler_input) -> str:
@@ -52,7 +50,7 @@ class TurnInterceptor(AbstractRequestInterceptor):
 
 class LogRequestInterceptor(AbstractRequestInterceptor):
     def process(self, handler_input):
-        if log.isEnabledFor(logging.DEBUG):
+        if log.isEnabledFor(DEBUG):
             log.debug("request %s", request_name(handler_input))
 
 

@@ -25,16 +25,16 @@ session ends (if it changed), both from interceptors (skill/interceptors.py), ne
 from __future__ import annotations
 
 import json
-import logging
 from collections import OrderedDict
 from typing import List, Optional, Tuple
 
 from ask_sdk_core.exceptions import PersistenceException
 
+from skill.logsafe import get_logger
 from skill.profile import PACES, Profile
 from skill.store import REV, StoreConflict
 
-log = logging.getLogger("gesprekscoach.memory")
+log = get_logger("gesprekscoach.memory")
 
 MEMORY_KEY = "memory"  # request attributes: this turn's Memory
 SESSION_KEY = "mem"  # session attributes: "REV|OPS|RECORD"

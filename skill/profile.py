@@ -25,10 +25,10 @@ A new quiz round without a chosen topic asks one question on each of the two wea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from skill.state import _seen as _tips  # the same rule as the session's heard tips
+from skill.records import Record
 
 PROFILE_VERSION = 1
 PACES = ("slower", "normal", "faster")
@@ -37,15 +37,26 @@ MAX_COUNT = 1_000_000
 FAVOURED = 2  # weak principles a new round asks about
 
 
-@dataclass
-class Profile:
-    visits: int = 0
-    pace: str = "normal"
-    tips: List[int] = field(default_factory=list)
-    last: Optional[Dict[str, str]] = None
-    rounds: int = 0
-    quiz: Dict[str, List[Any]] = field(default_factory=dict)
-    repaired: bool = False  # something in the stored record was dropped (not stored)
+class Profile(Record):  # not a @dataclass: see skill.records
+    __slots__ = FIELDS = ("visits", "pace", "tips", "last", "rounds", "quiz", "repaired")
+
+    def __init__(
+        self,
+        visits: int = 0,
+        pace: str = "normal",
+        tips: Optional[List[int]] = None,
+        last: Optional[Dict[str, str]] = None,
+        rounds: int = 0,
+        quiz: Optional[Dict[str, List[Any]]] = None,
+        repaired: bool = False,  # something in the stored record was dropped (not stored)
+    ):
+        self.visits = visits
+        self.pace = pace
+        self.tips: List[int] = [] if tips is None else tips
+        self.last = last
+        self.rounds = rounds
+        self.quiz: Dict[str, List[Any]] = {} if quiz is None else quiz
+        self.repaired = repaired
 
     # reading ---------------------------------------------------------------------------------
     @classmethod

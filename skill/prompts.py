@@ -88,6 +88,8 @@ _FIELD = re.compile(r"\{([^{}]*)\}")
 
 def _fields(text: str):
     """Placeholder names ({name}); a lone brace is an error, as str.format would find at run time."""
+    if "{" not in text and "}" not in text:  # most prompts: no placeholder, nothing to check
+        return set()
     names = set(_FIELD.findall(text))
     if _FIELD.sub("", text).count("{") or _FIELD.sub("", text).count("}") or "" in names:
         raise ValueError("unmatched or empty brace")
@@ -102,6 +104,7 @@ def parse_prompts(data, origin: str = "prompts") -> Prompts:
         where = f"{origin}.prompts.{key}"
         if not isinstance(options, list) or not options:
             raise PromptError(f"{where}: must be a non-empty list of variants")
+        first = None  # variant 0's placeholders
         for i, text in enumerate(options):
             if not isinstance(text, str) or not text.strip():
                 raise PromptError(f"{where}[{i}]: must be a non-empty string")
@@ -109,10 +112,10 @@ def parse_prompts(data, origin: str = "prompts") -> Prompts:
                 fields = _fields(text)
             except ValueError as exc:
                 raise PromptError(f"{where}[{i}]: bad placeholder: {exc}") from None
-            if fields != _fields(options[0]):
-                raise PromptError(
-                    f"{where}[{i}]: uses placeholders {sorted(fields)}, variant 0 uses {sorted(_fields(options[0]))}"
-                )
+            if first is None:
+                first = fields
+            elif fields != first:
+                raise PromptError(f"{where}[{i}]: uses placeholders {sorted(fields)}, variant 0 uses {sorted(first)}")
         if len(set(options)) != len(options):
             raise PromptError(f"{where}: has a duplicate variant")
         if len(options) > MAX_VARIANTS:

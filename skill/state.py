@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from skill.prompts import Rotation
+from skill.records import Record
 
 STATE_VERSION = 1
 CONTEXT_KINDS = {"tip", "principle", "examples", "list"}
@@ -32,15 +32,26 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 CORE_KEYS = {"v", "ctx", "offer", "seen", "rot", "last"}
 
 
-@dataclass
-class State:
-    ctx: Optional[Dict[str, Any]] = None
-    offer: Optional[str] = None
-    seen: List[int] = field(default_factory=list)
-    rot: Optional[Rotation] = None  # set by from_attributes (or the exception handler) before use
-    last: Optional[Dict[str, str]] = None
-    sections: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    repaired: bool = False  # something in the incoming attributes was dropped
+class State(Record):  # not a @dataclass: see skill.records
+    __slots__ = FIELDS = ("ctx", "offer", "seen", "rot", "last", "sections", "repaired")
+
+    def __init__(
+        self,
+        ctx: Optional[Dict[str, Any]] = None,
+        offer: Optional[str] = None,
+        seen: Optional[List[int]] = None,
+        rot: Optional[Rotation] = None,  # set by from_attributes (or the exception handler) before use
+        last: Optional[Dict[str, str]] = None,
+        sections: Optional[Dict[str, Dict[str, Any]]] = None,
+        repaired: bool = False,  # something in the incoming attributes was dropped
+    ):
+        self.ctx = ctx
+        self.offer = offer
+        self.seen: List[int] = [] if seen is None else seen
+        self.rot = rot
+        self.last = last
+        self.sections: Dict[str, Dict[str, Any]] = {} if sections is None else sections
+        self.repaired = repaired
 
     @classmethod
     def from_attributes(cls, raw: Any, *, principle_ids, tip_count: int, prompts) -> "State":

@@ -19,6 +19,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from skill import prompt_keys as K
 from skill.content import Content
+from skill.datafiles import Deferred
 from skill.prompts import Prompts
 from skill.ssml import Speech, plain_text
 from skill.state import State
@@ -42,15 +43,16 @@ class Turn:
         bank: Optional[Bank] = None,
         checklist: Optional[Checklist] = None,
     ):
-        """bank, checklist: built once by the skill builder (None only for the exception handler's turn,
-        which speaks an apology and nothing else)."""
+        """bank, checklist: built once by the skill builder, or a skill.datafiles.Deferred that loads
+        them on first use (None only for the exception handler's turn, which speaks an apology and
+        nothing else)."""
         self.handler_input = handler_input
         self.content = content
         self.prompts = prompts
         self.rng = rng
         self.state = state
-        self.bank = bank
-        self.checklist = checklist
+        self._bank = bank
+        self._checklist = checklist
         # the prompt key of every sentence spoken this turn, in order, and of the reprompt's (as OpenVoiceOS
         # records dialog names): for tests (SkillConfig.on_turn), never part of the response
         self.prompt_keys: List[str] = []
@@ -65,6 +67,16 @@ class Turn:
     @classmethod
     def of(cls, handler_input: HandlerInput) -> "Turn":
         return handler_input.attributes_manager.request_attributes[TURN_KEY]
+
+    @property
+    def bank(self) -> Optional[Bank]:
+        bank = self._bank
+        return bank.get() if isinstance(bank, Deferred) else bank
+
+    @property
+    def checklist(self) -> Optional[Checklist]:
+        checklist = self._checklist
+        return checklist.get() if isinstance(checklist, Deferred) else checklist
 
     # request facts -----------------------------------------------------------------------------
     @property

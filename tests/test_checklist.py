@@ -173,3 +173,13 @@ def test_a_tampered_step_starts_the_list_again_kindly(talk, section):
     reply = talk.intent("AMAZON.NextIntent")
     assert reply.speech.startswith(text("chk_lost") + " " + step_text(1))
     assert reply.attributes["chk"] == {"v": 1, "s": 0} and not reply.ended
+
+
+def test_step_mode_keeps_its_step_in_the_checklists_own_section():
+    """skill.handlers.checklist names the section without importing skill.checklist at start-up: the
+    same name, and one the session state keeps."""
+    from skill import checklist
+    from skill.handlers.checklist import CHECKLIST as MODE, SECTION
+    from skill.state import FEATURE_SECTIONS
+
+    assert MODE.SECTION == SECTION == checklist.SECTION and SECTION in FEATURE_SECTIONS

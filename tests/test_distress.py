@@ -40,10 +40,11 @@ def resolver():
 
 
 def test_the_halves_are_disjoint_and_cover_every_care_intent_for_both_persons():
-    test = load("test")
-    assert {c["sentence"] for c in DEV}.isdisjoint({c["sentence"] for c in test})
-    assert len(DEV) + len(test) >= 490
-    for half in (DEV, test):
+    test, test2 = load("test"), load("test2")
+    sentences = [{c["sentence"] for c in half} for half in (DEV, test, test2)]
+    assert sentences[0].isdisjoint(sentences[1]) and sentences[2].isdisjoint(sentences[0] | sentences[1])
+    assert len(DEV) + len(test) >= 490 and len(test2) >= 190
+    for half in (DEV, test, test2):
         kinds = {(c["intent"], c.get("who")) for c in half}
         assert {(i, w) for i in CARE for w in ("self", "other")} <= kinds
         assert sum(c["intent"] == "none" for c in half) >= 25

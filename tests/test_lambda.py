@@ -177,3 +177,80 @@ def test_the_webservice_uses_the_fast_serializer():
 
     app = create_app(SkillConfig(), WebSettings(dev=True))
     assert isinstance(app.extensions["gesprekscoach"]["handler"]._skill.serializer, FastSerializer)
+
+
+FEATURE_MODULES = (
+    "skill.quiz.bank",
+    "skill.quiz.game",
+    "skill.checklist",
+    "skill.practice.classify",
+    "skill.practice.scenarios",
+    "skill.helplines",
+)
+
+
+def test_the_lambda_entry_loads_each_feature_on_its_first_request():
+    """The entry builds with preload=False: a launch loads none of the quiz bank and game, the checklist,
+    the practice scenarios and classifier, the helplines; the first request of each loads it."""
+    code = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(LAMBDA.parent)!r})\n"
+        "import lambda_function\n"
+        "from skill.dev import envelopes\n"
+        f"features = {FEATURE_MODULES!r}\n"
+        "loaded = lambda: sorted(m for m in features if m in sys.modules)\n"
+        "lambda_function.lambda_handler(envelopes.launch(), None)\n"
+        "seen = [loaded()]\n"
+        "for name in ('QuizIntent', 'ChecklistIntent', 'PracticeIntent', 'CrisisIntent'):\n"
+        "    lambda_function.lambda_handler(envelopes.intent(name), None)\n"
+        "    seen.append(loaded())\n"
+        "print(json.dumps(seen))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GESPREKSCOACH_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    launch, quiz, checklist, practice, crisis = json.loads(out.strip().splitlines()[-1])
+    assert launch == []
+    assert set(quiz) == {"skill.quiz.bank", "skill.quiz.game"}
+    assert set(checklist) == set(quiz) | {"skill.checklist"}
+    assert set(practice) == set(checklist) | {"skill.practice.classify", "skill.practice.scenarios"}
+    assert set(crisis) == set(FEATURE_MODULES)
+
+
+def _feature_conversation():
+    """Every feature the entry loads on first use: the quiz, the checklist, practice, care."""
+    slot = envelopes.slot
+    return [
+        (None, []),
+        ("QuizIntent", []),
+        ("QuizAnswerIntent", [slot("antwoord", "a", resolved_id="a", slot_type="ANTWOORD")]),
+        ("LeaveIntent", []),
+        ("ChecklistIntent", [slot("manier", "stap voor stap", resolved_id="stap_voor_stap", slot_type="MANIER")]),
+        ("AMAZON.NextIntent", []),
+        ("PracticeIntent", []),
+        ("PracticeReplyIntent", [slot("antwoord_vrij", "hoe voel je je daar nu bij", slot_type="AMAZON.SearchQuery")]),
+        ("CrisisIntent", []),
+        ("AMAZON.YesIntent", []),
+        ("ResumeIntent", []),
+        ("AMAZON.StopIntent", []),
+    ]
+
+
+def test_the_lambda_entry_answers_every_feature_as_a_skill_that_preloads(monkeypatch):
+    """Loading the data files on first use changes no answer: the Lambda entry (preload=False) and a
+    skill that loaded and validated every file at start-up say the same, turn by turn."""
+    module = _load_lambda_module(monkeypatch, None)
+    lazy = module.make_handler(SkillConfig(rng=random.Random(5)))
+    eager = module.make_handler(SkillConfig(rng=random.Random(5)), preload=True)
+    prev = req = None
+    for name, slots in _feature_conversation():
+        env = envelopes.launch() if name is None else envelopes.intent(name, slots)
+        if prev is not None:
+            env = envelopes.follow_up(env, prev, req)
+        from_lazy = lazy(json.loads(json.dumps(env)), None)
+        from_eager = eager(json.loads(json.dumps(env)), None)
+        assert from_lazy == from_eager, name
+        assert from_lazy["response"].get("outputSpeech"), name
+        prev, req = from_lazy, env
+    assert prev["response"]["shouldEndSession"] is True

@@ -288,3 +288,23 @@ def test_the_ask_cli_hook_builds_the_full_zip(full_zip):
     assert f"runtime python{runtime}" in printed and "Bytecode: compiled by" in printed
     tag = "cpython-" + runtime.replace(".", "")
     assert f"ask_sdk_core/__pycache__/__init__.{tag}.pyc" in names and f"skill/__pycache__/builder.{tag}.pyc" in names
+
+
+@pytest.mark.parametrize(
+    "broken, error",
+    [
+        (("locale", "nl-NL", "practice", "scenarios.json"), "ScenarioError"),
+        (("locale", "nl-NL", "distress", "markers.json"), "MarkerError"),
+        (("data", "helplines.json"), "HelplineError"),
+        (("data", "quiz.json"), "QuizDataError"),
+        (("data", "checklist.json"), "ChecklistError"),
+    ],
+)
+def test_the_check_validates_the_files_the_lambda_loads_on_first_use(tmp_path, broken, error):
+    """The Lambda entry loads these on the first request that needs them (skill.builder, preload=False):
+    the check before a zip is built still validates each, so a broken one stops the build."""
+    build, _ = _build(tmp_path, "--stage-only", "--no-check")
+    package_lambda.check(build)  # the staged code as it is: fine
+    (build / "skill").joinpath(*broken).write_text("{}", encoding="utf-8")
+    with pytest.raises(package_lambda.PackagingError, match=error):
+        package_lambda.check(build)

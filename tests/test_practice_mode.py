@@ -14,6 +14,8 @@ from skill import datafiles
 from skill.content import load_content
 from skill.practice.scenarios import load_scenarios
 
+from practice_helpers import CODES, REPLIES, say
+
 PROMPTS = {}
 for _name in ("practice.json", "prompts.json"):
     PROMPTS.update(json.loads(datafiles.read_text("locale", "nl-NL", _name))["prompts"])
@@ -29,10 +31,6 @@ def first(key: str, **fields) -> str:
 def start(talk):
     talk.launch()
     return talk.intent("PracticeIntent")
-
-
-def say(talk, words: str):
-    return talk.intent("PracticeReplyIntent", antwoord_vrij=(words, None))
 
 
 def elicits_the_reply(reply) -> bool:
@@ -285,18 +283,6 @@ def test_naar_het_begin_mid_practice_goes_back_to_the_welcome_and_leaves_the_rol
     assert "Sanne" not in reply.speech
 
 
-REPLIES = {  # one reply per kind of answer, as said to the other person
-    "open_question": "wat maakt het zo moeilijk",
-    "closed_question": "ben je moe",
-    "paraphrase": "het klinkt alsof het je allemaal te veel is",
-    "validation": "logisch dat je je zo voelt",
-    "advice": "je moet er gewoon eens uit",
-    "minimising": "ach het valt vast wel mee",
-    "self_talk": "dat heb ik ook gehad",
-    "other": "hm",
-}
-
-
 @pytest.mark.parametrize("scenario_id", SCENARIOS.ids)
 def test_every_scenario_can_be_practised_to_the_summary_with_every_kind_of_answer(talk, scenario_id):
     scenario = SCENARIOS.get(scenario_id)
@@ -313,19 +299,7 @@ def test_every_scenario_can_be_practised_to_the_summary_with_every_kind_of_answe
         reply = say(talk, REPLIES[label])
         lines = scenario.story if label in ("open_question", "paraphrase", "validation") else scenario.reactions[label]
         assert any(line in reply.speech for line in lines), (label, reply.speech)
-        assert (
-            section(talk)["h"][-1]
-            == {
-                "open_question": "o",
-                "closed_question": "c",
-                "paraphrase": "p",
-                "validation": "v",
-                "advice": "a",
-                "minimising": "m",
-                "self_talk": "s",
-                "other": "x",
-            }[label]
-        )
+        assert section(talk)["h"][-1] == CODES[label]
     while talk.attributes.get("offer") == "practice":
         reply = say(talk, REPLIES["open_question"])
     assert scenario.ending_good in reply.speech or scenario.ending_poor in reply.speech
@@ -379,3 +353,13 @@ def test_a_tip_asked_mid_practice_is_answered_and_yes_goes_back_to_the_role_play
     assert reply.speech.endswith(first("practice_resume_question"))
     reply = talk.intent("AMAZON.YesIntent")
     assert SANNE.opening[0] in reply.speech and talk.attributes["offer"] == "practice" and elicits_the_reply(reply)
+
+
+def test_every_label_of_the_classifier_has_its_code_and_feedback():
+    """skill.practice.mode names the labels without importing the classifier at start-up."""
+    from skill.practice import mode
+    from skill.practice.classify import ALL_LABELS, OTHER
+
+    assert mode.OTHER == OTHER
+    assert set(mode.CODES) == set(mode.FEEDBACK_KEYS) == set(mode.PRIORITY) == set(ALL_LABELS)
+    assert len(set(mode.CODES.values())) == len(ALL_LABELS)

@@ -13,13 +13,15 @@ from typing import Optional
 
 from skill import prompt_keys as K
 from skill import answers
-from skill.checklist import SECTION, read_step, section
 from skill.handlers.base import IntentHandler
 from skill.modes import Mode, register
 from skill.slots import resolved_id
 from skill.ssml import Speech
 from skill.turn import Turn
 
+# skill.checklist (its data classes and file) is imported on the first checklist turn, not at start-up;
+# its session section's name is repeated here for ChecklistMode (tests/test_checklist.py checks it).
+SECTION = "chk"
 MODE_SLOT = "manier"
 PICK_SLOT = "nummer"
 LAST_ID = "last"
@@ -27,6 +29,13 @@ STEP_BY_STEP = "stap_voor_stap"
 STEP_OFFER = "chk_step"  # a step was just said (ChecklistMode is active)
 OFFER = "checklist"  # "Wil je de checklist stap voor stap horen?" (after the closing principle)
 WHOLE_OFFER = "chk_steps"  # "Zal ik de stappen één voor één met je doorlopen?" (after the whole list)
+
+
+def _step_index(turn, checklist) -> Optional[int]:
+    """The step kept in this session's section, validated; None when there is none or it is bad."""
+    from skill.checklist import read_step
+
+    return read_step(turn.state.sections.get(SECTION), checklist)
 
 
 def _card(turn) -> str:
@@ -55,6 +64,8 @@ def whole(turn):
 
 def show_step(turn, index: int, intro: Optional[Speech] = None):
     """One step, saying which of how many; the session stays in step-by-step mode."""
+    from skill.checklist import section
+
     checklist = turn.checklist
     speech = Speech().extend(intro or Speech())
     speech.say(turn.line(K.CHK_STEP_POSITION, n=str(index + 1), total=str(len(checklist))))
@@ -156,17 +167,17 @@ class ChecklistMode(Mode):
             self.drop(turn)
             return answers.anything_else(turn, K.CHK_DONE)
         checklist = turn.checklist
-        index = read_step(turn.state.sections.get(SECTION), checklist)
+        index = _step_index(turn, checklist)
         if index is None:
             return show_step(turn, 0, intro=turn.speech(K.CHK_LOST))
         return _PLAY[turn.intent_name](turn, checklist, index)
 
     def can_resume(self, turn):
-        return read_step(turn.state.sections.get(SECTION), turn.checklist) is not None
+        return _step_index(turn, turn.checklist) is not None
 
     def resume(self, turn):
         checklist = turn.checklist
-        index = read_step(turn.state.sections.get(SECTION), checklist)
+        index = _step_index(turn, checklist)
         if index is None:
             return self.offer_start(turn)
         return show_step(turn, index, intro=turn.speech(K.CHK_RESUME))

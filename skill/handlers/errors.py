@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 
 from skill import prompt_keys as K
+from skill.logsafe import get_logger
 from skill.ssml import Speech
 from skill.state import State, save_state
 from skill.turn import TURN_KEY, Turn
 
-log = logging.getLogger("gesprekscoach.skill")
+log = get_logger("gesprekscoach.skill")
 
 
 class CatchAllExceptionHandler(AbstractExceptionHandler):

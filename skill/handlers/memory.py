@@ -6,16 +6,15 @@ and note changes through the turn's Memory. Every sentence is in skill/locale/nl
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 
 from skill import prompt_keys as K
 from skill import answers, memory
 from skill.handlers.base import IntentHandler, RequestTypeHandler
+from skill.logsafe import get_logger
 from skill.slots import resolved_id
 
-log = logging.getLogger("gesprekscoach.memory")
+log = get_logger("gesprekscoach.memory")
 
 TEMPO_SLOT = "tempo"
 RESUME_OFFER = "mem_resume"

@@ -11,17 +11,20 @@ answered kindly with the offer of a new round.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from skill import prompt_keys as K
 from skill import memory
 from skill.handlers.base import IntentHandler
 from skill.modes import Mode, register
-from skill.quiz import Answer, judge, new_round, read_section
-from skill.quiz.bank import OPEN, PHRASE, TRUTH
-from skill.quiz.game import ACTIVE, DONT_KNOW, ENDED, NONE, RIGHT, SECTION, SKIPPED, WRONG, Round, ended_section
+from skill.quiz import ACTIVE, DONT_KNOW, ENDED, NONE, OPEN, PHRASE, RIGHT, SECTION, SKIPPED, TRUTH, WRONG
 from skill.slots import principle_from, resolved_id
 from skill.ssml import Speech
+
+if TYPE_CHECKING:
+    from skill.quiz.game import Answer, Round
+
+# The bank and the game (skill.quiz.bank, skill.quiz.game) are imported on the first quiz turn.
 
 ANSWER_SLOT = "antwoord"
 PICK_SLOT = "nummer"
@@ -87,6 +90,8 @@ def _ask(turn, bank, game: Round, speech: Speech):
 
 def _round(turn):
     """(bank, status, round) of this session's quiz section, validated."""
+    from skill.quiz.game import read_section
+
     bank = turn.bank
     status, game = read_section(turn.state.sections.get(SECTION), bank)
     return bank, status, game
@@ -104,6 +109,8 @@ def _names(turn, ids: List[str]) -> str:
 
 def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = None, again: bool = False):
     """A new round; focus: principle ids to ask about first."""
+    from skill.quiz.game import new_round
+
     bank = turn.bank
     favoured = memory.favoured(turn) if focus is None and not again else []  # weak principles (issue 9)
     game, on_focus = new_round(bank, turn.rng, focus or favoured, focus_limit=len(favoured) or None)
@@ -127,6 +134,8 @@ def start(turn, focus: Optional[List[str]] = None, *, intro: Optional[Speech] = 
 
 
 def _finish(turn, bank, game: Round, speech: Speech):
+    from skill.quiz.game import ended_section
+
     look_at = game.to_look_at(bank)
     turn.state.sections[SECTION] = ended_section(look_at)
     speech.pause("medium").say(turn.line(K.QUIZ_END))
@@ -205,6 +214,8 @@ def again(turn, bank, game: Round, lead: str, *, with_number: bool = False):
 
 
 def _answer_from(turn) -> Answer:
+    from skill.quiz.game import Answer
+
     name = turn.intent_name
     if name == "AMAZON.YesIntent":
         return Answer(truth="waar")
@@ -238,6 +249,8 @@ def _answer(turn, bank, game):
             from skill.handlers.content import principle_answer
 
             return QUIZ.interrupt(turn, principle_answer)
+    from skill.quiz.game import judge
+
     verdict = judge(bank, game, _answer_from(turn))
     if verdict.outcome in ("right", "wrong"):
         return settle(turn, bank, game, RIGHT if verdict.outcome == "right" else WRONG)

@@ -14,8 +14,7 @@ Offers: "care_<kind>_self", "care_<kind>_other", "care_<kind>_talked" (after the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 from skill import prompt_keys as K
 from skill.handlers.base import IntentHandler
@@ -27,8 +26,7 @@ PERSON_SLOT = "persoon"
 OFFER_PREFIX = "care_"
 
 
-@dataclass(frozen=True)
-class Care:
+class Care(NamedTuple):  # a NamedTuple: a frozen dataclass costs more at start-up
     kind: str
     self_answer: str  # prompt keys
     other_answer: str

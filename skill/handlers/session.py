@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model import IntentRequest
 
 from skill import prompt_keys as K
 from skill.handlers.base import IntentHandler, RequestTypeHandler
-from skill.logsafe import loggable_intent
+from skill.logsafe import get_logger, loggable_intent
 from skill.turn import Turn
 
-log = logging.getLogger("gesprekscoach.skill")
+log = get_logger("gesprekscoach.skill")
 
 
 def welcome(turn: Turn):

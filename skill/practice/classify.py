@@ -70,6 +70,7 @@ class Classification(NamedTuple):
 _SPLIT = re.compile(r"([.?!;:…\n]+)")
 _NOT_WORD = re.compile(r"[^\w',\- ]+")
 _WORD = re.compile(r"^[\w'\-]+$")
+_ACUTE = str.maketrans("áéíóú", "aeiou")  # stress marks: "wél", "níet", "oké" read as "wel", "niet", "oke"
 
 
 WORD_START = "(?:^|(?<= ))"  # a pattern that must begin at a word's start (after a space)
@@ -80,7 +81,7 @@ CLAUSE_START = "§"  # marks where a clause after a comma starts, after its fill
 def sentences(text: str, fillers=frozenset()) -> List[Sentence]:
     """The sentences of a reply, as lower-case words with a start mark after the leading filler words
     of the sentence and of each clause after a comma ("nou , ¶ wat is er ")."""
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("`", "'").translate(_ACUTE)
     text = text.replace(SENTENCE_START, " ").replace(CLAUSE_START, " ")
     parts = _SPLIT.split(text)
     out: List[Sentence] = []
@@ -182,11 +183,12 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
 def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
     out: List[str] = []
     for alt in body.split("|"):
+        alt = alt.translate(_ACUTE)  # as sentences() reads the text
         if alt.startswith("{") and alt.endswith("}"):
             name = alt[1:-1]
             if name not in words:
                 raise MarkerError(f"{where}: unknown word list {alt}")
-            out.extend(words[name].split("|"))
+            out.extend(word.translate(_ACUTE) for word in words[name].split("|"))
         elif alt == ",":
             out.append(",")
         elif _WORD.match(alt):
@@ -210,7 +212,7 @@ def parse_header(data, origin: str) -> Tuple[Dict[str, str], FrozenSet[str]]:
     if not isinstance(raw_words, dict):
         raise MarkerError(f"{origin}.words: must be an object")
     words = {name: _word_list(value, f"{origin}.words.{name}") for name, value in raw_words.items()}
-    fillers = frozenset(_word_list(data.get("fillers"), f"{origin}.fillers").split("|"))
+    fillers = frozenset(_word_list(data.get("fillers"), f"{origin}.fillers").translate(_ACUTE).split("|"))
     return words, fillers
 
 
@@ -243,7 +245,7 @@ def parse_rules(data, names, words: Dict[str, str], origin: str, *, word_start: 
 
 def parse_markers(data, origin: str = "markers") -> Classifier:
     words, fillers = parse_header(data, origin)
-    return Classifier(parse_rules(data, LABELS, words, origin), fillers)
+    return Classifier(parse_rules(data, LABELS, words, origin, word_start=True), fillers)
 
 
 def read_markers(locale: str, folder: str) -> Tuple[object, str]:

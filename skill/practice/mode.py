@@ -22,17 +22,21 @@ Session section "prac" (validated on every read; anything malformed means no rol
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
-
-from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
-from ask_sdk_model.dialog import ElicitSlotDirective
+from typing import TYPE_CHECKING, Dict, Optional, Tuple
 
 from skill import prompt_keys as K
 from skill.modes import Mode, register
-from skill.practice.classify import OTHER, classify
-from skill.practice.scenarios import GOOD_LABELS, Scenario, Scenarios, load_scenarios
 from skill.ssml import Speech
 from skill.turn import Turn
+
+if TYPE_CHECKING:
+    from skill.practice.scenarios import Scenario, Scenarios
+
+# The scenarios, the classifier and the dialog directive are imported on the first practice turn, not
+# at start-up (skill.modes loads this module for its INTENTS; a Lambda cold start skips the rest). The
+# labels below are the classifier's (skill.practice.classify.ALL_LABELS; tests/test_practice_mode.py
+# checks that each has its code and feedback).
+OTHER = "other"
 
 REPLY_INTENT = "PracticeReplyIntent"
 REPLY_SLOT = "antwoord_vrij"
@@ -74,6 +78,13 @@ WELL_KEYS = {
     "paraphrase": K.PRACTICE_WELL_PARAPHRASE,
     "validation": K.PRACTICE_WELL_VALIDATION,
 }
+
+
+def _good(label: str) -> bool:
+    """A reply after which the other person tells more (skill.practice.scenarios.GOOD_LABELS)."""
+    from skill.practice.scenarios import GOOD_LABELS
+
+    return label in GOOD_LABELS
 
 
 def main_label(labels) -> str:
@@ -118,7 +129,7 @@ class Progress:
                 return self.scenario.opening[int(rest)]
             if kind == "s":
                 return self.scenario.story[int(rest)]
-            if kind == "r" and rest[:1] in LABEL_OF and LABEL_OF[rest[:1]] not in GOOD_LABELS:
+            if kind == "r" and rest[:1] in LABEL_OF and not _good(LABEL_OF[rest[:1]]):
                 return self.scenario.reactions[LABEL_OF[rest[:1]]][int(rest[1:])]
         except (ValueError, IndexError):
             return None
@@ -155,6 +166,8 @@ class PracticeMode(Mode):
     # state -------------------------------------------------------------------------------------
     @staticmethod
     def scenarios(turn: Turn) -> Scenarios:
+        from skill.practice.scenarios import load_scenarios
+
         return load_scenarios(turn.content)
 
     def progress(self, turn: Turn) -> Optional[Progress]:
@@ -235,13 +248,15 @@ class PracticeMode(Mode):
         if care is not None:  # not a reply in the role play: the careful answer at once
             return care(turn)
         scenarios = self.scenarios(turn)
+        from skill.practice.classify import classify
+
         label = main_label(classify(text).labels)
         scenario = progress.scenario
         last = progress.turns + 1 >= scenarios.turns  # the summary then says what to try, with its phrase
         speech = Speech().say(self._feedback(turn, scenarios, progress, label, brief=last)).pause("medium")
         progress.history += CODES[label]
         progress.turns += 1
-        if label in GOOD_LABELS:
+        if _good(label):
             progress.line = f"s{min(progress.good, len(scenario.story) - 1)}"
             progress.good += 1
         else:
@@ -259,7 +274,7 @@ class PracticeMode(Mode):
         if own and not brief:
             return own[progress.turns % len(own)]
         verdict = turn.line(FEEDBACK_KEYS[label])
-        if label in GOOD_LABELS or brief:
+        if _good(label) or brief:
             return verdict
         info = scenarios.labels[label]
         example = turn.content.get(info.principle).examples[info.example]
@@ -285,7 +300,7 @@ class PracticeMode(Mode):
         used = progress.labels_used()
         # the talk went well: most answers were good ones, or half of them and the last one too
         went_well = 2 * progress.good > progress.turns or (
-            2 * progress.good == progress.turns and LABEL_OF[progress.history[-1]] in GOOD_LABELS
+            2 * progress.good == progress.turns and _good(LABEL_OF[progress.history[-1]])
         )
         ending = scenario.ending_good if went_well else scenario.ending_poor
         speech.say(turn.line(K.PRACTICE_OTHER_GOES_ON, other=scenario.other)).say(ending).pause("long")
@@ -351,6 +366,9 @@ def reply_text(turn: Turn) -> str:
 
 def elicit_reply(turn: Turn) -> None:
     """Ask Alexa to take the next utterance whole, as the reply slot of PracticeReplyIntent."""
+    from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
+    from ask_sdk_model.dialog import ElicitSlotDirective
+
     updated = Intent(
         name=REPLY_INTENT,
         confirmation_status=IntentConfirmationStatus.NONE,

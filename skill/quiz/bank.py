@@ -22,9 +22,7 @@ from typing import FrozenSet, List, Optional, Tuple
 from skill import datafiles
 from skill.errors import DataError
 from skill.content import Content, Principle, load_content
-
-PHRASE, OPEN, TRUTH = "phrase", "open", "truth"
-CHOICES = 3  # options of a multiple-choice question (A, B, C)
+from skill.quiz import CHOICES, OPEN, PHRASE, TRUTH  # noqa: F401  (kinds, options per question: skill.quiz)
 
 
 class QuizDataError(DataError):

@@ -14,17 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, List, Optional, Sequence, Tuple
 
+from skill.quiz import ACTIVE, BAD, DONT_KNOW, ENDED, NONE, RESULTS, RIGHT, SECTION, SKIPPED, WRONG  # noqa: F401
 from skill.quiz.bank import CHOICES, PHRASE, TRUTH, Bank, Question
 
-SECTION = "quiz"
+# SECTION, the results (WRONG, RIGHT, DONT_KNOW, SKIPPED) and read_section's statuses (NONE, ACTIVE,
+# ENDED, BAD) are defined in skill.quiz, which the handlers import at start-up without this module.
 SECTION_VERSION = 1
 MAX_QUESTIONS = 10
-
-WRONG, RIGHT, DONT_KNOW, SKIPPED = 0, 1, 2, 3
-RESULTS = (WRONG, RIGHT, DONT_KNOW, SKIPPED)
-
-# read_section statuses
-NONE, ACTIVE, ENDED, BAD = "none", "active", "ended", "bad"
 
 
 @dataclass

@@ -30,6 +30,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -71,6 +72,9 @@ TIMESTAMP_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]
 # characters a decoded certificate URL path must not hold: they would change the URL when it is
 # rebuilt (%, ?, #), are read as separators by some servers (\\), or cannot be in an S3 key we expect
 _UNSAFE_PATH = re.compile(r"[%?#\\\s\x00-\x1f\x7f]|[^\x00-\x7f]")
+
+_PKCS1V15 = padding.PKCS1v15()  # stateless parameter objects, made once
+_SHA256 = hashes.SHA256()
 
 Clock = Callable[[], datetime]
 Fetcher = Callable[[str, float], bytes]
@@ -153,6 +157,11 @@ def normalise_cert_url(url: Optional[str]) -> str:
     if not path.startswith(CERT_PATH_PREFIX) or path.startswith("//"):
         raise RequestRejected("cert_url_path", "SignatureCertChainUrl path must start with /echo.api/")
     return f"https://{CERT_HOST}{quote(path, safe='/')}"
+
+
+# Every request of a server names the same few chain URLs: the checked, canonical form of each header
+# value is kept (the function is pure; failures are not kept, and a few dozen distinct values at most).
+_canonical_cert_url = lru_cache(maxsize=64)(normalise_cert_url)
 
 
 # ------------------------------------------------------------------------------ fetch and trust
@@ -373,7 +382,7 @@ class SignatureVerifier(AbstractVerifier):
 
     # -- AbstractVerifier
     def verify(self, headers, serialized_request_env, deserialized_request_env=None) -> None:
-        url = normalise_cert_url(_header(headers, CERT_URL_HEADER))
+        url = _canonical_cert_url(_header(headers, CERT_URL_HEADER))
         signature_b64 = _header(headers, SIGNATURE_HEADER)
         if not signature_b64:
             if _header(headers, LEGACY_SIGNATURE_HEADER):
@@ -392,20 +401,35 @@ class SignatureVerifier(AbstractVerifier):
         body = serialized_request_env
         if isinstance(body, str):
             body = body.encode("utf-8")
-        entry = self._chain_for(url)
+        entry = self._proven_entry(url)  # the usual case: a chain that verified a signature before
+        proven = entry is not None
+        if not proven:
+            entry = self._chain_for(url)
         # PKCS#1 v1.5 verification in two steps, the constant-cost one first: the RSA public operation
         # checks the padding and the SHA-256 DigestInfo and yields the digest that was signed (it fails
         # for a signature the key never made), then the body is hashed once and the digests compared.
         # So a forged signature costs the same whatever the body holds.
         try:
-            signed_digest = entry.public_key.recover_data_from_signature(signature, padding.PKCS1v15(), hashes.SHA256())
+            signed_digest = entry.public_key.recover_data_from_signature(signature, _PKCS1V15, _SHA256)
             if not hmac.compare_digest(signed_digest, hashlib.sha256(body).digest()):
                 raise InvalidSignature()
         except (InvalidSignature, ValueError):
             raise RequestRejected("signature_invalid", "request signature does not match the body")
-        self._promote(url, entry)
+        if not proven:  # (a proven chain is proven already, and _proven_entry made it the most recent)
+            self._promote(url, entry)
 
     # -- chain handling
+    def _proven_entry(self, url: str) -> Optional[_CachedChain]:
+        """The proven chain of url, unexpired, made the most recently used; None otherwise (then
+        _chain_for decides: the unproven cache, the negative cache, a download)."""
+        now = self._clock()
+        with self._lock:
+            cached = self._proven.get(url)
+            if cached is not None and now < cached.expires:
+                self._proven.move_to_end(url)
+                return cached
+        return None
+
     def _chain_for(self, url: str) -> _CachedChain:
         now = self._clock()
         with self._lock:

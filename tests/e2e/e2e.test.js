@@ -403,3 +403,61 @@ test("practice: a distress statement mid-practice gets the crisis answer at once
   assert.match(r.sessionAttributes.offer, /^care_/);
   assert.ok(!(r.response.directives || []).some((x) => x.type === "Dialog.ElicitSlot"));
 });
+
+// whether one of a prompt's variants was said: its words in order, any {field} standing for any words
+function variantSaid(text, variants) {
+  return variants.some((v) => new RegExp(v.split(/\{\w+\}/).map((piece) => piece.trim())
+    .filter(Boolean).map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*?")).test(text));
+}
+
+test("practice: stop met oefenen, ik weet het niet, herhaal and help are heard mid-practice; stop ends", async () => {
+  const alexa = newAlexa();
+  const sent = recording(alexa);
+  await alexa.launch();
+  let r = await say(alexa, "laten we oefenen");
+  for (const [words, intent, key] of [["ik weet het niet", "DontKnowIntent", "practice_hint"],
+                                       ["herhaal", "AMAZON.RepeatIntent", "practice_repeat_intro"],
+                                       ["help", "AMAZON.HelpIntent", "practice_help"]]) {
+    r = await say(alexa, words);
+    assert.equal(sent[sent.length - 1].request.intent.name, intent, words);
+    open(r); elicits(r);
+    const text = speech(r);
+    assert.ok(variantSaid(text, PRACTICE[key]), `${key}: ${text}`);
+    assert.equal(r.sessionAttributes.prac.t, 0, "no answer counted");
+  }
+  r = await say(alexa, "stop met oefenen");
+  assert.equal(sent[sent.length - 1].request.intent.name, "LeaveIntent");
+  open(r);
+  assert.equal(r.sessionAttributes.offer, undefined);
+  assert.ok(PRACTICE.practice_left.some((v) => speech(r).startsWith(v)), speech(r));
+  r = await say(alexa, "ga verder met oefenen");
+  assert.equal(sent[sent.length - 1].request.intent.name, "ResumeIntent");
+  open(r); elicits(r);
+  ended(await say(alexa, "stop"));
+});
+
+const SCENARIO_IDS = JSON.parse(fs.readFileSync(
+  path.join(__dirname, "..", "..", "skill", "locale", "nl-NL", "practice", "scenarios.json"), "utf8"))
+  .scenarios.map((s) => s.id);
+
+test("practice: every scenario can be played by voice to its summary, one after another", async () => {
+  const alexa = newAlexa();
+  await alexa.launch();
+  let r = await say(alexa, "laten we oefenen");
+  const played = new Set();
+  for (let round = 0; round < 100 && played.size < SCENARIO_IDS.length; round++) {
+    open(r); elicits(r);
+    const id = r.sessionAttributes.prac.s;
+    for (const words of ["wat maakt het zo zwaar", "het klinkt alsof het je te veel wordt",
+                         "logisch dat je je zo voelt", "wat zou je helpen"]) {
+      r = await reply(alexa, words);
+    }
+    open(r);
+    assert.equal(r.sessionAttributes.offer, "practice_again", id);
+    assert.deepEqual(r.sessionAttributes.prac, { x: id });
+    played.add(id);
+    r = await say(alexa, "ja"); // another scenario, never the same one twice in a row
+    assert.notEqual(r.sessionAttributes.prac.s, id);
+  }
+  assert.deepEqual([...played].sort(), [...SCENARIO_IDS].sort());
+});

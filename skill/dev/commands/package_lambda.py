@@ -51,7 +51,7 @@ TOOLING_MODULES = ("skill.dev",)
 BROWSER_PAGE = "skill.web.page"
 
 # Data files the request path reads (skill/datafiles.py), relative to the skill package.
-DATA_PATTERNS = ("data/*.json", "locale/*/*.json", "locale/*/practice/*.json")
+DATA_PATTERNS = ("data/*.json", "locale/*/*.json", "locale/*/practice/*.json", "locale/*/distress/*.json")
 
 ENTRY = "lambda_function"
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip
@@ -422,6 +422,10 @@ for event in events:
     r = lambda_function.lambda_handler(event, None)["response"]
     answers.append({"ssml": (r.get("outputSpeech") or {}).get("ssml", ""), "end": r.get("shouldEndSession"),
                     "reprompt": bool(r.get("reprompt"))})
+# every data file the entry loads on first use, validated (and every module it imports then, found)
+if os.path.isdir(os.path.join(root, "skill")):
+    import skill.builder
+    skill.builder.check_data()
 paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
 stdlib = {os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib")}
 sites = ("site-packages", "dist-packages")
