@@ -544,3 +544,43 @@ def test_each_browser_has_its_own_memory_and_can_wipe_it(tmp_path):
     assert done["ended"] is True
     after = turn(mine, "geef me een tip").get_json()
     assert max(p["rate"] for p in after["speech"]) == 0.95  # the pace is forgotten
+
+
+def test_every_practice_scenario_can_be_played_in_the_page_and_distress_leaves_it():
+    """Issue 11: practising in the browser page: the role play starts, typed replies fill the elicited
+    reply whole, each scenario runs to its summary, "ja" starts another, until every scenario has been
+    played; a distress statement mid-practice gets the care answer; "stop met oefenen" leaves."""
+    from skill.content import load_content
+    from skill.practice.scenarios import load_scenarios
+
+    scenarios = load_scenarios(load_content())
+    situations = {s.situation: s.id for s in (scenarios.get(i) for i in scenarios.ids)}
+    app, _ = page_app(skill=build_skill(SkillConfig(rng=random.Random(4))), rate_burst=100000)
+    client = app.test_client()
+    turn(client, "")
+    data = turn(client, "laten we oefenen").get_json()
+    played = set()
+    for _ in range(60):
+        assert data["understood"] == "PracticeIntent" or data["understood"].startswith("AMAZON.YesIntent")
+        now = [sid for text, sid in situations.items() if text in data["text"]]
+        assert len(now) == 1, data["text"]
+        replies = ["wat maakt het zo zwaar", "ben je moe", "het klinkt alsof het je te veel wordt"] * 3
+        for words in replies:  # 3 to 5 answers, then the summary and the offer of another one
+            data = turn(client, words).get_json()
+            assert data["understood"] == f"PracticeReplyIntent antwoord_vrij='{words}'" and not data["ended"]
+            if "nog een gesprek oefenen?" in data["text"]:
+                break
+        assert "nog een gesprek oefenen?" in data["text"]
+        played.add(now[0])
+        if played == set(scenarios.ids):
+            break
+        data = turn(client, "ja").get_json()
+    assert played == set(scenarios.ids)
+    # mid-practice: real distress leaves the role play for the care answer; it can be resumed
+    data = turn(client, "ja").get_json()
+    data = turn(client, "sorry, ik wil eigenlijk zelf niet meer leven").get_json()
+    assert data["understood"].startswith("CrisisIntent") and "113" in data["text"] and not data["ended"]
+    data = turn(client, "ga verder met oefenen").get_json()
+    assert data["understood"].startswith("ResumeIntent") and not data["ended"]
+    data = turn(client, "stop met oefenen").get_json()
+    assert data["understood"].startswith("LeaveIntent") and not data["ended"]
