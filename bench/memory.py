@@ -11,6 +11,12 @@ port, so it does not share our interpreter). One returning person, so every sess
 counts a visit and writes with its revision check. Rounds alternate; the ratios are medians of paired
 rounds. Goal: SQLite adds at most 15% per turn.
 
+A fourth side splits that figure: "in-process" is the same skill with memory's logic and its records
+in a dict of this process (no storage, nothing survives the process: a bench-only adapter with the
+SQLite adapter's text calls and revision check). sqlite/in-process is what storing in SQLite costs;
+in-process/none is what remembering itself costs (the welcome back, a visit counted, the tips heard,
+quiz rounds that ask about weak principles, the profile carried in the session attributes).
+
 Cold start: a fresh process imports lambda/lambda_function.py (staged like bench/coldstart.py) and
 answers one LaunchRequest, without a store vs with GESPREKSCOACH_STORE=dynamodb:TABLE (moto server);
 the DynamoDB side includes importing boto3 and the adapter, and the first read and write over HTTP.
@@ -126,6 +132,57 @@ def conversation(skill, user_id, clock, per_label=None):
     return 9
 
 
+class InProcessRecords:
+    """Bench only: the records in a dict, with SqliteAdapter's text calls and revision check, so
+    skill.memory runs exactly as with SQLite, without storage."""
+
+    def __init__(self):
+        self.rows = {}
+
+    @staticmethod
+    def _key(request_envelope):
+        from skill.store import user_key
+
+        return user_key(request_envelope)
+
+    def read_record(self, request_envelope):
+        return self.rows.get(self._key(request_envelope), (None, None))
+
+    def write_record(self, request_envelope, data, expected):
+        from skill.store import StoreConflict
+
+        key = self._key(request_envelope)
+        if self.rows.get(key, (None, None))[0] != expected:
+            raise StoreConflict("the record changed since it was read")
+        rev = 1 if expected is None else int(expected) + 1
+        self.rows[key] = (rev, data)
+        return rev
+
+    def get_attributes(self, request_envelope):  # not used while the text calls exist
+        raise NotImplementedError
+
+    def save_attributes(self, request_envelope, attributes):
+        raise NotImplementedError
+
+    def delete_attributes(self, request_envelope):
+        self.rows.pop(self._key(request_envelope), None)
+
+
+def in_process_skill():
+    """build_skill with InProcessRecords as its persistence adapter (skill.store.make_adapter swapped
+    for the build only)."""
+    import skill.store as store
+    from skill.builder import build_skill
+    from skill.config import SkillConfig
+
+    real = store.make_adapter
+    store.make_adapter = lambda config: InProcessRecords()
+    try:
+        return build_skill(SkillConfig(rng=random.Random(6), store="sqlite::memory-unused"))
+    finally:
+        store.make_adapter = real
+
+
 def per_turn(args, moto_url):
     from skill.builder import build_skill
     from skill.config import SkillConfig
@@ -133,6 +190,7 @@ def per_turn(args, moto_url):
     tmp = tempfile.TemporaryDirectory(prefix="gesprekscoach-bench-memory-")
     skills = {
         "none": build_skill(SkillConfig(rng=random.Random(6))),
+        "in-process": in_process_skill(),
         "sqlite": build_skill(SkillConfig(rng=random.Random(6), store=f"sqlite:{tmp.name}/profiles.sqlite3")),
         "dynamodb": build_skill(
             SkillConfig(
@@ -222,6 +280,8 @@ def main(argv=None) -> int:
         cold, cold_samples = cold_start(args, moto.url)
 
     sqlite_ratio = common.paired_ratio(turn["sqlite"], turn["none"])
+    storage_ratio = common.paired_ratio(turn["sqlite"], turn["in-process"])
+    logic_ratio = common.paired_ratio(turn["in-process"], turn["none"])
     dynamo_ratio = common.paired_ratio(turn["dynamodb"], turn["none"])
     cold_ratio = common.paired_ratio(cold["dynamodb"], cold["none"])
 
@@ -241,12 +301,16 @@ def main(argv=None) -> int:
         print(f"  {name:<10} {common.median(vals) * 1e6:>18.1f} {min(vals) * 1e6:>10.1f} {max(vals) * 1e6:>10.1f}")
     print(f"  ratio sqlite/none: {sqlite_ratio:.3f}   target <= {TARGET}: {common.verdict(sqlite_ratio <= TARGET)}")
     print(f"  ratio dynamodb (moto server over local HTTP)/none: {dynamo_ratio:.3f}")
+    print(
+        f"  split: sqlite/in-process (storing in SQLite) {storage_ratio:.3f}, "
+        f"in-process/none (remembering itself) {logic_ratio:.3f}"
+    )
     print("  median us per request kind (the store is read on the first request of a session and")
     print("  written when it ends; one-shot = both):")
-    print(f"  {'request':<14} {'none':>8} {'sqlite':>8} {'dynamodb':>9}")
+    print(f"  {'request':<14} {'none':>8} {'in-proc':>8} {'sqlite':>8} {'dynamodb':>9}")
     for label in LABELS:
-        row = [common.median(per_label[name][label]) * 1e6 for name in ("none", "sqlite", "dynamodb")]
-        print(f"  {label:<14} {row[0]:>8.1f} {row[1]:>8.1f} {row[2]:>9.1f}")
+        row = [common.median(per_label[name][label]) * 1e6 for name in ("none", "in-process", "sqlite", "dynamodb")]
+        print(f"  {label:<14} {row[0]:>8.1f} {row[1]:>8.1f} {row[2]:>8.1f} {row[3]:>9.1f}")
     print(common.line())
     print("Lambda cold start: fresh process, import lambda_function, answer one LaunchRequest")
     print(f"  {len(cold['none'])} alternating rounds per side")
@@ -269,6 +333,9 @@ def main(argv=None) -> int:
                 "sqlite_us": round(common.median(turn["sqlite"]) * 1e6, 1),
                 "dynamodb_us": round(common.median(turn["dynamodb"]) * 1e6, 1),
                 "sqlite_ratio": round(sqlite_ratio, 3),
+                "in_process_us": round(common.median(turn["in-process"]) * 1e6, 1),
+                "sqlite_vs_in_process": round(storage_ratio, 3),
+                "in_process_vs_none": round(logic_ratio, 3),
                 "dynamodb_ratio": round(dynamo_ratio, 3),
                 "cold_none_ms": round(med("none", "wall_s") * 1e3, 1),
                 "cold_dynamodb_ms": round(med("dynamodb", "wall_s") * 1e3, 1),
