@@ -25,6 +25,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
 
+import re
+
 from skill import LOCALE
 
 # label in the data -> the care intent that answers it (skill.handlers.safety)
@@ -52,7 +54,13 @@ WHO_KEYS = (
     "generic",
     "victim_self",
     "not_victim_after",
+    "impersonal_after",
+    "public_place",
+    "object_verb",
+    "relative",
+    "perceive",
 )
+_WORDS = re.compile(r"[\w']+")
 OBJECT_PRONOUNS = frozenset({"me", "mij"})  # the speaker, unless after a preposition ("een cliënt van mij")
 
 
@@ -82,16 +90,22 @@ class Detector:
         self._kin = kin
         self._victim = victim  # labels whose "who" is the one it is done to ("hij slaat me": the speaker)
         self._default_self = default_self  # ... and, with nobody else named, the speaker
+        self._spelling: Dict[str, str] = {}  # short spellings read as the full word
+        self._anywhere: Dict[str, tuple] = {}  # label -> patterns that rule the whole sentence out
 
     def detect(self, text: str) -> Optional[Distress]:
         from skill.practice.classify import first_match, sentences
 
         if not isinstance(text, str) or not text.strip():
             return None
+        if self._spelling:  # "nie" -> "niet", "mn" -> "mijn": said or typed the short way
+            text = _WORDS.sub(lambda m: self._spelling.get(m.group(0).lower(), m.group(0)), text)
         parts = sentences(text, self._fillers)
         for label in LABELS:
             markers, vetoes = self._rules[label]
             for sentence in parts:
+                if any(rule.regex.search(sentence.text) for rule in self._anywhere.get(label, ())):
+                    continue  # "in de film ...", "dit weer maakt me depressief": not about a person now
                 hit = first_match(markers, vetoes, sentence)
                 if hit is not None:
                     rule, (start, end) = hit
@@ -117,8 +131,8 @@ class Detector:
             found = self._victim_of(words)
             if found:
                 return found
-            if victim == DEFAULT_SELF:  # a threat with nobody else named: the speaker
-                return SELF
+            if victim == DEFAULT_SELF:  # a threat with nobody else named: the speaker, unless out in public
+                return OTHER if any(word in w["public_place"] for word in words) else SELF
         for i in range(first - 1, -1, -1):  # the nearest subject before the match
             if words[i] == "die" and i > 0 and words[i - 1] in w["generic"]:
                 return GENERIC  # "iemand die ...": still the generic someone
@@ -155,7 +169,9 @@ class Detector:
         w = self._who
         word = words[i]
         if word in w["self_in_match"]:
-            return None if self._after(words, i, w["possessive"]) else SELF  # "een cliënt van mij"
+            if self._after(words, i, w["possessive"]) or (word == "ik" and self._after(words, i, w["perceive"])):
+                return None  # "een cliënt van mij", "dan hoor ik klappen": not the one it is about
+            return SELF
         if word in w["other_in_match"]:
             return OTHER
         if word in w["addressee"]:
@@ -173,11 +189,15 @@ class Detector:
         w = self._who
         if word in OBJECT_PRONOUNS and self._after(words, i, w["preposition"]):
             return None
+        if word in self._kin and i + 1 < len(words) and words[i + 1] in w["relative"]:
+            return OTHER  # "met een teamlid dat ...": the subject of what follows
         if word in self._kin and self._governed(words, i):
-            return None  # "als kind", "door mijn oom": not the subject
+            return None  # "als kind", "door mijn oom", "ik mis mijn vader": not the subject
         if word in w["self_subject"]:
             return SELF
         if word in w["addressee"]:
+            if self._after(words, i, w["impersonal_after"]):
+                return None  # "(ze zocht op) hoe je zelfmoord pleegt": anyone, not the one spoken to
             return ADDRESSEE
         if word in w["generic"] and word in (w["other_subject"] | self._kin):
             return GENERIC
@@ -193,11 +213,19 @@ class Detector:
         j = i - 1
         if j >= 0 and words[j] in w["determiner"]:
             j -= 1
-        return j >= 0 and words[j] in w["preposition"]
+        return j >= 0 and (words[j] in w["preposition"] or words[j] in w["object_verb"])
 
 
 def parse(data, origin: str = "distress") -> Detector:
-    from skill.practice.classify import MarkerError, parse_header, parse_rules, word_list
+    from skill.practice.classify import (
+        WORD_START,
+        MarkerError,
+        Rule,
+        compile_pattern,
+        parse_header,
+        parse_rules,
+        word_list,
+    )
 
     words, fillers = parse_header(data, origin)
     rules = parse_rules(data, LABELS, words, origin, word_start=True)
@@ -212,7 +240,23 @@ def parse(data, origin: str = "distress") -> Detector:
         if not isinstance(value, list) or not set(value) <= set(LABELS):
             raise MarkerError(f"{origin}.{key}: must be a list of labels")
         lists[key] = frozenset(value)
-    return Detector(rules, fillers, who_sets, kin, lists["victim_labels"], lists["victim_default_self"])
+    detector = Detector(rules, fillers, who_sets, kin, lists["victim_labels"], lists["victim_default_self"])
+    spelling = data.get("spelling", {})
+    if not isinstance(spelling, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in spelling.items()
+    ):
+        raise MarkerError(f"{origin}.spelling: must map words to words")
+    detector._spelling = {k.lower(): v for k, v in spelling.items()}
+    everywhere = data.get("not_in_sentence", [])
+    for label in LABELS:
+        patterns = everywhere + data["labels"][label].get("not_in_sentence", [])
+        if not isinstance(patterns, list):
+            raise MarkerError(f"{origin}.labels.{label}.not_in_sentence: must be a list")
+        detector._anywhere[label] = tuple(
+            Rule(r.source, WORD_START + r.pattern, r.question_only)
+            for r in (compile_pattern(p, words, f"{origin}.not_in_sentence") for p in patterns)
+        )
+    return detector
 
 
 @lru_cache(maxsize=4)
