@@ -53,6 +53,16 @@ class ServeProcess:
             _, err = self.proc.communicate()
             raise RuntimeError(f"gesprekscoach serve did not start: {line!r} {err}")
         self.url = line.split("listening on ", 1)[1].split()[0].rstrip("/")
+        # Drain both pipes from now on: the server writes a log line per request, and a pipe nobody
+        # reads fills up (64 KiB) and then blocks the server mid-request (seen as a 30 s hang).
+        self._out: List[str] = [line]
+        self._err: List[str] = []
+        self._drains = [
+            threading.Thread(target=self._drain, args=(self.proc.stdout, self._out), daemon=True),
+            threading.Thread(target=self._drain, args=(self.proc.stderr, self._err), daemon=True),
+        ]
+        for drain in self._drains:
+            drain.start()
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -77,15 +87,23 @@ class ServeProcess:
             raise RuntimeError(f"gesprekscoach serve printed nothing in {timeout} s")
         return lines[0]
 
+    @staticmethod
+    def _drain(pipe, into: List[str]) -> None:
+        for text in iter(pipe.readline, ""):
+            into.append(text)
+
     def stop(self):
+        """Stop the server; (exit code, everything it wrote to stdout, everything to stderr)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            out, err = self.proc.communicate(timeout=15)
+            self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            out, err = self.proc.communicate()
-        return self.proc.returncode, out, err
+            self.proc.wait()
+        for drain in self._drains:
+            drain.join(timeout=5)
+        return self.proc.returncode, "".join(self._out), "".join(self._err)
 
     def __enter__(self):
         return self
