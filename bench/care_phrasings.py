@@ -35,7 +35,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CORPUS = ROOT / "tests" / "nl-NL"
-CARE = ("CrisisIntent", "AbuseIntent", "DangerIntent", "LowMoodIntent")
+from skill.distress import INTENTS  # noqa: E402
+
+CARE = frozenset(INTENTS.values())
 
 
 def load(half: str) -> List[Dict]:

@@ -43,7 +43,7 @@ def check_data(content=None, prompts=None) -> None:
     check_prompts(prompts, load_helplines())  # every helpline a prompt names exists, numbers valid
     load_budgets()
     load_practice(content)  # the practice scenarios and reply markers
-    distress.load_detector()  # the markers of distress in a practice reply
+    distress.validate()  # the markers of distress in a practice reply, every pattern compiled
     load_bank(content)
     load_checklist(content)
     modes()  # every mode's module

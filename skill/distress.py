@@ -81,17 +81,15 @@ class Distress(NamedTuple):
 
 
 class Detector:
-    def __init__(
-        self, rules, fillers: FrozenSet[str], who: Dict[str, FrozenSet[str]], kin: FrozenSet[str], victim, default_self
-    ):
+    def __init__(self, rules, anywhere, fillers, spelling, who, kin, victim, default_self):
         self._rules = rules  # label -> (markers, vetoes), in LABELS order
+        self._anywhere = anywhere  # label -> patterns that rule the whole sentence out
         self._fillers = fillers
-        self._who = who
-        self._kin = kin
+        self._spelling: Dict[str, str] = spelling  # short spellings read as the full word
+        self._who: Dict[str, FrozenSet[str]] = who
+        self._kin: FrozenSet[str] = kin
         self._victim = victim  # labels whose "who" is the one it is done to ("hij slaat me": the speaker)
         self._default_self = default_self  # ... and, with nobody else named, the speaker
-        self._spelling: Dict[str, str] = {}  # short spellings read as the full word
-        self._anywhere: Dict[str, tuple] = {}  # label -> patterns that rule the whole sentence out
 
     def detect(self, text: str) -> Optional[Distress]:
         from skill.practice.classify import first_match, sentences
@@ -217,18 +215,22 @@ class Detector:
 
 
 def parse(data, origin: str = "distress") -> Detector:
-    from skill.practice.classify import (
-        WORD_START,
-        MarkerError,
-        Rule,
-        compile_pattern,
-        parse_header,
-        parse_rules,
-        word_list,
-    )
+    from skill.practice.classify import MarkerError, compile_pattern, parse_header, parse_rules, word_list
 
     words, fillers = parse_header(data, origin)
-    rules = parse_rules(data, LABELS, words, origin, word_start=True)
+    rules = parse_rules(data, LABELS, words, origin)
+    everywhere = data.get("not_in_sentence", [])
+    anywhere = {}
+    for label in LABELS:
+        patterns = everywhere + data["labels"][label].get("not_in_sentence", [])
+        if not isinstance(patterns, list):
+            raise MarkerError(f"{origin}.labels.{label}.not_in_sentence: must be a list")
+        anywhere[label] = tuple(compile_pattern(p, words, f"{origin}.not_in_sentence") for p in patterns)
+    spelling = data.get("spelling", {})
+    if not isinstance(spelling, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in spelling.items()
+    ):
+        raise MarkerError(f"{origin}.spelling: must map words to words")
     who = data.get("who")
     if not isinstance(who, dict) or set(who) != set(WHO_KEYS):
         raise MarkerError(f"{origin}.who: must have exactly {', '.join(WHO_KEYS)}")
@@ -240,23 +242,16 @@ def parse(data, origin: str = "distress") -> Detector:
         if not isinstance(value, list) or not set(value) <= set(LABELS):
             raise MarkerError(f"{origin}.{key}: must be a list of labels")
         lists[key] = frozenset(value)
-    detector = Detector(rules, fillers, who_sets, kin, lists["victim_labels"], lists["victim_default_self"])
-    spelling = data.get("spelling", {})
-    if not isinstance(spelling, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and k and v for k, v in spelling.items()
-    ):
-        raise MarkerError(f"{origin}.spelling: must map words to words")
-    detector._spelling = {k.lower(): v for k, v in spelling.items()}
-    everywhere = data.get("not_in_sentence", [])
-    for label in LABELS:
-        patterns = everywhere + data["labels"][label].get("not_in_sentence", [])
-        if not isinstance(patterns, list):
-            raise MarkerError(f"{origin}.labels.{label}.not_in_sentence: must be a list")
-        detector._anywhere[label] = tuple(
-            Rule(r.source, WORD_START + r.pattern, r.question_only)
-            for r in (compile_pattern(p, words, f"{origin}.not_in_sentence") for p in patterns)
-        )
-    return detector
+    return Detector(
+        rules,
+        anywhere,
+        fillers,
+        {k.lower(): v for k, v in spelling.items()},
+        who_sets,
+        kin,
+        lists["victim_labels"],
+        lists["victim_default_self"],
+    )
 
 
 @lru_cache(maxsize=4)
@@ -271,9 +266,11 @@ def detect(text: str, locale: str = LOCALE) -> Optional[Distress]:
 
 
 def validate(locale: str = LOCALE) -> Tuple[str, ...]:
-    """Compile every pattern now (start-up of the webservice, tests): a broken file fails loudly."""
+    """Compile every pattern now (skill.builder.check_data: the webservice's start-up, package-lambda,
+    tests): a broken file fails loudly."""
     detector = load_detector(locale)
-    for markers, vetoes in detector._rules.values():
-        for rule in markers + vetoes:
+    for label in LABELS:
+        markers, vetoes = detector._rules[label]
+        for rule in markers + vetoes + detector._anywhere[label]:
             rule.regex  # noqa: B018 - compiles it
     return LABELS

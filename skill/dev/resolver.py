@@ -36,10 +36,11 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from skill import distress
 from skill.dev import nlu
 
 NEAR_THRESHOLD = 80.0
-CARE_INTENTS = frozenset({"CrisisIntent", "AbuseIntent", "DangerIntent", "LowMoodIntent"})
+CARE_INTENTS = frozenset(distress.INTENTS.values())
 PERSON_SLOT, SOMEONE = "persoon", "someone"  # the care intents' slot; its value for an unnamed person
 NEAR_MIN_WORDS = 2  # a one-word sentence is never a near match
 WILDCARD_MIN_WORDS = 3  # unlisted slot words only in a sample with this many words of its own
@@ -241,8 +242,6 @@ class GrammarResolver:
 
     # distress in the speaker's own words ---------------------------------------------------------
     def resolve_distress(self, text: str, *, role_play: bool = False) -> Optional[nlu.Resolution]:
-        from skill import distress
-
         if not self.distress_enabled:
             return None
         found = distress.detect(text)
@@ -301,12 +300,16 @@ class GrammarResolver:
         tries = [rest]
         if len(words) > 1 and words[0] in nlu.CONNECTING_WORDS:
             tries.append(" ".join(words[1:]))
-        exact = self.resolve_grammar(rest)
-        if exact is None or exact.intent not in CARE_INTENTS:
+        exact = {rest: self.resolve_grammar(rest)}  # the grammar runs once on the sentence as said
+        if exact[rest] is None or exact[rest].intent not in CARE_INTENTS:
             care = self.resolve_distress(rest)
             if care is not None:
                 return care
-        steps = [self.resolve_grammar, lambda t: self.resolve_model(t, wildcard=False)]
+
+        def grammar(attempt: str) -> Optional[nlu.Resolution]:
+            return exact[attempt] if attempt in exact else self.resolve_grammar(attempt)
+
+        steps = [grammar, lambda t: self.resolve_model(t, wildcard=False)]
         if self.near_enabled:
             steps.append(self.resolve_near)
         steps.append(lambda t: self.resolve_model(t, wildcard=True))

@@ -177,7 +177,8 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
         p.startswith("(?=") or p.startswith("(?!") or p.startswith(SENTENCE_START) or p.startswith("[") for p in parts
     ):
         raise MarkerError(f"{where}: {source!r} matches no word")
-    return Rule(source, "".join(parts), question_only)
+    # a marker begins at a word's start: "ga" does not match the end of "collega"
+    return Rule(source, WORD_START + "".join(parts), question_only)
 
 
 def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
@@ -198,7 +199,8 @@ def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
     return "|".join(re.escape(w) for w in sorted(set(out), key=len, reverse=True))
 
 
-def _word_list(value, where: str) -> str:
+def word_list(value, where: str) -> str:
+    """A "a|b|c" word list from a markers file, checked."""
     if not isinstance(value, str) or not value or not all(_WORD.match(w) for w in value.split("|")):
         raise MarkerError(f"{where}: must be words separated by |")
     return value
@@ -211,21 +213,16 @@ def parse_header(data, origin: str) -> Tuple[Dict[str, str], FrozenSet[str]]:
     raw_words = data.get("words", {})
     if not isinstance(raw_words, dict):
         raise MarkerError(f"{origin}.words: must be an object")
-    words = {name: _word_list(value, f"{origin}.words.{name}") for name, value in raw_words.items()}
-    fillers = frozenset(_word_list(data.get("fillers"), f"{origin}.fillers").translate(_ACUTE).split("|"))
+    words = {name: word_list(value, f"{origin}.words.{name}") for name, value in raw_words.items()}
+    fillers = frozenset(word_list(data.get("fillers"), f"{origin}.fillers").translate(_ACUTE).split("|"))
     return words, fillers
 
 
-def parse_rules(data, names, words: Dict[str, str], origin: str, *, word_start: bool = False):
-    """label -> (markers, vetoes) for exactly these label names, from data["labels"], compiled.
-    word_start: every marker begins at the start of a word ("ga" does not match inside "collega")."""
+def parse_rules(data, names, words: Dict[str, str], origin: str):
+    """label -> (markers, vetoes) for exactly these label names, from data["labels"], compiled."""
     labels = data.get("labels")
     if not isinstance(labels, dict) or set(labels) != set(names):
         raise MarkerError(f"{origin}.labels: must have exactly {', '.join(names)}")
-
-    def compile_one(source: str, where: str) -> Rule:
-        rule = compile_pattern(source, words, where)
-        return Rule(rule.source, WORD_START + rule.pattern, rule.question_only) if word_start else rule
 
     rules = {}
     for label in names:
@@ -237,15 +234,15 @@ def parse_rules(data, names, words: Dict[str, str], origin: str, *, word_start: 
         if not isinstance(vetoes, list):
             raise MarkerError(f"{where}.not: must be a list")
         rules[label] = (
-            tuple(compile_one(p, f"{where}.markers[{i}]") for i, p in enumerate(entry["markers"])),
-            tuple(compile_one(p, f"{where}.not[{i}]") for i, p in enumerate(vetoes)),
+            tuple(compile_pattern(p, words, f"{where}.markers[{i}]") for i, p in enumerate(entry["markers"])),
+            tuple(compile_pattern(p, words, f"{where}.not[{i}]") for i, p in enumerate(vetoes)),
         )
     return rules
 
 
 def parse_markers(data, origin: str = "markers") -> Classifier:
     words, fillers = parse_header(data, origin)
-    return Classifier(parse_rules(data, LABELS, words, origin, word_start=True), fillers)
+    return Classifier(parse_rules(data, LABELS, words, origin), fillers)
 
 
 def read_markers(locale: str, folder: str) -> Tuple[object, str]:
@@ -267,11 +264,6 @@ def classify(text: str, locale: str = LOCALE) -> Classification:
 
 
 # --- shared with skill.distress (the same pattern language over other labels) ----------------
-
-
-def word_list(value, where: str) -> str:
-    """A "a|b|c" word list from a markers file, checked."""
-    return _word_list(value, where)
 
 
 def first_match(markers, vetoes, sentence: Sentence) -> Optional[Tuple[Rule, Tuple[int, int]]]:

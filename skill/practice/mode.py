@@ -244,9 +244,9 @@ class PracticeMode(Mode):
     def reply(self, turn: Turn, progress: Progress, text: str):
         if not text.strip():
             return self._ask(turn, progress, turn.speech(K.PRACTICE_NOT_HEARD))
-        care = _real_distress(text)
+        care = _care_answer(turn, text)
         if care is not None:  # not a reply in the role play: the careful answer at once
-            return care(turn)
+            return care
         scenarios = self.scenarios(turn)
         from skill.practice.classify import classify
 
@@ -335,7 +335,7 @@ class PracticeMode(Mode):
         return principle, principle.examples[0]
 
 
-def _real_distress(text: str):
+def _care_answer(turn: Turn, text: str):
     """The care answer for a reply that says real danger, suicidal thoughts or abuse, about the
     speaker or someone they name (not a question to the other character, not a low mood shared
     with them), else None. On Alexa such words usually reach the care intents themselves; this
@@ -347,8 +347,7 @@ def _real_distress(text: str):
         return None
     from skill.handlers import safety
 
-    care = safety.CARE[found.intent]
-    return lambda turn: safety.answer(turn, care, found.who == distress.OTHER)
+    return safety.answer(turn, safety.CARE[found.intent], found.who == distress.OTHER)
 
 
 def _lower_first(text: str) -> str:
