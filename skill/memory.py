@@ -47,6 +47,24 @@ FLUSH_NOW = frozenset({"pace", "round"})
 class Memory:
     """The profile of the person in this turn, and what changed since it was read."""
 
+    __slots__ = (
+        "handler_input",
+        "adapter",
+        "_base",
+        "rev",
+        "profile",
+        "_shared",
+        "incoming",
+        "returning",
+        "ops",
+        "_ops_text",
+        "urgent",
+        "forgotten",
+        "seen_before",
+        "_ids",
+        "_tip_count",
+    )
+
     def __init__(
         self,
         handler_input,
@@ -54,22 +72,25 @@ class Memory:
         base,
         rev: Optional[int],
         profile: Profile,
-        *,
-        returning: bool,
         principle_ids,
         tip_count: int,
-        ops: Optional[List[Tuple]] = None,
+        ops: Tuple[Tuple, ...] = (),
         ops_text: str = "",
+        *,
+        returning: bool = False,
+        incoming: Optional[str] = None,
     ):
         self.handler_input = handler_input
         self.adapter = adapter
         self._base = base  # the record as read: JSON text, or the record (dumped when needed)
         self.rev = rev
-        self.profile = profile  # the record with ops applied (shared with the cache until changed)
-        self._shared = False
-        self.incoming: Optional[str] = None  # the session copy this turn came with
+        # The record with ops applied: shared with a cache (_RECORDS, _PARSED) until the first change
+        # copies it (copy on write), so a turn that changes nothing copies nothing.
+        self.profile = profile
+        self._shared = True
+        self.incoming = incoming  # the session copy this turn came with
         self.returning = returning  # the person was here before this session
-        self.ops: List[Tuple] = list(ops or [])
+        self.ops = ops  # a tuple: shared with the cache as it is, never changed in place
         self._ops_text = ops_text  # encode_ops(self.ops), kept up to date by change()
         self.urgent = False
         self.forgotten = False
@@ -81,7 +102,8 @@ class Memory:
     def change(self, *op) -> None:
         if self._shared:  # copy on write: the parsed copy in _PARSED stays as it was
             self.profile, self._shared = self.profile.copy(), False
-        self.ops.append(op)
+            self._drop_incoming()
+        self.ops += (op,)
         self._ops_text = f"{self._ops_text},{encode_op(op)}" if self._ops_text else encode_op(op)
         self.profile.apply(op)
 
@@ -102,22 +124,23 @@ class Memory:
             log.warning("memory: could not delete a profile: %s", exc)
             return False
         self.forgotten = True
-        self.ops, self._ops_text = [], ""
+        self.ops, self._ops_text = (), ""
         return True
 
     # the response interceptor -------------------------------------------------------------------
     def observe(self, turn) -> None:
         """Operations the turn implies without any handler saying so: tips heard, where we are."""
         before, after = self.seen_before, turn.state.seen
-        if after[: len(before)] == before:
-            new = after[len(before) :]
-        else:
-            self.change("tips_reset")
-            new = after
-        for index in new:
-            if len(self.profile.tips) >= self._tip_count:  # all had come by: a new cycle
+        if after != before:  # tips heard this turn (most turns hear none)
+            if after[: len(before)] == before:
+                new = after[len(before) :]
+            else:
                 self.change("tips_reset")
-            self.change("tip", index)
+                new = after
+            for index in new:
+                if len(self.profile.tips) >= self._tip_count:  # all had come by: a new cycle
+                    self.change("tips_reset")
+                self.change("tip", index)
         last = _where(turn)
         if last is not None and last != self.profile.last:
             self.change("last", last)
@@ -140,24 +163,34 @@ class Memory:
                 except PersistenceException as exc:
                     log.warning("memory: re-read after a conflict failed, changes not saved: %s", exc)
                     return False
-                self.profile, self._shared, self.incoming = fresh.copy(), False, None
+                self.profile, self._shared = fresh.copy(), False
+                self._drop_incoming()
                 for op in self.ops:
                     self.profile.apply(op)
                 continue
             except PersistenceException as exc:
                 log.warning("memory: store unavailable, changes not saved: %s", exc)
                 return False
-            self.rev, self._base = rev, text
             # What this process wrote is what it reads next time (the same text): valid, no need to
-            # parse and check it again. Shared from now on: a later change copies it first.
+            # parse and check it again; the record it replaced is not read again. Shared from now
+            # on: a later change copies it first.
+            if isinstance(self._base, str):
+                _RECORDS.pop((self._base, self._ids, self._tip_count), None)
             _remember_record((text, self._ids, self._tip_count), self.profile)
-            self._shared = True
-            self.ops, self._ops_text = [], ""
-            self.incoming = None  # the session copy changes (new revision and record)
+            self.rev, self._base, self._shared = rev, text, True
+            self.ops, self._ops_text = (), ""
+            self._drop_incoming()  # the session copy changes (new revision and record)
             self.urgent = False
             return True
         log.warning("memory: the record kept changing, changes not saved")
         return False
+
+    def _drop_incoming(self) -> None:
+        """The session copy this turn came with is replaced: the next turn comes with the new one, so
+        its parsed form is dropped from _PARSED (a retry with the old copy parses it again)."""
+        if self.incoming is not None:
+            _PARSED.pop((self.incoming, self._ids, self._tip_count), None)
+            self.incoming = None
 
     @property
     def base(self) -> str:
@@ -172,7 +205,7 @@ class Memory:
         text = f"{'' if self.rev is None else self.rev}|{self._ops_text}|{self.base}"
         key = (text, self._ids, self._tip_count)
         if key not in _PARSED:
-            _remember(key, _Parsed(self.rev, list(self.ops), self._ops_text, self.base, self.profile))
+            _remember(key, _Parsed(self.rev, self.ops, self._ops_text, self.base, self.profile))
         return text
 
 
@@ -279,7 +312,7 @@ def encode_ops(ops) -> str:
     return ",".join(map(encode_op, ops))
 
 
-def decode_ops(text: str, principle_ids, tip_count: int) -> Optional[List[Tuple]]:
+def decode_ops(text: str, principle_ids, tip_count: int) -> Optional[Tuple[Tuple, ...]]:
     """The operations of a session copy, or None when anything in it is not a valid operation."""
     ops: List[Tuple] = []
     for item in text.split(",") if text else ():
@@ -300,7 +333,7 @@ def decode_ops(text: str, principle_ids, tip_count: int) -> Optional[List[Tuple]
             ops.append(("answer", rest[2:], rest[0] == "1", rest[1] == "1"))
         else:
             return None
-    return ops
+    return tuple(ops)
 
 
 class _Parsed:
@@ -361,14 +394,12 @@ def _from_session(handler_input, adapter, turn, copy) -> Optional[Memory]:
         parsed.base,
         parsed.rev,
         parsed.profile,
-        returning=False,
-        principle_ids=ids,
-        tip_count=tip_count,
-        ops=parsed.ops,
-        ops_text=parsed.ops_text,
+        ids,
+        tip_count,
+        parsed.ops,
+        parsed.ops_text,
+        incoming=copy,
     )
-    memory._shared = True
-    memory.incoming = copy
     memory.seen_before = list(turn.state.seen)
     return memory
 
@@ -395,12 +426,11 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
         adapter,
         text if text is not None and not profile.repaired else profile.to_record(),
         rev,
-        profile,
+        profile,  # may be the one in _RECORDS: change() copies it first
+        ids,
+        tip_count,
         returning=profile.visits > 0,
-        principle_ids=ids,
-        tip_count=tip_count,
     )
-    memory._shared = True  # the profile may be the one in _RECORDS: change() copies it first
     memory.change("visit")
     memory.seen_before = list(turn.state.seen)
     return memory

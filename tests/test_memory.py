@@ -570,6 +570,91 @@ def test_a_damaged_session_copy_reads_the_store_again(skill, db, caplog):
     assert stored(db)[2]["pace"] == "slower"
 
 
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "x|v|{}",  # a revision that is not a number
+        "1|v|" + json.dumps({"v": 1, "visits": 1, "quiz": {"nergens": [1, 1, "1"]}}),  # an unknown principle
+        "1|v,lnergens|" + json.dumps({"v": 1, "visits": 1}),  # an operation on an unknown principle
+        "1|v|" + json.dumps({"v": 1, "visits": 1, "tips": [0] * 5000}),  # longer than a copy can be
+        {"v": 1, "visits": 1},  # not a string
+    ],
+)
+def test_a_tampered_session_copy_reads_safely_from_the_store(skill, db, caplog, copy):
+    talk = visit(skill)
+    talk.launch()
+    talk.attributes["mem"] = copy
+    with caplog.at_level(logging.WARNING, logger="gesprekscoach.memory"):
+        reply = talk.intent("PaceIntent", tempo("faster"))
+    assert said(reply.speech, "memory_pace_faster") and "session copy was damaged" in caplog.text
+    _, _, record = stored(db)
+    assert record["pace"] == "faster" and record["visits"] == 2 and "quiz" not in record
+
+
+def test_every_turn_on_a_process_that_never_saw_the_session_gives_the_same(tmp_path, monkeypatch):
+    """Each request as if it landed on another process (skill.memory's caches of session copies and
+    records emptied before it): the same answers and the same stored record as on one process, so
+    changes pending in the session copy survive the move."""
+    from collections import OrderedDict
+
+    from skill import memory
+    from skill.dev.conversation import Conversation
+
+    monkeypatch.setattr(memory, "_PARSED", OrderedDict())
+    monkeypatch.setattr(memory, "_RECORDS", OrderedDict())
+
+    def sessions(db, elsewhere):
+        skill = store_skill(f"sqlite:{db}")
+
+        def send(envelope):
+            if elsewhere:
+                memory._PARSED.clear()
+                memory._RECORDS.clear()
+            return dispatch(skill, for_user(envelope, USER_A))
+
+        talk, heard = Conversation(send), []
+        for _ in range(2):
+            heard.append(talk.launch().speech)
+            heard.append(talk.intent("TipIntent").speech)
+            heard.append(talk.intent("PrincipleIntent", principe="afsluiten").speech)
+            heard.append(talk.intent("QuizIntent").speech)
+            heard.append(answer(talk, right=False)[0].speech)
+            heard.append(talk.intent("AMAZON.StopIntent").speech)
+        return heard, stored(db)[1:]
+
+    here, elsewhere = sessions(str(tmp_path / "here.sqlite3"), False), sessions(str(tmp_path / "away.sqlite3"), True)
+    assert here == elsewhere
+    _, (rev, record) = here
+    assert rev == 2 and record["visits"] == 2 and sum(v[0] for v in record["quiz"].values()) == 2
+
+
+def test_a_request_sent_again_counts_its_answer_once(skill, db):
+    """Alexa may send a request again with the same session copy (the first try's answer never
+    arrived): that copy is read again, and the answer is counted once."""
+    talk = visit(skill)
+    talk.launch()
+    talk.intent("QuizIntent")
+    before = dict(talk.attributes)
+    first, _ = answer(talk, right=True)
+    talk.attributes = before
+    again, _ = answer(talk, right=True)
+    assert again.speech == first.speech and again.attributes == first.attributes
+    talk.intent("AMAZON.StopIntent")
+    record = stored(db)[2]
+    assert sum(v[0] for v in record["quiz"].values()) == 1 and record["visits"] == 2
+
+
+def test_each_request_gets_the_key_of_its_own_user_id():
+    import hashlib
+
+    def expected(user):
+        return hashlib.sha256(b"gesprekscoach/user/v1:" + user.encode()).hexdigest()
+
+    a, b, a_again = _Envelope(USER_A), _Envelope(USER_B), _Envelope("amzn1.ask.account." + "PERSON-A")
+    keys = [user_key(e) for e in (a, a, b, a_again, b)]
+    assert keys == [expected(USER_A)] * 2 + [expected(USER_B), expected(USER_A), expected(USER_B)]
+
+
 def test_changes_left_pending_by_a_failed_save_are_written_once_later(db):
     """A save that fails mid-session keeps its changes in the session; the next save writes them once."""
     from skill import memory as mem

@@ -19,7 +19,7 @@ sqlite3 nor boto3: each adapter's module is imported only when that store is cho
 from __future__ import annotations
 
 import os
-from typing import Mapping, NamedTuple, Optional
+from typing import Mapping, NamedTuple, Optional, Tuple
 
 from ask_sdk_core.exceptions import PersistenceException
 
@@ -79,14 +79,27 @@ def user_key(request_envelope) -> str:
     Still personal data: the same user id always gives the same key, so whoever has the user id can
     find the record. It keeps the raw id out of the store and its backups, nothing more.
     """
+    global _last_key, _sha256
     system = getattr(getattr(request_envelope, "context", None), "system", None)
     user = getattr(system, "user", None) or getattr(getattr(request_envelope, "session", None), "user", None)
     user_id = getattr(user, "user_id", None)
+    last = _last_key
+    if last[0] is user_id:  # this request's own id (the very object): its key was made for its read
+        return last[1]
     if not isinstance(user_id, str) or not user_id:
         raise PersistenceException("the request has no user id")
-    import hashlib  # here, not at import: it loads OpenSSL's libcrypto (+3.7 MB RSS at every cold start)
+    if _sha256 is None:  # not at import: it loads OpenSSL's libcrypto (+3.7 MB RSS at every cold start)
+        from hashlib import sha256 as _sha256
+    key = _sha256(_KEY_PREFIX + user_id.encode("utf-8", "surrogatepass")).hexdigest()
+    _last_key = (user_id, key)
+    return key
 
-    return hashlib.sha256(_KEY_PREFIX + user_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+# The last key made, with the user id object it was made from: a request's read and write (and a
+# re-read after a conflict) hash its id once. Compared by identity, so it only serves the request
+# whose envelope holds that very string (a new request parses a new one).
+_last_key: Tuple[object, str] = (object(), "")
+_sha256 = None
 
 
 def make_adapter(config):
