@@ -648,11 +648,31 @@ def test_each_request_gets_the_key_of_its_own_user_id():
     import hashlib
 
     def expected(user):
-        return hashlib.sha256(b"gesprekscoach/user/v1:" + user.encode()).hexdigest()
+        return hashlib.sha256(b"gesprekscoach/user/v1:" + user.encode("utf-8", "surrogatepass")).hexdigest()
 
-    a, b, a_again = _Envelope(USER_A), _Envelope(USER_B), _Envelope("amzn1.ask.account." + "PERSON-A")
-    keys = [user_key(e) for e in (a, a, b, a_again, b)]
-    assert keys == [expected(USER_A)] * 2 + [expected(USER_B), expected(USER_A), expected(USER_B)]
+    odd = "amzn1.ask.account.\u00e9\udc80"
+    a, b, a_again, c = (
+        _Envelope(USER_A),
+        _Envelope(USER_B),
+        _Envelope("amzn1.ask.account." + "PERSON-A"),
+        _Envelope(odd),
+    )
+    keys = [user_key(e) for e in (a, a, b, a_again, b, c)]
+    assert keys == [expected(USER_A)] * 2 + [expected(USER_B), expected(USER_A), expected(USER_B), expected(odd)]
+
+
+def test_the_key_is_the_same_sha256_without_pythons_own_hash_modules(monkeypatch):
+    import hashlib
+
+    from skill import store
+
+    monkeypatch.setitem(sys.modules, "_sha2", None)  # import fails
+    monkeypatch.setitem(sys.modules, "_sha256", None)
+    assert store._builtin_sha256() is hashlib.sha256
+    monkeypatch.setattr(store, "_sha256", None)
+    monkeypatch.setattr(store, "_last_key", (None, ""))
+    assert user_key(_Envelope(USER_B)) == hashlib.sha256(b"gesprekscoach/user/v1:" + USER_B.encode()).hexdigest()
+    assert store._sha256 is hashlib.sha256
 
 
 def test_changes_left_pending_by_a_failed_save_are_written_once_later(db):
