@@ -79,16 +79,17 @@ class Memory:
         *,
         returning: bool = False,
         incoming: Optional[str] = None,
+        shared: bool = True,
     ):
         self.handler_input = handler_input
         self.adapter = adapter
         self._base = base  # the record as read: JSON text, or the record (dumped when needed)
         self.rev = rev
-        # The record with ops applied: shared with a cache (_RECORDS, _PARSED) until the first change
-        # copies it (copy on write), so a turn that changes nothing copies nothing.
+        # The record with ops applied. Shared: also in _RECORDS (never changed), so the first change
+        # copies it (copy on write). A profile from _PARSED is this turn's own (see _from_session).
         self.profile = profile
-        self._shared = True
-        self.incoming = incoming  # the session copy this turn came with
+        self._shared = shared
+        self.incoming = incoming  # the session copy this turn came with, until something changes
         self.returning = returning  # the person was here before this session
         self.ops = ops  # a tuple: shared with the cache as it is, never changed in place
         self._ops_text = ops_text  # encode_ops(self.ops), kept up to date by change()
@@ -100,9 +101,9 @@ class Memory:
 
     # what handlers call ---------------------------------------------------------------------------
     def change(self, *op) -> None:
-        if self._shared:  # copy on write: the parsed copy in _PARSED stays as it was
+        if self._shared:  # copy on write: the record in _RECORDS stays as it was
             self.profile, self._shared = self.profile.copy(), False
-            self._drop_incoming()
+        self.incoming = None  # the session copy changes
         self.ops += (op,)
         self._ops_text = f"{self._ops_text},{encode_op(op)}" if self._ops_text else encode_op(op)
         self.profile.apply(op)
@@ -163,8 +164,7 @@ class Memory:
                 except PersistenceException as exc:
                     log.warning("memory: re-read after a conflict failed, changes not saved: %s", exc)
                     return False
-                self.profile, self._shared = fresh.copy(), False
-                self._drop_incoming()
+                self.profile, self._shared, self.incoming = fresh.copy(), False, None
                 for op in self.ops:
                     self.profile.apply(op)
                 continue
@@ -179,18 +179,11 @@ class Memory:
             _remember_record((text, self._ids, self._tip_count), self.profile)
             self.rev, self._base, self._shared = rev, text, True
             self.ops, self._ops_text = (), ""
-            self._drop_incoming()  # the session copy changes (new revision and record)
+            self.incoming = None  # the session copy changes (new revision and record)
             self.urgent = False
             return True
         log.warning("memory: the record kept changing, changes not saved")
         return False
-
-    def _drop_incoming(self) -> None:
-        """The session copy this turn came with is replaced: the next turn comes with the new one, so
-        its parsed form is dropped from _PARSED (a retry with the old copy parses it again)."""
-        if self.incoming is not None:
-            _PARSED.pop((self.incoming, self._ids, self._tip_count), None)
-            self.incoming = None
 
     @property
     def base(self) -> str:
@@ -199,13 +192,15 @@ class Memory:
         return self._base
 
     def session_copy(self) -> str:
-        """The copy for the session attributes (the turn is over: this Memory changes no more)."""
-        if self._shared and self.incoming is not None:  # nothing changed this turn
-            return self.incoming
-        text = f"{'' if self.rev is None else self.rev}|{self._ops_text}|{self.base}"
-        key = (text, self._ids, self._tip_count)
-        if key not in _PARSED:
-            _remember(key, _Parsed(self.rev, self.ops, self._ops_text, self.base, self.profile))
+        """The copy for the session attributes, its parsed form kept in _PARSED for the next turn (the
+        turn is over: this Memory changes no more)."""
+        text = self.incoming  # nothing changed this turn: the same copy
+        if text is None:
+            text = f"{'' if self.rev is None else self.rev}|{self._ops_text}|{self.base}"
+        _remember(
+            (text, self._ids, self._tip_count),
+            (self.rev, self.ops, self._ops_text, self.base, self.profile, self._shared),
+        )
         return text
 
 
@@ -336,18 +331,14 @@ def decode_ops(text: str, principle_ids, tip_count: int) -> Optional[Tuple[Tuple
     return tuple(ops)
 
 
-class _Parsed:
-    """A session copy, read and validated once per process (see _PARSED)."""
-
-    __slots__ = ("rev", "ops", "ops_text", "base", "profile")
-
-    def __init__(self, rev, ops, ops_text, base, profile):
-        self.rev, self.ops, self.ops_text, self.base, self.profile = rev, ops, ops_text, base, profile
-
-
-# Session copies this process read or wrote, by their text: the next turn of a session usually comes
-# back to the same process with the copy it wrote, so it is not parsed and validated again. The key is
-# the whole text, so a changed (or tampered) copy is always read afresh.
+# Session copies this process wrote, by their text, parsed: (revision, operations, their text, the
+# record as read, the profile with the operations applied, whether that profile is shared with
+# _RECORDS). The next turn of a session usually comes back to the same process with the copy it
+# wrote, so it is not parsed and validated again. That turn takes the entry out (it owns the profile
+# and may change it in place) and puts in the copy it sends; a session that ends leaves nothing. The
+# key is the whole text, so a changed (or tampered) copy is always read afresh, and so is one sent
+# again (Alexa's retry, a turn that failed): parsing is never wrong, only slower.
+_Parsed = Tuple[Optional[int], Tuple[Tuple, ...], str, str, Profile, bool]
 _PARSED: "OrderedDict[Tuple[str, Tuple[str, ...], int], _Parsed]" = OrderedDict()
 _PARSED_MAX = 512
 
@@ -376,29 +367,20 @@ def _parse(copy, ids, tip_count) -> Optional[_Parsed]:
         return None
     for op in ops:
         profile.apply(op)
-    return _Parsed(int(rev_text) if rev_text else None, ops, encode_ops(ops), base, profile)
+    return (int(rev_text) if rev_text else None, ops, encode_ops(ops), base, profile, False)
 
 
 def _from_session(handler_input, adapter, turn, copy) -> Optional[Memory]:
     ids, tip_count = turn.content.ids, len(turn.content.tips)
-    key = (copy, ids, tip_count) if isinstance(copy, str) else None
-    parsed = _PARSED.get(key) if key is not None else None
+    # Taken out of _PARSED: this turn's own (session_copy puts in what the next turn needs).
+    parsed = _PARSED.pop((copy, ids, tip_count), None) if isinstance(copy, str) else None
     if parsed is None:
         parsed = _parse(copy, ids, tip_count)
         if parsed is None:
             return None
-        _remember(key, parsed)
+    rev, ops, ops_text, base, profile, shared = parsed
     memory = Memory(
-        handler_input,
-        adapter,
-        parsed.base,
-        parsed.rev,
-        parsed.profile,
-        ids,
-        tip_count,
-        parsed.ops,
-        parsed.ops_text,
-        incoming=copy,
+        handler_input, adapter, base, rev, profile, ids, tip_count, ops, ops_text, incoming=copy, shared=shared
     )
     memory.seen_before = list(turn.state.seen)
     return memory

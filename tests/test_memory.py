@@ -399,6 +399,42 @@ def test_the_validated_records_a_process_keeps_are_never_changed_in_place(skill,
     assert stored(db)[2]["visits"] == 6
 
 
+def test_the_session_copies_and_records_a_process_keeps_are_exactly_their_text(skill, db, monkeypatch):
+    """Every parsed copy in skill.memory._PARSED and every record in _RECORDS is what its text says,
+    however the turns after it changed the profiles they took out (in place): two devices of one
+    person and another person, sessions left open, quiz rounds saved in the middle of a session (the
+    profile then in both), a request sent again."""
+    from collections import OrderedDict
+
+    from skill import memory
+
+    monkeypatch.setattr(memory, "_PARSED", OrderedDict())  # this test's copies and records only
+    monkeypatch.setattr(memory, "_RECORDS", OrderedDict())
+    visit(skill)
+    kitchen, bedroom, other = person(skill), person(skill), person(skill, USER_B)
+    for talk in (kitchen, bedroom, other):
+        talk.launch()
+        talk.intent("TipIntent")
+        talk.intent("QuizIntent")
+    for _ in range(5):  # both rounds end: saved at once (the second merges), the sessions go on
+        answer(kitchen, right=False)
+        answer(bedroom, right=True)
+    before = dict(other.attributes)
+    other.intent("PrincipleIntent", principe="afsluiten")
+    other.attributes = before  # sent again
+    other.intent("PrincipleIntent", principe="afsluiten")
+    for talk in (kitchen, bedroom, other):
+        talk.intent("TipIntent")
+    assert len(memory._PARSED) == 3  # the open sessions' copies, nothing of the turns before
+    for (copy, ids, tip_count), kept in memory._PARSED.items():
+        rev, ops, ops_text, base, profile, _ = memory._parse(copy, ids, tip_count)
+        assert kept[:5] == (rev, ops, ops_text, base, profile)
+    assert memory._RECORDS
+    for (record, *_), profile in memory._RECORDS.items():
+        assert profile.to_record() == json.loads(record)
+    assert stored(db)[2]["rounds"] == 2
+
+
 def test_two_devices_at_once_lose_no_quiz_answer(skill, db):
     """Both sessions read the same record; each answers a question; the second save meets a newer
     record, merges and retries."""
