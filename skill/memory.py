@@ -172,8 +172,8 @@ class Memory:
                 log.warning("memory: store unavailable, changes not saved: %s", exc)
                 return False
             # What this process wrote is what it reads next time (the same text): valid, no need to
-            # parse and check it again; the record it replaced is not read again. Shared from now
-            # on: a later change copies it first.
+            # parse and check it again; the text it replaced is left out of _RECORDS (this person's
+            # next session reads the new one). Shared from now on: a later change copies it first.
             if isinstance(self._base, str):
                 _RECORDS.pop((self._base, self._ids, self._tip_count), None)
             _remember_record((text, self._ids, self._tip_count), self.profile)
