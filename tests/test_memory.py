@@ -469,6 +469,26 @@ def _worker(db, user, count, queue):
     queue.put(done)
 
 
+def _own_connection(adapter, queue):
+    inherited = adapter._local.conn
+    queue.put(adapter._connect() is not inherited and adapter.read_record(_Envelope(USER_A))[0] == 1)
+
+
+def test_a_forked_worker_opens_its_own_connection(db):
+    """A connection is never used across a fork (like gunicorn's workers forked from a parent that
+    already used the store): the child opens its own."""
+    adapter = SqliteAdapter(db)
+    adapter.write_record(_Envelope(USER_A), '{"v":1,"visits":1}', None)
+    parent = adapter._connect()
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_own_connection, args=(adapter, queue))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0 and queue.get(timeout=5) is True
+    assert adapter._connect() is parent  # the parent keeps its own
+
+
 def test_several_processes_on_one_file_lose_no_update(db):
     """Like several gunicorn workers: separate processes, separate connections, one person."""
     visit(store_skill(f"sqlite:{db}"))

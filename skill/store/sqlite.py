@@ -56,7 +56,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     # connection ---------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         local = self._local
-        if getattr(local, "conn", None) is not None and local.pid == os.getpid():
+        if getattr(local, "conn", None) is not None and local.pid == _pid:
             return local.conn
         folder = os.path.dirname(self.path)
         if folder:
@@ -72,7 +72,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         except BaseException:
             conn.close()
             raise
-        local.conn, local.pid = conn, os.getpid()
+        local.conn, local.pid = conn, _pid
         return conn
 
     def close(self) -> None:
@@ -147,6 +147,20 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             self._connect().execute("DELETE FROM profiles WHERE key = ?", (key,))
         except (sqlite3.Error, OSError) as exc:
             raise _failed("delete", exc) from exc
+
+
+# This process's id, renewed in a child after a fork: a connection is used only by the process (and
+# thread) that opened it, without asking the system for the process id on every call.
+_pid = os.getpid()
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 def _failed(what: str, exc: BaseException) -> PersistenceException:
