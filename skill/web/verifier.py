@@ -405,7 +405,7 @@ class SignatureVerifier(AbstractVerifier):
                     "signature_sha1_only", "only the legacy SHA-1 Signature header was sent; Signature-256 is required"
                 )
             raise RequestRejected("signature_missing", "Signature-256 header missing")
-        try:  # strict: only the base64 alphabet, padding only at the end and exactly right
+        try:  # strict: only the base64 alphabet, no padding before the end, nothing after it
             signature = binascii.a2b_base64(signature_b64.strip(), strict_mode=True)
         except (binascii.Error, ValueError):
             raise RequestRejected("signature_encoding", "Signature-256 is not valid base64")
