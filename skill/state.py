@@ -55,14 +55,10 @@ class State(Record):  # not a @dataclass: see skill.records
 
     @classmethod
     def from_attributes(cls, raw: Any, *, principle_ids, tip_count: int, prompts) -> "State":
-        state = cls(rot=prompts.rotation())
-        if raw in (None, {}):
-            return state
-        if not isinstance(raw, dict):
-            state.repaired = True
-            return state
-        if raw.get("v") != STATE_VERSION:
-            state.repaired = True
+        state = cls()
+        if not raw or not isinstance(raw, dict) or raw.get("v") != STATE_VERSION:
+            state.rot = prompts.rotation()
+            state.repaired = raw not in (None, {})
             return state
         state.ctx = _context(raw.get("ctx"), principle_ids, tip_count)
         offer = raw.get("offer")
@@ -114,6 +110,8 @@ def _context(value: Any, principle_ids, tip_count: int) -> Optional[Dict[str, An
 
 
 def _encodes(text: str) -> bool:
+    if text.isascii():
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
@@ -121,12 +119,15 @@ def _encodes(text: str) -> bool:
     return True
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # made once (json.dumps with options makes one a call)
+
+
 def _small_object(value: Any) -> bool:
     if not isinstance(value, dict):
         return False
     try:
-        return len(json.dumps(value, ensure_ascii=False).encode("utf-8")) <= MAX_SECTION_BYTES
-    except (TypeError, ValueError):
+        return len(_dumps(value).encode("utf-8")) <= MAX_SECTION_BYTES
+    except (TypeError, ValueError):  # not JSON, or a lone surrogate
         return False
 
 

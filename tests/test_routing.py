@@ -85,3 +85,35 @@ def test_a_position_past_the_variants_is_ignored():
     rotation = prompts.rotation("-z-")  # 35: no such variant
     assert prompts.pick("b", rotation, random.Random(0)) in {"x", "y", "z"}
     assert rotation.encode()[1] in "012"
+
+
+@pytest.mark.parametrize(
+    "raw, repaired",
+    [
+        (None, False),
+        ({}, False),
+        ([], True),
+        ("", True),
+        (0, True),
+        (False, True),
+        ("x", True),
+        ({"v": 2, "offer": "tip"}, True),
+        ({"v": 1}, False),
+        ({"v": 1, "offer": "Tip!"}, True),
+        ({"v": 1, "last": {"s": "<speak>café</speak>"}}, False),
+        ({"v": 1, "last": {"s": "<speak>caf\udce9</speak>"}}, True),  # a lone surrogate cannot be echoed
+        ({"v": 1, "quiz": {"q": ["x" * 3000]}}, False),  # too big a section is dropped (not a core key)
+    ],
+)
+def test_session_state_reads_what_is_valid_and_says_when_it_dropped_something(raw, repaired):
+    from skill.content import load_content
+    from skill.prompts import load_prompts
+    from skill.state import State
+
+    content = load_content()
+    state = State.from_attributes(raw, principle_ids=content.ids, tip_count=len(content.tips), prompts=load_prompts())
+    assert state.repaired is repaired
+    assert state.rot is not None and not state.rot  # a fresh rotation: nothing said yet
+    if isinstance(raw, dict) and raw.get("v") == 1:
+        assert state.last == (raw.get("last") if not repaired else None)
+        assert "quiz" not in state.sections

@@ -360,3 +360,143 @@ def test_dev_mode_skips_only_the_signature_check(caplog):
     assert _post(client, other, {}).get_json()["error"] == "skill_id_mismatch"
     assert fetcher.calls == [] and stub.runs == 1
     assert client.get("/health").get_json() == {"status": "ok", "skill": "gesprekscoach"}
+
+
+# --------------------------------------------------------------- the fast paths equal the plain ones
+
+
+def _strptime_reference(value: str):
+    """What parse_timestamp did before it used fromisoformat (the form check, then strptime)."""
+    from skill.web.verifier import TIMESTAMP_FORM
+
+    if not TIMESTAMP_FORM.fullmatch(value):
+        return "refused"
+    whole, _, fraction = value[:-1].partition(".")
+    try:
+        stamp_ = dt.datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return "refused"
+    if fraction:
+        stamp_ += dt.timedelta(microseconds=int(fraction[:6].ljust(6, "0")))
+    return stamp_
+
+
+def _timestamp_cases():
+    import random
+
+    fixed = [
+        "2030-06-15T12:00:00Z",
+        "2030-06-15T12:00:00.5Z",
+        "2030-06-15T12:00:00.123456789Z",
+        "2030-02-30T12:00:00Z",  # no such day
+        "2028-02-29T00:00:00Z",  # leap day
+        "2030-02-29T00:00:00Z",
+        "2030-13-01T00:00:00Z",
+        "2030-00-10T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "2030-06-15T24:00:00Z",
+        "2030-06-15T23:60:00Z",
+        "2030-06-15T23:59:60Z",
+        "2030-06-15T23:59:61Z",
+        "2030-06-15 12:00:00Z",
+        "2030-06-15T12:00:00",
+        "2030-06-15T12:00:00+00:00",
+        "2030-6-15T12:00:00Z",
+        "２０３０-06-15T12:00:00Z",  # full-width digits: the form is ASCII only
+    ]
+    rng = random.Random(11)
+    digits = "0123456789"
+    generated = []
+    for _ in range(3000):
+        parts = [
+            "".join(rng.choice(digits) for _ in range(4)),
+            f"{rng.randint(0, 19):02d}",
+            f"{rng.randint(0, 39):02d}",
+            f"{rng.randint(0, 29):02d}",
+            f"{rng.randint(0, 69):02d}",
+            f"{rng.randint(0, 69):02d}",
+        ]
+        fraction = rng.choice(["", "." + "".join(rng.choice(digits) for _ in range(rng.randint(1, 9)))])
+        generated.append("{}-{}-{}T{}:{}:{}".format(*parts) + fraction + "Z")
+    return fixed + generated
+
+
+def test_parse_timestamp_accepts_and_refuses_exactly_what_strptime_did():
+    from skill.web.verifier import parse_timestamp
+
+    refused = accepted = 0
+    for value in _timestamp_cases():
+        expected = _strptime_reference(value)
+        try:
+            got = parse_timestamp(value)
+        except RequestRejected as exc:
+            assert exc.reason == "timestamp_invalid", value
+            got = "refused"
+        assert got == expected, value
+        if got == "refused":
+            refused += 1
+        else:
+            assert got.tzinfo == dt.timezone.utc
+            accepted += 1
+    assert refused > 100 and accepted > 100  # both kinds were really exercised
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "QUJDRA=",
+        "QUJDRA===",
+        "=QUJDRA==",
+        "QUJD RA==",
+        "QUJD\tRA==",
+        "QUJDRA==QUJD",
+        "QUJD-_==",
+        "QUJDRA==\x00",
+        "QUJDR",
+    ],
+)
+def test_signatures_that_are_not_strict_base64_are_refused_before_any_download(signature):
+    app, fetcher, _, stub = make_app()
+    body = body_of(_launch())
+    headers = signed_headers(body)
+    headers["Signature-256"] = signature
+    _assert_refused(_post(app.test_client(), body, headers), stub, "signature_encoding")
+    assert fetcher.calls == []
+
+
+def test_signature_with_surrounding_spaces_is_still_read():
+    app, _, _, stub = make_app()
+    body = body_of(_launch())
+    headers = signed_headers(body)
+    headers["Signature-256"] = "  " + headers["Signature-256"] + " "
+    assert _post(app.test_client(), body, headers).status_code == 200
+    assert stub.runs == 1
+
+
+def test_header_lookup_reads_flask_headers_and_plain_mappings_alike():
+    from werkzeug.datastructures import EnvironHeaders
+
+    from skill.web.verifier import _header
+
+    environ = {"HTTP_SIGNATURE_256": "sig", "HTTP_SIGNATURECERTCHAINURL": "url", "HTTP_X_OTHER": "other"}
+    flask_like = EnvironHeaders(environ)
+    for headers in (flask_like, {"signature-256": "sig", "SIGNATURECERTCHAINURL": "url", "X-Other": "other"}):
+        assert _header(headers, "Signature-256") == "sig"
+        assert _header(headers, "SignatureCertChainUrl") == "url"
+        assert _header(headers, "X-Other") == "other"  # a name outside the known three
+        assert _header(headers, "Signature") is None
+
+
+def test_proven_chain_expires_by_the_system_clock_too():
+    """Without an injected clock the cache compares POSIX timestamps: an entry past its notAfter is
+    not used (the chain is looked up again), one before it is."""
+    from skill.web.verifier import SignatureVerifier, _CachedChain
+
+    p = pki()
+    key = _key("leaf").public_key()
+    verifier = SignatureVerifier(trust_roots=[p.root])
+    now = dt.datetime.now(dt.timezone.utc)
+    verifier._proven["a"] = _CachedChain(public_key=key, expires=now - dt.timedelta(seconds=1))
+    verifier._proven["b"] = _CachedChain(public_key=key, expires=now + dt.timedelta(minutes=5))
+    assert verifier._proven_entry("a") is None
+    assert verifier._proven_entry("b") is verifier._proven["b"]

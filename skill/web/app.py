@@ -182,8 +182,13 @@ def _envelope_summary(data: Any) -> Tuple[Optional[Dict[str, Any]], Dict[str, An
     return None, fields
 
 
+# encoders made once (json.dumps with options makes a new one on every call)
+_body_json = json.JSONEncoder(ensure_ascii=False).encode
+_log_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _json(payload: Dict[str, Any], status: int, headers: Optional[Dict[str, str]] = None) -> Response:
-    resp = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
+    resp = Response(_body_json(payload), status=status, mimetype="application/json")
     for key, value in (headers or {}).items():
         resp.headers[key] = value
     return resp
@@ -299,7 +304,7 @@ def register_request_log(app: Flask) -> None:
         if started is not None:
             line["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
         quiet = request.path in QUIET_PATHS and resp.status_code == 200
-        log.log(logging.DEBUG if quiet else logging.INFO, json.dumps(line, ensure_ascii=False, sort_keys=True))
+        log.log(logging.DEBUG if quiet else logging.INFO, _log_json(line))
         return resp
 
 

@@ -15,7 +15,6 @@ then, on the parsed JSON and before the SDK sees it, the timestamp (Amazon's for
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -75,6 +74,8 @@ _UNSAFE_PATH = re.compile(r"[%?#\\\s\x00-\x1f\x7f]|[^\x00-\x7f]")
 
 _PKCS1V15 = padding.PKCS1v15()  # stateless parameter objects, made once
 _SHA256 = hashes.SHA256()
+# an empty SHA-256 state: a copy of it hashes a body without looking the algorithm up again
+_SHA256_EMPTY = hashlib.sha256()
 
 Clock = Callable[[], datetime]
 Fetcher = Callable[[str, float], bytes]
@@ -102,8 +103,18 @@ class RequestRejected(VerificationException):
         return RequestRejected(self.reason, self.message, self.detail)
 
 
+_ENVIRON_KEYS = {
+    name: "HTTP_" + name.upper().replace("-", "_")
+    for name in (CERT_URL_HEADER, SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER)
+}
+
+
 def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
-    """Case-insensitive header lookup (Flask's headers are, a plain dict from a test may not be)."""
+    """Case-insensitive header lookup (Flask's headers are, a plain dict from a test may not be).
+    Flask's headers read the WSGI environ (HTTP_SIGNATURE_256 ...): looked up there directly."""
+    environ = getattr(headers, "environ", None)
+    if type(environ) is dict:
+        return environ.get(_ENVIRON_KEYS.get(name) or "HTTP_" + name.upper().replace("-", "_"))
     value = headers.get(name) if hasattr(headers, "get") else None
     if value is None:
         lower = name.lower()
@@ -318,6 +329,9 @@ class _CachedChain:
     public_key: rsa.RSAPublicKey
     expires: datetime  # earliest notAfter in the validated chain
 
+    def __post_init__(self) -> None:
+        self.expires_at = self.expires.timestamp()  # the same instant as a POSIX timestamp
+
 
 @dataclass
 class _Failure:
@@ -368,6 +382,7 @@ class SignatureVerifier(AbstractVerifier):
         self._store: Optional[Store] = None
         self._fetch = fetcher or default_fetcher
         self._clock = clock or utc_now
+        self._system_clock = clock is None
         self._timeout = fetch_timeout
         self._cache_size = max(1, int(cache_size))
         self._proven: "OrderedDict[str, _CachedChain]" = OrderedDict()
@@ -390,8 +405,8 @@ class SignatureVerifier(AbstractVerifier):
                     "signature_sha1_only", "only the legacy SHA-1 Signature header was sent; Signature-256 is required"
                 )
             raise RequestRejected("signature_missing", "Signature-256 header missing")
-        try:
-            signature = base64.b64decode(signature_b64.strip(), validate=True)
+        try:  # strict: only the base64 alphabet, no padding before the end, nothing after it
+            signature = binascii.a2b_base64(signature_b64.strip(), strict_mode=True)
         except (binascii.Error, ValueError):
             raise RequestRejected("signature_encoding", "Signature-256 is not valid base64")
         if not signature:
@@ -411,7 +426,9 @@ class SignatureVerifier(AbstractVerifier):
         # So a forged signature costs the same whatever the body holds.
         try:
             signed_digest = entry.public_key.recover_data_from_signature(signature, _PKCS1V15, _SHA256)
-            if not hmac.compare_digest(signed_digest, hashlib.sha256(body).digest()):
+            digest = _SHA256_EMPTY.copy()
+            digest.update(body)
+            if not hmac.compare_digest(signed_digest, digest.digest()):
                 raise InvalidSignature()
         except (InvalidSignature, ValueError):
             raise RequestRejected("signature_invalid", "request signature does not match the body")
@@ -422,10 +439,11 @@ class SignatureVerifier(AbstractVerifier):
     def _proven_entry(self, url: str) -> Optional[_CachedChain]:
         """The proven chain of url, unexpired, made the most recently used; None otherwise (then
         _chain_for decides: the unproven cache, the negative cache, a download)."""
-        now = self._clock()
+        # (the default clock is the system's: a float is enough to compare, no datetime per request)
+        now = time.time() if self._system_clock else self._clock().timestamp()
         with self._lock:
             cached = self._proven.get(url)
-            if cached is not None and now < cached.expires:
+            if cached is not None and now < cached.expires_at:
                 self._proven.move_to_end(url)
                 return cached
         return None
@@ -563,8 +581,8 @@ def parse_timestamp(value: Any) -> datetime:
     if not isinstance(value, str) or len(value) > 40 or not TIMESTAMP_FORM.fullmatch(value):
         raise RequestRejected("timestamp_invalid", "request timestamp is not in Amazon's form (YYYY-MM-DDThh:mm:ssZ)")
     whole, _, fraction = value[:-1].partition(".")
-    try:
-        stamp = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    try:  # (the form is checked above: fromisoformat reads exactly these fields, strptime's result)
+        stamp = datetime.fromisoformat(whole).replace(tzinfo=timezone.utc)
     except ValueError:
         raise RequestRejected("timestamp_invalid", "request timestamp is not a valid date and time")
     if fraction:
