@@ -160,10 +160,13 @@ class Memory:
                 rev = write_record(self.adapter, envelope, text, self.rev)
             except StoreConflict:
                 try:
-                    self.rev, _, fresh = read_profile(self.adapter, envelope, self._ids, self._tip_count)
+                    self.rev, read, fresh = read_profile(self.adapter, envelope, self._ids, self._tip_count)
                 except PersistenceException as exc:
                     log.warning("memory: re-read after a conflict failed, changes not saved: %s", exc)
                     return False
+                # The newer record is the base from now on (also for the session copy, should this
+                # save fail: a copy of the new revision over the old record would drop its changes).
+                self._base = _base_of(read, fresh)
                 self.profile, self._shared, self.incoming = fresh.copy(), False, None
                 for op in self.ops:
                     self.profile.apply(op)
@@ -240,6 +243,12 @@ def read_profile(adapter, envelope, principle_ids, tip_count) -> Tuple[Optional[
     if profile.repaired:
         log.warning("memory: a stored profile was damaged or of an unknown version; parts were reset")
     return (rev if type(rev) is int else None), text, profile
+
+
+def _base_of(text: Optional[str], profile: Profile):
+    """The record as read, for the session copy: its JSON text, or (no text, or a damaged one that
+    was repaired) the validated record."""
+    return text if text is not None and not profile.repaired else profile.to_record()
 
 
 def _profile_of(text: Optional[str], principle_ids, tip_count) -> Profile:
@@ -406,7 +415,7 @@ def load(handler_input, adapter, turn) -> Optional[Memory]:
     memory = Memory(
         handler_input,
         adapter,
-        text if text is not None and not profile.repaired else profile.to_record(),
+        _base_of(text, profile),
         rev,
         profile,  # may be the one in _RECORDS: change() copies it first
         ids,

@@ -453,6 +453,48 @@ def test_two_devices_at_once_lose_no_quiz_answer(skill, db):
     assert record["visits"] == 2
 
 
+def test_a_save_that_met_a_newer_record_and_then_failed_keeps_that_record_in_the_session(skill, db, monkeypatch):
+    """The bedroom's save meets the kitchen's newer record (merges), then the store fails: the session
+    copy must carry the newer record with its revision, so a later turn on another process that
+    saves over that revision does not drop what the kitchen saved."""
+    from collections import OrderedDict
+
+    from ask_sdk_core.exceptions import PersistenceException
+
+    from skill import memory
+
+    monkeypatch.setattr(memory, "_PARSED", OrderedDict())
+    monkeypatch.setattr(memory, "_RECORDS", OrderedDict())
+    visit(skill)
+    kitchen, bedroom = person(skill), person(skill)
+    kitchen.launch()
+    bedroom.launch()
+    kitchen.intent("QuizIntent")
+    answer(kitchen, right=False)
+    kitchen.intent("AMAZON.StopIntent")  # the kitchen's answer and visit are stored
+    real, state = SqliteAdapter.write_record, {"conflicts": 0}
+
+    def write_record(self, envelope, data, expected):
+        if state["conflicts"]:
+            raise PersistenceException("the disk is full")
+        try:
+            return real(self, envelope, data, expected)
+        except StoreConflict:
+            state["conflicts"] += 1
+            raise
+
+    monkeypatch.setattr(SqliteAdapter, "write_record", write_record)
+    bedroom.intent("PaceIntent", tempo("slower"))  # saved at once: conflict, merge, then the store fails
+    assert state["conflicts"] == 1
+    monkeypatch.setattr(SqliteAdapter, "write_record", real)
+    memory._PARSED.clear()  # the next turn lands on another process
+    memory._RECORDS.clear()
+    bedroom.intent("AMAZON.StopIntent")
+    record = stored(db)[2]
+    assert record["pace"] == "slower" and record["visits"] == 3
+    assert sum(v[0] for v in record["quiz"].values()) == 1  # the kitchen's answer
+
+
 def _worker(db, user, count, queue):
     from tests.memory_helpers import person as p, store_skill as s
 
