@@ -7,7 +7,9 @@ session ends (if it changed), both from interceptors (skill/interceptors.py), ne
 - During the session the profile travels in the session attributes under SESSION_KEY as one short
   string, "REV|OPS|RECORD": the revision read, the changes not saved yet (operations, see
   encode_ops) and the record as read (JSON). One string keeps every turn's cost small (ask-sdk
-  deserialises, deep-copies and serialises the session attributes on every request). No store call
+  deserialises, deep-copies and serialises the session attributes on every request). A process keeps
+  the copies it sent, parsed (_PARSED): the turn that comes back with one takes it out and changes it
+  in place; on another process (or sent again) a copy is parsed and validated afresh. No store call
   happens in the middle of a session unless something worth saving at once happened (FLUSH_NOW: a quiz
   round finished, the pace changed) or MAX_PENDING changes piled up.
 - Handlers note what happened through the Memory of the turn (note_answer, set_pace, forget); the
