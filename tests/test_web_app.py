@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 try:
-    from tests.web_fixtures import NOW, body_of, broken_skill, make_app, signed_headers, stamp
+    from tests.web_fixtures import NOW, body_of, make_app, signed_headers, stamp
 except ImportError:  # tests/ on sys.path instead of the repo root
-    from web_fixtures import NOW, body_of, broken_skill, make_app, signed_headers, stamp  # type: ignore
+    from web_fixtures import NOW, body_of, make_app, signed_headers, stamp  # type: ignore
 
 from skill.dev import envelopes
 from skill.builder import build_skill
@@ -130,7 +130,19 @@ def test_body_just_under_the_limit_is_fine():
 
 
 def test_a_fault_in_the_skill_is_a_json_error_without_traceback(caplog):
-    app, *_ = make_app(skill=broken_skill())
+    from ask_sdk_core.dispatch_components import AbstractRequestHandler
+    from ask_sdk_core.skill_builder import SkillBuilder
+
+    class Broken(AbstractRequestHandler):
+        def can_handle(self, handler_input):
+            return True
+
+        def handle(self, handler_input):
+            raise ZeroDivisionError("boom in handler")
+
+    sb = SkillBuilder()
+    sb.add_request_handler(Broken())
+    app, *_ = make_app(skill=sb.create())
     with caplog.at_level(logging.INFO, logger="gesprekscoach"):
         resp = _post(app.test_client(), envelopes.launch(timestamp=stamp()))
     assert resp.status_code == 500

@@ -268,23 +268,6 @@ class StubSkill:
         self.skill = sb.create()
 
 
-def broken_skill():
-    """A skill whose only handler raises (a fault of ours, for the 500 path)."""
-    from ask_sdk_core.dispatch_components import AbstractRequestHandler
-    from ask_sdk_core.skill_builder import SkillBuilder
-
-    class Broken(AbstractRequestHandler):
-        def can_handle(self, handler_input):
-            return True
-
-        def handle(self, handler_input):
-            raise ZeroDivisionError("boom in handler")
-
-    sb = SkillBuilder()
-    sb.add_request_handler(Broken())
-    return sb.create()
-
-
 def make_app(
     *,
     chains: Optional[Dict[str, bytes]] = None,

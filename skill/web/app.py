@@ -6,14 +6,11 @@ Run it with ``gesprekscoach serve`` (development, or a small deployment) or unde
 
 The request path is ask-sdk-webservice-support's ``WebserviceSkillHandler`` with our verifiers
 (skill.web.verifier; why ours: see there). Every request gets exactly one structured log line and a
-JSON answer; anything the client got wrong is a 4xx, never a 500. A well-formed ``POST /alexa`` is
-answered by AlexaFastPath, a WSGI layer in front of Flask that gives the same answer without Flask's
-request machinery; everything else (and every unusual request to /alexa) goes through Flask.
+JSON answer; anything the client got wrong is a 4xx, never a 500.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -26,9 +23,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_runtime.exceptions import DispatchException
 from flask import Blueprint, Flask, Response, g, request
-from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge
-from werkzeug.http import HTTP_STATUS_CODES
 
 from skill.config import SkillConfig
 from skill.errors import GesprekscoachError
@@ -199,20 +194,14 @@ def _json(payload: Dict[str, Any], status: int, headers: Optional[Dict[str, str]
     return resp
 
 
-def _error_payload(
-    fields: Dict[str, Any], status: int, reason: str, message: str, detail: Optional[str] = None
-) -> Dict[str, str]:
-    """A short JSON error; ``detail`` (the library's own words) goes only into the log line's fields."""
-    fields.update(outcome="rejected" if status < 500 else "error", reason=reason)
-    if detail:
-        fields["detail"] = detail[:300]
-    return {"error": reason, "message": message}
-
-
 def _error(status: int, reason: str, message: str, detail: Optional[str] = None) -> Response:
+    """A short JSON error; ``detail`` (the library's own words) goes only into the log line."""
     if not hasattr(g, "log_fields"):
         g.log_fields = {}
-    return _json(_error_payload(g.log_fields, status, reason, message, detail), status)
+    g.log_fields.update(outcome="rejected" if status < 500 else "error", reason=reason)
+    if detail:
+        g.log_fields["detail"] = detail[:300]
+    return _json({"error": reason, "message": message}, status)
 
 
 def configure_logging(level: Optional[str]) -> None:
@@ -282,7 +271,6 @@ def create_app(
     register_request_log(app)
     register_error_handlers(app, settings)
     app.register_blueprint(alexa_blueprint(handler, settings))
-    app.wsgi_app = AlexaFastPath(app.wsgi_app, handler, settings)  # type: ignore[method-assign]
     from skill.web.legal import legal_blueprint  # (here, so ``python -m skill.web.legal`` runs cleanly)
 
     app.register_blueprint(legal_blueprint())
@@ -308,21 +296,16 @@ def register_request_log(app: Flask) -> None:
 
     @app.after_request
     def _log_line(resp: Response) -> Response:
-        _log_request(request.method, request.path, resp.status_code, getattr(g, "log_fields", {}), g.get("started"))
+        fields = getattr(g, "log_fields", {})
+        started = getattr(g, "started", None)
+        line = {"event": "http", "method": request.method, "path": request.path[:64], "status": resp.status_code}
+        line.update(fields)
+        line.setdefault("outcome", "ok" if resp.status_code < 400 else "rejected")
+        if started is not None:
+            line["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        quiet = request.path in QUIET_PATHS and resp.status_code == 200
+        log.log(logging.DEBUG if quiet else logging.INFO, _log_json(line))
         return resp
-
-
-def _log_request(method: str, path: str, status: int, fields: Dict[str, Any], started: Optional[float]) -> None:
-    """The request's one log line (Flask's after_request, and AlexaFastPath)."""
-    level = logging.DEBUG if path in QUIET_PATHS and status == 200 else logging.INFO
-    if not log.isEnabledFor(level):
-        return
-    line = {"event": "http", "method": method, "path": path[:64], "status": status}
-    line.update(fields)
-    line.setdefault("outcome", "ok" if status < 400 else "rejected")
-    if started is not None:
-        line["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
-    log.log(level, _log_json(line))
 
 
 def alexa_blueprint(handler: SkillHandler, settings: WebSettings) -> Blueprint:
@@ -338,96 +321,21 @@ def alexa_blueprint(handler: SkillHandler, settings: WebSettings) -> Blueprint:
     @bp.post("/alexa")
     def alexa() -> Response:
         raw = request.get_data(cache=True)  # 413 from here when Content-Length is over the limit
-        status, payload = answer_alexa(handler, settings, request.headers, raw, g.log_fields)
-        return _json(payload, status)
+        if len(raw) > settings.max_body_bytes:
+            return _error(413, "too_large", f"request body larger than {settings.max_body_bytes} bytes")
+        try:
+            result = handler.verify_request_and_dispatch(request.headers, raw, log_fields=g.log_fields)
+        except _Rejected as exc:
+            return _error(exc.status, exc.reason, exc.message, exc.detail)
+        except Exception as exc:  # a fault of ours: log it, answer without a traceback
+            log.error(
+                "skill failed on %s: %s", g.log_fields.get("request_type", "?"), type(exc).__name__, exc_info=True
+            )
+            return _error(500, "internal_error", "the skill could not handle this request")
+        g.log_fields["outcome"] = "ok"
+        return _json(result, 200)
 
     return bp
-
-
-def answer_alexa(
-    handler: SkillHandler, settings: WebSettings, headers, raw: bytes, fields: Dict[str, Any]
-) -> Tuple[int, Dict[str, Any]]:
-    """POST /alexa's answer to a body that was read: (status, JSON payload); the log line's fields go
-    into ``fields``. Used by the Flask view and by AlexaFastPath alike."""
-    if len(raw) > settings.max_body_bytes:
-        return 413, _error_payload(
-            fields, 413, "too_large", f"request body larger than {settings.max_body_bytes} bytes"
-        )
-    try:
-        result = handler.verify_request_and_dispatch(headers, raw, log_fields=fields)
-    except _Rejected as exc:
-        return exc.status, _error_payload(fields, exc.status, exc.reason, exc.message, exc.detail)
-    except Exception as exc:  # a fault of ours: log it, answer without a traceback
-        log.error("skill failed on %s: %s", fields.get("request_type", "?"), type(exc).__name__, exc_info=True)
-        return 500, _error_payload(fields, 500, "internal_error", "the skill could not handle this request")
-    fields["outcome"] = "ok"
-    return 200, result
-
-
-class AlexaFastPath:
-    """WSGI middleware in front of the Flask app: a well-formed ``POST /alexa`` is answered here,
-    without Flask's request machinery (request and app contexts, routing, hooks, a Response object:
-    about 50 µs a request on a minimal route, about 100 µs on ours). It gives the same answer, status,
-    headers and log line as the Flask view (tests/test_web_fastpath.py sends every request both ways).
-
-    Only the common case: a Content-Length of plain digits within the body limit, no
-    Transfer-Encoding, headers well under MAX_HEADER_BYTES. Anything else, and every other path or
-    method, goes to Flask, whose checks answer it (413, 431, a chunked body ...). A body that cannot
-    be read in full goes to Flask too, with what was read, so it fails there as it would have.
-    """
-
-    def __init__(self, flask_wsgi, handler: SkillHandler, settings: WebSettings):
-        self.flask_wsgi = flask_wsgi
-        self.handler = handler
-        self.settings = settings
-
-    def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") != "/alexa" or environ.get("REQUEST_METHOD") != "POST":
-            return self.flask_wsgi(environ, start_response)
-        started = time.perf_counter()
-        length = environ.get("CONTENT_LENGTH")
-        if (
-            not length
-            or not (length.isascii() and length.isdigit())
-            or int(length) > self.settings.max_body_bytes
-            or "HTTP_TRANSFER_ENCODING" in environ
-            or _header_bytes_at_most(environ) > MAX_HEADER_BYTES
-        ):
-            return self.flask_wsgi(environ, start_response)
-        size = int(length)
-        try:
-            raw = environ["wsgi.input"].read(size) if size else b""
-        except (OSError, ValueError):  # the client went away: Flask's stream reports it (a 400)
-            raw = None
-        if raw is None or len(raw) != size:
-            environ["wsgi.input"] = io.BytesIO(raw or b"")
-            return self.flask_wsgi(environ, start_response)
-        fields: Dict[str, Any] = {}
-        try:
-            status, payload = answer_alexa(self.handler, self.settings, EnvironHeaders(environ), raw, fields)
-            body = _body_json(payload).encode("utf-8")
-        except Exception as exc:  # a fault of ours (answer_alexa catches the skill's): never a traceback
-            log.error("unexpected error: %s", type(exc).__name__, exc_info=True)
-            status = 500
-            body = _body_json(_error_payload(fields, 500, "internal_error", "internal error")).encode("utf-8")
-        _log_request("POST", "/alexa", status, fields, started)
-        start_response(
-            _STATUS_LINES[status], [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-        )
-        return [body]
-
-
-_STATUS_LINES = {code: f"{code} {phrase.upper()}" for code, phrase in HTTP_STATUS_CODES.items()}
-
-
-def _header_bytes_at_most(environ) -> int:
-    """At least the size _start() counts for the request's headers (a CGI name such as
-    HTTP_SIGNATURE_256 is five characters longer than the header's name), cheaply."""
-    size = 0
-    for key, value in environ.items():
-        if key[:5] == "HTTP_" or key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
-            size += len(key) + len(value) + 4
-    return size
 
 
 def register_error_handlers(app: Flask, settings: WebSettings) -> None:
