@@ -59,9 +59,11 @@ WHO_KEYS = (
     "object_verb",
     "relative",
     "perceive",
+    "self_object",
+    "self_perceiver",
+    "self_possessive",
 )
 _WORDS = re.compile(r"[\w']+")
-OBJECT_PRONOUNS = frozenset({"me", "mij"})  # the speaker, unless after a preposition ("een cliënt van mij")
 
 
 class Distress(NamedTuple):
@@ -167,14 +169,15 @@ class Detector:
         w = self._who
         word = words[i]
         if word in w["self_in_match"]:
-            if self._after(words, i, w["possessive"]) or (word == "ik" and self._after(words, i, w["perceive"])):
+            perceived = word in w["self_perceiver"] and self._after(words, i, w["perceive"])
+            if perceived or self._after(words, i, w["possessive"]):
                 return None  # "een cliënt van mij", "dan hoor ik klappen": not the one it is about
             return SELF
         if word in w["other_in_match"]:
             return OTHER
         if word in w["addressee"]:
             return ADDRESSEE
-        if word == "mijn" and i + 1 < len(words) and not self._after(words, i, w["preposition"]):
+        if word in w["self_possessive"] and i + 1 < len(words) and not self._after(words, i, w["preposition"]):
             return OTHER if words[i + 1] in self._kin else SELF  # "mijn moeder" / "mijn leven"
         return None
 
@@ -185,7 +188,7 @@ class Detector:
     def _subject(self, words, i: int) -> Optional[str]:
         word = words[i]
         w = self._who
-        if word in OBJECT_PRONOUNS and self._after(words, i, w["preposition"]):
+        if word in w["self_object"] and self._after(words, i, w["preposition"]):  # "een cliënt van mij"
             return None
         if word in self._kin and i + 1 < len(words) and words[i + 1] in w["relative"]:
             return OTHER  # "met een teamlid dat ...": the subject of what follows

@@ -119,7 +119,7 @@ class MemorySaveInterceptor(AbstractResponseInterceptor):
                 mem.save()
         if response is None:
             return
-        pace = "normal" if mem.forgotten else mem.profile.pace  # memory.pace(), without looking mem up again
+        pace = mem.pace
         speech = response.output_speech
         if pace != "normal" and getattr(speech, "ssml", None):
             speech.ssml = with_pace(speech.ssml, pace)

@@ -148,6 +148,11 @@ class Memory:
         if last is not None and last != self.profile.last:
             self.change("last", last)
 
+    @property
+    def pace(self) -> str:
+        """The person's speaking pace ("normal" once they asked to be forgotten)."""
+        return "normal" if self.forgotten else self.profile.pace
+
     def wants_save(self, session_ends: bool) -> bool:
         return bool(self.ops) and not self.forgotten and (session_ends or self.urgent or len(self.ops) >= MAX_PENDING)
 
@@ -276,10 +281,15 @@ _RECORDS: "OrderedDict[Tuple[str, Tuple[str, ...], int], Profile]" = OrderedDict
 _RECORDS_MAX = 512
 
 
+def _keep(cache: "OrderedDict", limit: int, key, value) -> None:
+    """Put value in a bounded cache (_RECORDS, _PARSED); the oldest entry goes when it is full."""
+    cache[key] = value
+    if len(cache) > limit:
+        cache.popitem(last=False)
+
+
 def _remember_record(key, profile: Profile) -> None:
-    _RECORDS[key] = profile
-    if len(_RECORDS) > _RECORDS_MAX:
-        _RECORDS.popitem(last=False)
+    _keep(_RECORDS, _RECORDS_MAX, key, profile)
 
 
 def _where(turn):
@@ -355,9 +365,7 @@ _PARSED_MAX = 512
 
 
 def _remember(key, parsed: _Parsed) -> None:
-    _PARSED[key] = parsed
-    if len(_PARSED) > _PARSED_MAX:
-        _PARSED.popitem(last=False)
+    _keep(_PARSED, _PARSED_MAX, key, parsed)
 
 
 def _parse(copy, ids, tip_count) -> Optional[_Parsed]:
@@ -475,8 +483,3 @@ def heard_tips(turn):
     """Hook for the tips: the tips heard in the current cycle of earlier sessions (empty without memory)."""
     mem = of(turn)
     return set(mem.profile.tips) if mem is not None else ()
-
-
-def pace(handler_input) -> str:
-    mem = handler_input.attributes_manager.request_attributes.get(MEMORY_KEY)
-    return mem.profile.pace if mem is not None and not mem.forgotten else "normal"

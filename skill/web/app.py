@@ -187,7 +187,7 @@ _body_json = json.JSONEncoder(ensure_ascii=False).encode
 _log_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
-def _json(payload: Dict[str, Any], status: int, headers: Optional[Dict[str, str]] = None) -> Response:
+def json_response(payload: Dict[str, Any], status: int, headers: Optional[Dict[str, str]] = None) -> Response:
     resp = Response(_body_json(payload), status=status, mimetype="application/json")
     for key, value in (headers or {}).items():
         resp.headers[key] = value
@@ -201,7 +201,7 @@ def _error(status: int, reason: str, message: str, detail: Optional[str] = None)
     g.log_fields.update(outcome="rejected" if status < 500 else "error", reason=reason)
     if detail:
         g.log_fields["detail"] = detail[:300]
-    return _json({"error": reason, "message": message}, status)
+    return json_response({"error": reason, "message": message}, status)
 
 
 def configure_logging(level: Optional[str]) -> None:
@@ -316,7 +316,7 @@ def alexa_blueprint(handler: SkillHandler, settings: WebSettings) -> Blueprint:
     def health() -> Response:
         # Says only that the process answers: which checks are on is in the start-up log, never here
         # (a server that tells the world its signature check is off invites forged requests).
-        return _json({"status": "ok", "skill": "gesprekscoach"}, 200)
+        return json_response({"status": "ok", "skill": "gesprekscoach"}, 200)
 
     @bp.post("/alexa")
     def alexa() -> Response:
@@ -333,7 +333,7 @@ def alexa_blueprint(handler: SkillHandler, settings: WebSettings) -> Blueprint:
             )
             return _error(500, "internal_error", "the skill could not handle this request")
         g.log_fields["outcome"] = "ok"
-        return _json(result, 200)
+        return json_response(result, 200)
 
     return bp
 

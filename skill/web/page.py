@@ -34,6 +34,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from flask import Blueprint, Flask, Response, g, request
 
+from skill.web.app import json_response
 from skill.logsafe import loggable_intent
 from skill.ssml import speech_pieces
 
@@ -370,9 +371,7 @@ def answer_payload(reply, understood: str) -> Dict[str, Any]:
 
 
 def _json(payload: Dict[str, Any], status: int = 200) -> Response:
-    resp = Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return json_response(payload, status, {"Cache-Control": "no-store"})
 
 
 def _error(status: int, reason: str, message: str) -> Response:
