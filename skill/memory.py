@@ -10,8 +10,9 @@ session ends (if it changed), both from interceptors (skill/interceptors.py), ne
   deserialises, deep-copies and serialises the session attributes on every request). A process keeps
   the copies it sent, parsed (_PARSED): the turn that comes back with one takes it out and changes it
   in place; on another process (or sent again) a copy is parsed and validated afresh. No store call
-  happens in the middle of a session unless something worth saving at once happened (FLUSH_NOW: a quiz
-  round finished, the pace changed) or MAX_PENDING changes piled up.
+  happens in the middle of a session unless something worth saving at once happened (Memory.urgent: a
+  quiz round finished, the pace changed) or MAX_PENDING changes piled up. A change that only sets a
+  field (SETTERS: where the person is, the pace) replaces the one of its kind still pending.
 - Handlers note what happened through the Memory of the turn (note_answer, set_pace, forget); the
   response interceptor adds what it can see itself (new tips heard, where the person is).
 - Saving: when the session ends (our answer ends it, or Alexa's SessionEndedRequest) the operations
@@ -43,7 +44,9 @@ SESSION_KEY = "mem"  # session attributes: "REV|OPS|RECORD"
 CAS_TRIES = 3
 MAX_PENDING = 12  # changes kept in the session before they are written anyway
 MAX_COPY = 4096  # characters of the session copy (a longer one reads as damaged)
-FLUSH_NOW = frozenset({"pace", "round"})
+# Operations that set a field (Profile.apply): applied in any order among the others, only the last
+# of each kind matters, so a new one replaces the one pending (see Memory.change).
+SETTERS = frozenset({"pace", "last"})
 
 
 class Memory:
@@ -106,8 +109,15 @@ class Memory:
         if self._shared:  # copy on write: the record in _RECORDS stays as it was
             self.profile, self._shared = self.profile.copy(), False
         self.incoming = None  # the session copy changes
-        self.ops += (op,)
-        self._ops_text = f"{self._ops_text},{encode_op(op)}" if self._ops_text else encode_op(op)
+        if op[0] in SETTERS and any(pending[0] == op[0] for pending in self.ops):
+            # Only the last value of a setter counts, wherever it stands among the others: the pending
+            # one is replaced, so a person who goes from topic to topic keeps one pending change
+            # (a short session copy, no early write when MAX_PENDING is reached).
+            self.ops = tuple(pending for pending in self.ops if pending[0] != op[0]) + (op,)
+            self._ops_text = encode_ops(self.ops)
+        else:
+            self.ops += (op,)
+            self._ops_text = f"{self._ops_text},{encode_op(op)}" if self._ops_text else encode_op(op)
         self.profile.apply(op)
 
     def note_answer(self, principle: str, right: bool, round_over: bool) -> None:

@@ -453,6 +453,68 @@ def test_two_devices_at_once_lose_no_quiz_answer(skill, db):
     assert record["visits"] == 2
 
 
+def test_going_from_topic_to_topic_keeps_one_pending_change_and_saves_the_last_topic(skill, db):
+    """'last' is a setter: a new topic replaces the pending one, so a long session keeps a short copy
+    and is not written in the middle just because the person went from topic to topic."""
+    from skill import memory as mem
+
+    visit(skill)
+    _, rev, _ = stored(db)
+    talk = person(skill)
+    talk.launch()
+    ids = CONTENT.ids
+    hops = [ids[n % len(ids)] for n in range(mem.MAX_PENDING + 3)]
+    for principle in hops:
+        talk.intent("PrincipleIntent", principe=principle)
+    pending = talk.attributes["mem"].split("|")[1].split(",")
+    assert pending == ["v", f"l{hops[-1]}"]
+    assert stored(db)[1] == rev  # nothing written in the middle of the session
+    talk.intent("AMAZON.StopIntent")
+    _, new_rev, record = stored(db)
+    assert new_rev == rev + 1 and record["last"] == {"k": "topic", "p": hops[-1]} and record["visits"] == 2
+
+
+def test_a_replaced_pending_change_still_merges_over_another_devices_save(skill, db):
+    """The kitchen saves first; the bedroom's save meets it and applies its own changes to the newer
+    record: its last topic (the pending one that replaced the others), its pace, the kitchen's answer."""
+    kitchen, bedroom = person(skill), person(skill)
+    kitchen.launch()
+    bedroom.launch()
+    bedroom.intent("PrincipleIntent", principe="open_vragen")
+    bedroom.intent("PrincipleIntent", principe="afsluiten")
+    kitchen.intent("QuizIntent")
+    answer(kitchen, right=True)
+    kitchen.intent("AMAZON.StopIntent")
+    bedroom.intent("AMAZON.StopIntent")  # meets the kitchen's newer record: merges and retries
+    _, rev, record = stored(db)
+    assert rev == 2 and record["visits"] == 2
+    assert record["last"] == {"k": "topic", "p": "afsluiten"}
+    assert sum(v[0] for v in record["quiz"].values()) == 1
+
+
+def test_pace_changes_replace_each_other_and_are_saved_at_once(skill, db):
+    from skill.memory import Memory, SETTERS, encode_ops
+
+    assert SETTERS == {"pace", "last"}
+    talk = person(skill)
+    talk.launch()
+    talk.intent("PaceIntent", tempo("slower"))
+    talk.intent("PaceIntent", tempo("faster"))
+    assert stored(db)[2]["pace"] == "faster"  # each saved at once
+    mem = Memory(
+        None, None, "{}", None, Profile.from_record(None, principle_ids=CONTENT.ids, tip_count=3), CONTENT.ids, 3
+    )
+    mem.change("visit")
+    mem.change("pace", "slower")
+    mem.change("tip", 1)
+    mem.change("pace", "normal")
+    mem.change("last", {"k": "quiz"})
+    mem.change("last", {"k": "topic", "p": "afsluiten"})
+    assert mem.ops == (("visit",), ("tip", 1), ("pace", "normal"), ("last", {"k": "topic", "p": "afsluiten"}))
+    assert mem._ops_text == encode_ops(mem.ops) == "v,t1,pnormal,lafsluiten"
+    assert mem.profile.pace == "normal" and mem.profile.tips == [1] and mem.profile.last["p"] == "afsluiten"
+
+
 def test_a_save_that_met_a_newer_record_and_then_failed_keeps_that_record_in_the_session(skill, db, monkeypatch):
     """The bedroom's save meets the kitchen's newer record (merges), then the store fails: the session
     copy must carry the newer record with its revision, so a later turn on another process that
