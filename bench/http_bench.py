@@ -15,6 +15,12 @@ All three servers run at once; the load runs go round-robin, order flipped each 
 printed. Bodies: the dispatch mix (half of it full-size device envelopes), timestamps stamped when sent.
 Target (issue 16): ours at least 1.1 times the baseline's throughput.
 
+Each run also reads the workers' CPU time from /proc before and after it: the server's CPU per
+request, and the ratio of the other side's over ours. On this shared 2-CPU machine requests per
+second swing by a factor of two between runs (the load generator shares the CPUs, and so do other
+guests), while the CPU each request costs the server holds much steadier. Throughput stays the
+target figure; the CPU figure says how much of a difference is ours.
+
 The bodies are the session as Alexa sends it: with --store sqlite the mix is recorded against our skill
 with a SQLite store (a file of its own), so every request in the middle of a session carries the
 profile copy our skill put in its session attributes the turn before, and costs no store call; the
@@ -87,7 +93,11 @@ def main(argv=None) -> int:
 
             def sampler(name):
                 def sample():
-                    r = serving.drive(servers[name].port, bodies, args.seconds, args.connections, use_wrk=use_wrk)
+                    server = servers[name]
+                    cpu_before = server.worker_cpu_seconds()
+                    r = serving.drive(server.port, bodies, args.seconds, args.connections, use_wrk=use_wrk)
+                    used = server.worker_cpu_seconds() - cpu_before
+                    r["cpu_us"] = used / r["requests"] * 1e6 if r["requests"] else float("nan")
                     results[name].append(r)
                     return r["rps"]
 
@@ -112,6 +122,10 @@ def main(argv=None) -> int:
         return common.paired_ratio([r["rps"] for r in results[a]], [r["rps"] for r in results[b]])
 
     ratio = paired("ours", "baseline")  # median of per-round ratios (runs back to back)
+
+    def cpu_ratio(a, b):  # the other side's server CPU per request over ours: above 1, ours costs less
+        return common.paired_ratio([r["cpu_us"] for r in results[b]], [r["cpu_us"] for r in results[a]])
+
     print(common.line("="))
     print(f"  our side's memory store: {args.store}; mix recorded with store: {recorded.split(':')[0]}")
     print(
@@ -120,7 +134,7 @@ def main(argv=None) -> int:
     )
     print(f"  {common.machine_note()}; load generator and server share the 2 CPUs")
     print(common.line())
-    print(f"  {'side':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"  {'side':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu us/req':>11}")
     labels = {
         "ours": "ours (skill.web, dev mode)",
         "baseline": "baseline, same app",
@@ -130,13 +144,18 @@ def main(argv=None) -> int:
         errs = sum(r["non2xx"] + r["socket_errors"] for r in results[name])
         print(
             f"  {labels[name]:<34} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.1f} "
-            f"{med(name, 'p99_ms'):>8.1f} {errs:>7}"
+            f"{med(name, 'p99_ms'):>8.1f} {errs:>7} {med(name, 'cpu_us'):>11.0f}"
         )
     print(f"  throughput ours/baseline: {ratio:.3f}   target >= {TARGET}: {common.verdict(ratio >= TARGET)}")
-    extra = {}
+    extra = {"cpu_ratio": round(cpu_ratio("ours", "baseline"), 3)}
+    print(f"  server CPU per request, baseline/ours: {extra['cpu_ratio']:.3f} (the workers' own CPU time)")
     if "adapter" in sides:
         extra["vs_adapter"] = round(paired("ours", "adapter"), 3)
-        print(f"  throughput ours/flask-ask-sdk baseline: {extra['vs_adapter']:.3f}")
+        extra["cpu_vs_adapter"] = round(cpu_ratio("ours", "adapter"), 3)
+        print(
+            f"  throughput ours/flask-ask-sdk baseline: {extra['vs_adapter']:.3f}; "
+            f"server CPU per request, flask-ask-sdk baseline/ours: {extra['cpu_vs_adapter']:.3f}"
+        )
     print(common.line("="))
     print(
         json.dumps(
@@ -145,6 +164,7 @@ def main(argv=None) -> int:
                 "client": "wrk" if use_wrk else "python",
                 **{f"{n}_rps": round(med(n, "rps")) for n in sides},
                 **{f"{n}_p99_ms": round(med(n, "p99_ms"), 1) for n in sides},
+                **{f"{n}_cpu_us": round(med(n, "cpu_us")) for n in sides},
                 "ratio": round(ratio, 3),
                 "store": args.store,
                 "recorded_with": recorded.split(":")[0],

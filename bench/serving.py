@@ -55,6 +55,9 @@ def mix_bodies_file(directory: str, store: str = "none") -> str:
     return path
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 class Gunicorn:
     """gunicorn --workers W --threads T on 127.0.0.1:port, app logs to a temp file."""
 
@@ -131,6 +134,20 @@ class Gunicorn:
             except OSError:
                 continue
         return out
+
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far (from /proc/<pid>/stat). Sampled
+        around a load run it gives the server's CPU per request: steadier on a shared, noisy machine
+        than requests per second, and without the load generator's and the kernel client's share."""
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as fh:
+                    fields = fh.read().rsplit(b")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+            except (OSError, IndexError, ValueError):
+                continue
+        return total / _CLOCK_TICKS
 
     def stop(self) -> None:
         if self.proc.poll() is None:
