@@ -4,6 +4,7 @@
     .venv/bin/python bench/care_phrasings.py --half dev      # the development half (the one to tune on)
     .venv/bin/python bench/care_phrasings.py --half dev --failures   # what went wrong (dev half only)
     .venv/bin/python bench/care_phrasings.py --half test2    # a second held-out set (208, a third writer)
+    .venv/bin/python bench/care_phrasings.py --half batch5   # a new unseen batch, measured before it joins dev
 
 The corpus (tests/nl-NL/care_phrasings_*.yaml, 272 sentences) was written by a helper who had not seen
 the grammar, the model or the markers, and split once at random into a development and a test half;
@@ -38,6 +39,11 @@ CORPUS = ROOT / "tests" / "nl-NL"
 from skill.distress import INTENTS  # noqa: E402
 
 CARE = frozenset(INTENTS.values())
+
+
+def halves() -> List[str]:
+    """The halves on disk: dev, test, test2, and a new unseen batch (care_phrasings_batchN.yaml) until it joins dev."""
+    return sorted(p.stem[len("care_phrasings_") :] for p in CORPUS.glob("care_phrasings_*.yaml"))
 
 
 def load(half: str) -> List[Dict]:
@@ -86,7 +92,7 @@ def measure(half: str, resolver=None, *, grammar_only: bool = False) -> Dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--half", choices=("dev", "test", "test2"), default="test")
+    ap.add_argument("--half", choices=halves(), default="test")
     ap.add_argument("--failures", action="store_true", help="list the misses (development half only)")
     ap.add_argument("--grammar-only", action="store_true", help="without the signs of distress: the grammar alone")
     args = ap.parse_args(argv)
