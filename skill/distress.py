@@ -14,9 +14,9 @@ says whom it is about:
 Who: a pronoun inside the matched words decides first ("slaat me", "doet zichzelf pijn", "mijn leven",
 "mijn moeder"); for what is done to someone (threats, abuse: "victim_labels" in the data) a "me",
 "mij" or "ons" anywhere in the sentence then means the speaker; else the nearest subject before the
-match in the same sentence (a person inside "door mijn oom" or "als kind" is none), else the first
-after it, else anyone named in the sentence means someone else. The text paths (chat, browser page) turn a
-hit into the care intent (skill.dev.resolver); the practice mode checks every free reply with it.
+match in the same sentence (a person inside "door mijn oom" or "als kind" is none, nor the "me" someone
+told something: "een cliënt vroeg me hoe ..."), else the first after it, else anyone named in the
+sentence means someone else. The text paths (chat, browser page) turn a hit into the care intent (skill.dev.resolver); the practice mode checks every free reply with it.
 Small and lazy: the patterns compile on first use.
 """
 
@@ -62,6 +62,7 @@ WHO_KEYS = (
     "self_object",
     "self_perceiver",
     "self_possessive",
+    "told",
 )
 _WORDS = re.compile(r"[\w']+")
 
@@ -188,8 +189,8 @@ class Detector:
     def _subject(self, words, i: int) -> Optional[str]:
         word = words[i]
         w = self._who
-        if word in w["self_object"] and self._after(words, i, w["preposition"]):  # "een cliënt van mij"
-            return None
+        if word in w["self_object"] and (self._after(words, i, w["preposition"]) or self._after(words, i, w["told"])):
+            return None  # "een cliënt van mij", "een cliënt vroeg me hoe ...": not the one it is about
         if word in self._kin and i + 1 < len(words) and words[i + 1] in w["relative"]:
             return OTHER  # "met een teamlid dat ...": the subject of what follows
         if word in self._kin and self._governed(words, i):

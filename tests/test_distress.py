@@ -28,6 +28,12 @@ KNOWN_MISSES = {
     "ik loop al een tijdje rond met de gedachte om er helemaal mee te stoppen, met leven bedoel ik": (
         "'ermee stoppen' is said of anything; the afterthought 'met leven' is too far from it"
     ),
+    "mijn vader heeft laten vallen dat hij er een punt achter wil zetten": (
+        "'er een punt achter zetten' is as often said of a job, a relationship or a club; no word says 'leven'"
+    ),
+    "mijn collega is helemaal op maar werkt toch gewoon door": (
+        "'helemaal op' is also the everyday tiredness after sport or a long day; only 'werkt door' hints at more"
+    ),
 }
 
 
