@@ -16,7 +16,8 @@ Who: a pronoun inside the matched words decides first ("slaat me", "doet zichzel
 "mij" or "ons" anywhere in the sentence then means the speaker; else the nearest subject before the
 match in the same sentence (a person inside "door mijn oom" or "als kind" is none, nor the "me" someone
 told something: "een cliënt vroeg me hoe ..."), else the first after it, else anyone named in the
-sentence means someone else. The text paths (chat, browser page) turn a hit into the care intent (skill.dev.resolver); the practice mode checks every free reply with it.
+sentence means someone else. The text paths (chat, browser page) turn a hit into the care intent
+(skill.dev.resolver); the practice mode checks every free reply with it.
 Small and lazy: the patterns compile on first use.
 """
 
@@ -171,10 +172,13 @@ class Detector:
         word = words[i]
         if word in w["self_in_match"]:
             perceived = word in w["self_perceiver"] and self._after(words, i, w["perceive"])
-            if perceived or self._after(words, i, w["possessive"]):
-                return None  # "een cliënt van mij", "dan hoor ik klappen": not the one it is about
+            told = word in w["self_object"] and self._after(words, i, w["told"])
+            if perceived or told or self._after(words, i, w["possessive"]):
+                return None  # "een cliënt van mij", "dan hoor ik klappen", "ze vroeg me": not the one it is about
             return SELF
         if word in w["other_in_match"]:
+            if self._after(words, i, w["possessive"]):
+                return None  # "ik mag van hem nergens heen": the one who forbids, not the one it is about
             return OTHER
         if word in w["addressee"]:
             return ADDRESSEE

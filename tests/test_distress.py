@@ -107,6 +107,56 @@ def test_detector_leaves_ordinary_sentences_alone(text):
     assert distress.detect(text) is None
 
 
+# families of wording that batch 5 showed missing, each said another way than the corpus says it
+@pytest.mark.parametrize(
+    "text, intent, who",
+    [
+        ("ik hoop dat ik morgen niet meer wakker word", "CrisisIntent", "self"),
+        ("ik ben zo moe van het leven", "CrisisIntent", "self"),
+        ("ik wil me voor de trein gooien", "CrisisIntent", "self"),
+        ("mijn moeder heeft ooit een poging gedaan", "CrisisIntent", "other"),
+        ("een leerling vroeg me hoe je zelfmoord pleegt", "CrisisIntent", "other"),  # "me" was told
+        ("ik ruik gas in de gang", "DangerIntent", "self"),
+        ("er ligt een man in het water", "DangerIntent", "other"),
+        ("mijn collega is net in elkaar gezakt", "DangerIntent", "other"),
+        ("hij slaat me nu", "DangerIntent", "self"),
+        ("bij de buren wordt nu iemand in elkaar geslagen", "DangerIntent", "other"),
+        ("mijn stiefvader pakt mijn zakgeld af", "AbuseIntent", "self"),
+        ("ik mag van hem nergens alleen heen", "AbuseIntent", "self"),  # "van hem": the one forbidding
+        ("mijn vader trekt me aan mijn haren door de kamer", "AbuseIntent", "self"),
+        ("ze ligt de hele dag in haar eigen plas", "AbuseIntent", "other"),
+        ("ik heb niemand meer", "LowMoodIntent", "self"),
+        ("mijn zus is helemaal kapot van de scheiding", "LowMoodIntent", "other"),
+        ("ik lig elke nacht wakker", "LowMoodIntent", "self"),
+        ("hij is zichzelf niet meer", "LowMoodIntent", "other"),
+    ],
+)
+def test_a_family_of_wording_is_heard_with_the_right_person(text, intent, who):
+    found = distress.detect(text)
+    assert found is not None and (found.intent, found.who) == (intent, who), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wij hebben ons te pletter gelachen",
+        "we staan op het balkon te genieten van de zon",
+        "ik hoop dat ik morgen niet meer wakker word van de buren",
+        "ik heb al eens een poging gedaan om te stoppen met roken",
+        "ik ben moe van het leven in de stad",
+        "mijn vriendin zegt dat het haar pijn doet om dat te zien",
+        "de parkeerplaats schiet vol",
+        "ik lig elke nacht wakker van de baby",
+        "de buurman heeft zijn sleutels verloren",
+        "hoe geef ik feedback zonder dat iemand zich aangevallen voelt",
+        "waarom is zelfmoord nog altijd zo'n taboe",
+        "er is vorig jaar brand geweest in de school",
+    ],
+)
+def test_a_look_alike_of_those_families_stays_ordinary(text):
+    assert distress.detect(text) is None
+
+
 def test_every_pattern_compiles_and_a_broken_file_names_the_place():
     assert distress.validate() == distress.LABELS
     data = json.loads((Path(distress.__file__).parent / "locale/nl-NL/distress/markers.json").read_text("utf-8"))
