@@ -83,6 +83,25 @@ def test_the_known_misses_are_still_in_the_development_half():
         ("wil je niet meer leven?", "crisis", "addressee"),
         ("mijn moeder heeft al haar pillen ingenomen", "danger", "other"),
         ("ik voel me de laatste tijd zo somber", "low_mood", "self"),
+        # families of wording batch 5 showed missing, each said another way than the corpus says it
+        ("ik hoop dat ik morgen niet meer wakker word", "crisis", "self"),
+        ("ik ben zo moe van het leven", "crisis", "self"),
+        ("ik wil me voor de trein gooien", "crisis", "self"),
+        ("mijn moeder heeft ooit een poging gedaan", "crisis", "other"),
+        ("een leerling vroeg me hoe je zelfmoord pleegt", "crisis", "other"),  # "me" was told
+        ("ik ruik gas in de gang", "danger", "self"),
+        ("er ligt een man in het water", "danger", "other"),
+        ("mijn collega is net in elkaar gezakt", "danger", "other"),
+        ("hij slaat me nu", "threat", "self"),
+        ("bij de buren wordt nu iemand in elkaar geslagen", "threat", "other"),
+        ("mijn stiefvader pakt mijn zakgeld af", "abuse", "self"),
+        ("ik mag van hem nergens alleen heen", "abuse", "self"),  # "van hem": the one forbidding
+        ("mijn vader trekt me aan mijn haren door de kamer", "abuse", "self"),
+        ("ze ligt de hele dag in haar eigen plas", "abuse", "other"),
+        ("ik heb niemand meer", "low_mood", "self"),
+        ("mijn zus is helemaal kapot van de scheiding", "low_mood", "other"),
+        ("ik lig elke nacht wakker", "low_mood", "self"),
+        ("hij is zichzelf niet meer", "low_mood", "other"),
     ],
 )
 def test_detector_label_and_person(text, label, who):
@@ -100,45 +119,7 @@ def test_detector_label_and_person(text, label, who):
         "mijn telefoon is leeg",
         "hoe steun ik mijn collega",  # "collega" ends in "ga": markers start at a word's start
         "wat zeg ik als iemand verdrietig is",  # a generic someone's low mood: the content answers
-        "",
-    ],
-)
-def test_detector_leaves_ordinary_sentences_alone(text):
-    assert distress.detect(text) is None
-
-
-# families of wording that batch 5 showed missing, each said another way than the corpus says it
-@pytest.mark.parametrize(
-    "text, intent, who",
-    [
-        ("ik hoop dat ik morgen niet meer wakker word", "CrisisIntent", "self"),
-        ("ik ben zo moe van het leven", "CrisisIntent", "self"),
-        ("ik wil me voor de trein gooien", "CrisisIntent", "self"),
-        ("mijn moeder heeft ooit een poging gedaan", "CrisisIntent", "other"),
-        ("een leerling vroeg me hoe je zelfmoord pleegt", "CrisisIntent", "other"),  # "me" was told
-        ("ik ruik gas in de gang", "DangerIntent", "self"),
-        ("er ligt een man in het water", "DangerIntent", "other"),
-        ("mijn collega is net in elkaar gezakt", "DangerIntent", "other"),
-        ("hij slaat me nu", "DangerIntent", "self"),
-        ("bij de buren wordt nu iemand in elkaar geslagen", "DangerIntent", "other"),
-        ("mijn stiefvader pakt mijn zakgeld af", "AbuseIntent", "self"),
-        ("ik mag van hem nergens alleen heen", "AbuseIntent", "self"),  # "van hem": the one forbidding
-        ("mijn vader trekt me aan mijn haren door de kamer", "AbuseIntent", "self"),
-        ("ze ligt de hele dag in haar eigen plas", "AbuseIntent", "other"),
-        ("ik heb niemand meer", "LowMoodIntent", "self"),
-        ("mijn zus is helemaal kapot van de scheiding", "LowMoodIntent", "other"),
-        ("ik lig elke nacht wakker", "LowMoodIntent", "self"),
-        ("hij is zichzelf niet meer", "LowMoodIntent", "other"),
-    ],
-)
-def test_a_family_of_wording_is_heard_with_the_right_person(text, intent, who):
-    found = distress.detect(text)
-    assert found is not None and (found.intent, found.who) == (intent, who), found
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # look-alikes of the families above
         "wij hebben ons te pletter gelachen",
         "we staan op het balkon te genieten van de zon",
         "ik hoop dat ik morgen niet meer wakker word van de buren",
@@ -151,9 +132,10 @@ def test_a_family_of_wording_is_heard_with_the_right_person(text, intent, who):
         "hoe geef ik feedback zonder dat iemand zich aangevallen voelt",
         "waarom is zelfmoord nog altijd zo'n taboe",
         "er is vorig jaar brand geweest in de school",
+        "",
     ],
 )
-def test_a_look_alike_of_those_families_stays_ordinary(text):
+def test_detector_leaves_ordinary_sentences_alone(text):
     assert distress.detect(text) is None
 
 
