@@ -102,6 +102,13 @@ def test_the_known_misses_are_still_in_the_development_half():
         ("mijn zus is helemaal kapot van de scheiding", "low_mood", "other"),
         ("ik lig elke nacht wakker", "low_mood", "self"),
         ("hij is zichzelf niet meer", "low_mood", "other"),
+        ("mijn tante wil niet langer leven", "crisis", "other"),
+        ("ik heb mezelf weer pijn gedaan", "crisis", "self"),
+        ("mijn vriend zegt dat hij me vermoordt als ik wegga", "abuse", "self"),
+        ("er wordt een kind verwaarloosd in onze straat", "abuse", "other"),
+        ("mijn buurman is van zijn balkon gevallen", "danger", "other"),
+        ("mijn opa mist mijn oma zo erg", "low_mood", "other"),
+        ("ik kan niet meer genieten van het leven", "low_mood", "self"),
     ],
 )
 def test_detector_label_and_person(text, label, who):
@@ -132,6 +139,10 @@ def test_detector_label_and_person(text, label, who):
         "hoe geef ik feedback zonder dat iemand zich aangevallen voelt",
         "waarom is zelfmoord nog altijd zo'n taboe",
         "er is vorig jaar brand geweest in de school",
+        "mijn baas vermoordt me als ik te laat kom",
+        "het mes snijdt niet goed",
+        "ik ga me even ophangen aan de telefoon met de bank",
+        "hoe herken je een depressie",
         "",
     ],
 )
