@@ -109,6 +109,10 @@ def test_the_known_misses_are_still_in_the_development_half():
         ("mijn buurman is van zijn balkon gevallen", "danger", "other"),
         ("mijn opa mist mijn oma zo erg", "low_mood", "other"),
         ("ik kan niet meer genieten van het leven", "low_mood", "self"),
+        ("een bewoner wordt door een collega ruw behandeld", "abuse", "other"),
+        ("ik denk dat een leerling thuis slaag krijgt", "abuse", "other"),
+        ("mijn moemoe is zo eenzaam", "low_mood", "other"),  # Flemish kin words count as someone else
+        ("ik pieker elke nacht", "low_mood", "self"),
     ],
 )
 def test_detector_label_and_person(text, label, who):
@@ -143,6 +147,8 @@ def test_detector_label_and_person(text, label, who):
         "het mes snijdt niet goed",
         "ik ga me even ophangen aan de telefoon met de bank",
         "hoe herken je een depressie",
+        "ik verdrink in het werk",
+        "ik heb geen hoop meer dat de bus komt",
         "",
     ],
 )
