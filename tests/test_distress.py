@@ -113,6 +113,10 @@ def test_the_known_misses_are_still_in_the_development_half():
         ("ik denk dat een leerling thuis slaag krijgt", "abuse", "other"),
         ("mijn moemoe is zo eenzaam", "low_mood", "other"),  # Flemish kin words count as someone else
         ("ik pieker elke nacht", "low_mood", "self"),
+        ("een deelnemer liet doorschemeren dat hij niet meer verder wil", "crisis", "other"),
+        ("een leerling maakt een sombere indruk", "low_mood", "other"),
+        ("ik ga door een moeilijke periode", "low_mood", "self"),
+        ("mijn buurvrouw vereenzaamt", "low_mood", "other"),
     ],
 )
 def test_detector_label_and_person(text, label, who):
@@ -148,6 +152,8 @@ def test_detector_label_and_person(text, label, who):
         "ik ga me even ophangen aan de telefoon met de bank",
         "hoe herken je een depressie",
         "ik verdrink in het werk",
+        "we hebben de wedstrijd verloren",
+        "ik zit in een drukke periode",
         "ik heb geen hoop meer dat de bus komt",
         "",
     ],
