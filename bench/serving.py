@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from bench import common
 
@@ -194,6 +194,44 @@ class Gunicorn:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def load_rounds(
+    servers: Dict[str, "Gunicorn"],
+    bodies_file: str,
+    *,
+    seconds: float,
+    connections: int,
+    rounds: int,
+    before_each: Optional[Callable[[], None]] = None,
+    **drive_options,
+) -> Dict[str, List[Dict]]:
+    """Load runs on each server in turn (common.alternate: order flipped every round), after one
+    warm-up run each (dropped). Each result is drive()'s, plus cpu_us: the workers' CPU time per
+    request during that run. before_each runs before every load run (e.g. to sign the bodies anew)."""
+    results: Dict[str, List[Dict]] = {name: [] for name in servers}
+
+    def sampler(name):
+        def sample():
+            if before_each is not None:
+                before_each()
+            server = servers[name]
+            cpu_before = server.worker_cpu_seconds()
+            r = drive(server.port, bodies_file, seconds, connections, **drive_options)
+            used = server.worker_cpu_seconds() - cpu_before
+            r["cpu_us"] = used / r["requests"] * 1e6 if r["requests"] else float("nan")
+            results[name].append(r)
+            return r["rps"]
+
+        return sample
+
+    common.alternate(
+        {name: sampler(name) for name in servers},
+        rounds=rounds,
+        warmup=1,
+        max_seconds=rounds * len(servers) * (seconds + 5) + 30,
+    )
+    return {name: runs[1:] for name, runs in results.items()}
 
 
 def have_wrk() -> bool:

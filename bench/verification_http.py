@@ -91,35 +91,23 @@ def main(argv=None) -> int:
         write_signed(bodies, mix, leaf_key, CERT_URL)
         env = {"BENCH_TRUST_ROOT": root_path, "BENCH_CHAIN": chain_path}
         servers = {}
-        results = {name: [] for name in SIDES}
         try:
             for name, spec in SIDES.items():
                 servers[name] = serving.Gunicorn(spec, log_dir=tmp, env=env)
                 check(servers[name].port, bodies)
 
-            def sampler(name):
-                def sample():
-                    write_signed(bodies, mix, leaf_key, CERT_URL)  # fresh stamps: good for 150 s
-                    server = servers[name]
-                    before = server.worker_cpu_seconds()
-                    r = serving.drive(server.port, bodies, args.seconds, args.connections, signed=True)
-                    r["cpu_us"] = (server.worker_cpu_seconds() - before) / max(1, r["requests"]) * 1e6
-                    results[name].append(r)
-                    return r["rps"]
-
-                return sample
-
-            common.alternate(
-                {n: sampler(n) for n in SIDES},
+            results = serving.load_rounds(
+                servers,
+                bodies,
+                seconds=args.seconds,
+                connections=args.connections,
                 rounds=args.rounds,
-                warmup=1,
-                max_seconds=args.rounds * len(SIDES) * (args.seconds + 5) + 30,
+                before_each=lambda: write_signed(bodies, mix, leaf_key, CERT_URL),  # fresh stamps: good for 150 s
+                signed=True,
             )
         finally:
             for server in servers.values():
                 server.stop()
-    for name in SIDES:
-        results[name] = results[name][1:]  # drop the warm-up run
 
     def med(name, key):
         return common.median([r[key] for r in results[name]])
