@@ -89,31 +89,17 @@ def main(argv=None) -> int:
                 store = {"GESPREKSCOACH_STORE": "none" if args.store == "none" else f"sqlite:{tmp}/profiles.sqlite3"}
                 servers[name] = serving.Gunicorn(spec, log_dir=tmp, env=store if name == "ours" else None)
                 serving.check_answers(servers[name].port, bodies)
-            results = {name: [] for name in sides}
-
-            def sampler(name):
-                def sample():
-                    server = servers[name]
-                    cpu_before = server.worker_cpu_seconds()
-                    r = serving.drive(server.port, bodies, args.seconds, args.connections, use_wrk=use_wrk)
-                    used = server.worker_cpu_seconds() - cpu_before
-                    r["cpu_us"] = used / r["requests"] * 1e6 if r["requests"] else float("nan")
-                    results[name].append(r)
-                    return r["rps"]
-
-                return sample
-
-            common.alternate(
-                {n: sampler(n) for n in sides},
+            results = serving.load_rounds(
+                servers,
+                bodies,
+                seconds=args.seconds,
+                connections=args.connections,
                 rounds=args.rounds,
-                warmup=1,
-                max_seconds=args.rounds * len(sides) * (args.seconds + 5) + 30,
+                use_wrk=use_wrk,
             )
         finally:
             for server in servers.values():
                 server.stop()
-    for name in sides:  # drop the warm-up run
-        results[name] = results[name][1:]
 
     def med(name, key):
         return common.median([r[key] for r in results[name]])

@@ -14,11 +14,23 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from bench import common
 
-WRK_LUA = r"""
+WRK_DONE = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, ' ..
+    '"write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+# The bodies file: one JSON body a line, __TS__ where the timestamp goes (stamped when sent).
+WRK_LUA = (
+    r"""
 local bodies = {}
 local f = assert(io.open(os.getenv("BENCH_BODIES"), "r"))
 for line in f:lines() do if #line > 0 then table.insert(bodies, line) end end
@@ -32,14 +44,32 @@ request = function()
   local body = bodies[i]:gsub("__TS__", stamp)
   return wrk.format("POST", "/alexa", {["Content-Type"] = "application/json"}, body)
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, ' ..
-    '"write": %d, "status": %d, "timeout": %d, "p50_us": %d, "p99_us": %d, "max_us": %d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
+"""
+    + WRK_DONE
+)
+
+# Signed bodies (bench/verification_http.py): a line is "SIGNATURE<tab>CERT URL<tab>BODY", stamped and
+# signed before the run; sent as they are, with Alexa's two signature headers.
+WRK_SIGNED_LUA = (
+    r"""
+local requests_ = {}
+local f = assert(io.open(os.getenv("BENCH_BODIES"), "r"))
+for line in f:lines() do
+  local sig, url, body = line:match("^([^\t]+)\t([^\t]+)\t(.+)$")
+  if body then
+    table.insert(requests_, wrk.format("POST", "/alexa", {["Content-Type"] = "application/json",
+      ["Signature-256"] = sig, ["SignatureCertChainUrl"] = url}, body))
+  end
+end
+f:close()
+local i = 0
+request = function()
+  i = i % #requests_ + 1
+  return requests_[i]
 end
 """
+    + WRK_DONE
+)
 
 
 def mix_bodies_file(directory: str, store: str = "none") -> str:
@@ -166,20 +196,68 @@ class Gunicorn:
         self.stop()
 
 
+def load_rounds(
+    servers: Dict[str, "Gunicorn"],
+    bodies_file: str,
+    *,
+    seconds: float,
+    connections: int,
+    rounds: int,
+    before_each: Optional[Callable[[], None]] = None,
+    **drive_options,
+) -> Dict[str, List[Dict]]:
+    """Load runs on each server in turn (common.alternate: order flipped every round), after one
+    warm-up run each (dropped). Each result is drive()'s, plus cpu_us: the workers' CPU time per
+    request during that run. before_each runs before every load run (e.g. to sign the bodies anew)."""
+    results: Dict[str, List[Dict]] = {name: [] for name in servers}
+
+    def sampler(name):
+        def sample():
+            if before_each is not None:
+                before_each()
+            server = servers[name]
+            cpu_before = server.worker_cpu_seconds()
+            r = drive(server.port, bodies_file, seconds, connections, **drive_options)
+            used = server.worker_cpu_seconds() - cpu_before
+            r["cpu_us"] = used / r["requests"] * 1e6 if r["requests"] else float("nan")
+            results[name].append(r)
+            return r["rps"]
+
+        return sample
+
+    common.alternate(
+        {name: sampler(name) for name in servers},
+        rounds=rounds,
+        warmup=1,
+        max_seconds=rounds * len(servers) * (seconds + 5) + 30,
+    )
+    return {name: runs[1:] for name, runs in results.items()}
+
+
 def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
 def drive(
-    port: int, bodies_file: str, seconds: float, connections: int, *, use_wrk: Optional[bool] = None, threads: int = 2
+    port: int,
+    bodies_file: str,
+    seconds: float,
+    connections: int,
+    *,
+    use_wrk: Optional[bool] = None,
+    threads: int = 2,
+    signed: bool = False,
 ) -> Dict:
     """Load from a separate process: wrk if installed (else bench/loadgen.py). One result dict:
-    requests, rps, p50_ms, p99_ms, non2xx, socket_errors, client."""
+    requests, rps, p50_ms, p99_ms, non2xx, socket_errors, client. signed: the bodies file holds signed
+    requests (WRK_SIGNED_LUA; wrk only)."""
     use_wrk = have_wrk() if use_wrk is None else use_wrk
+    if signed and not use_wrk:
+        raise RuntimeError("signed requests need wrk (apt-get install wrk)")
     timeout = seconds + 60
     if use_wrk:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-            fh.write(WRK_LUA)
+            fh.write(WRK_SIGNED_LUA if signed else WRK_LUA)
             script = fh.name
         try:
             proc = subprocess.run(
