@@ -4,7 +4,7 @@
     .venv/bin/python bench/care_phrasings.py --half dev      # the development half (the one to tune on)
     .venv/bin/python bench/care_phrasings.py --half dev --failures   # what went wrong (dev half only)
     .venv/bin/python bench/care_phrasings.py --half test2    # a second held-out set (208, a third writer)
-    .venv/bin/python bench/care_phrasings.py --half batch5   # a new unseen batch, measured before it joins dev
+    .venv/bin/python bench/care_phrasings.py --half batch6   # a new unseen batch, measured before it joins dev
 
 The corpus (tests/nl-NL/care_phrasings_*.yaml, 272 sentences) was written by a helper who had not seen
 the grammar, the model or the markers, and split once at random into a development and a test half;
