@@ -34,6 +34,19 @@ KNOWN_MISSES = {
     "mijn collega is helemaal op maar werkt toch gewoon door": (
         "'helemaal op' is also the everyday tiredness after sport or a long day; only 'werkt door' hints at more"
     ),
+    # batch 6
+    "de dagen duren zo lang nu mijn man gestorven is": (
+        "heard as a low mood, but of the husband named after it: the speaker's grief is said through the one who died"
+    ),
+    "de buurman staat met een mes in zijn tuin iedereen te bedreigen": (
+        "heard as danger, for the speaker: with one person named a threat is the speaker's; 'iedereen' is nobody in particular"
+    ),
+    "lachend vertelde mijn broer dat hij het touw al had gekocht": (
+        "'een touw gekocht' is said of moving house or a washing line; no word says what the rope is for"
+    ),
+    "het zal wel loslopen, maar de pillen liggen al klaar": (
+        "'de pillen liggen klaar' is also the week's dose set out by a carer; no word says what for"
+    ),
 }
 
 
@@ -117,6 +130,41 @@ def test_the_known_misses_are_still_in_the_development_half():
         ("een leerling maakt een sombere indruk", "low_mood", "other"),
         ("ik ga door een moeilijke periode", "low_mood", "self"),
         ("mijn buurvrouw vereenzaamt", "low_mood", "other"),
+        # families of wording batch 6 showed missing (older people, youth workers, Dutch as a second
+        # language, hints and half-jokes), each said another way than the corpus says it
+        ("mijn broer wil zichzelf doodmaken", "crisis", "other"),
+        ("ik had beter nooit geboren kunnen worden", "crisis", "self"),
+        ("ik denk dat het voor iedereen makkelijker is als ik verdwijn", "crisis", "self"),
+        ("ik denk er soms aan om tegen een boom te rijden", "crisis", "self"),
+        ("ik kras als het te veel wordt", "crisis", "self"),
+        ("mijn oma wil liefst bij opa in het graf liggen", "crisis", "other"),
+        ("ik bid dat god me komt halen", "crisis", "self"),
+        ("mijn opa zegt dat hij klaar is met het leven", "crisis", "other"),
+        ("niemand zou me missen", "crisis", "self"),
+        ("ik wil weg uit deze wereld", "crisis", "self"),
+        ("mijn oma heeft een fles wijn met al haar pillen op", "danger", "other"),
+        ("mijn moeder is gevallen en kan niet meer overeind komen", "danger", "other"),
+        ("mijn oma bloedt aan haar hoofd", "danger", "other"),
+        ("hij sneed zichzelf met een mes in zijn arm", "crisis", "other"),  # a knife to oneself: no threat
+        ("mijn vrouw houdt mijn paspoort", "abuse", "self"),
+        ("mijn man geeft me geen geld voor boodschappen", "abuse", "self"),
+        ("mijn baas betaalt me geen loon", "abuse", "self"),
+        ("mijn vader zegt dat ik niks waard ben", "abuse", "self"),
+        ("mijn vriend pakt haar bij haar keel", "abuse", "other"),
+        ("de verzorging laat mijn moeder in haar natte bed liggen", "abuse", "other"),
+        ("een leerling krijgt thuis geen eten", "abuse", "other"),
+        ("hij loopt al weken in dezelfde kleren", "abuse", "other"),
+        ("mijn dochter moet van haar vriend drugs verkopen", "abuse", "other"),
+        ("mijn nicht moet van haar ouders trouwen", "abuse", "other"),
+        ("mijn vader tikt me als ik te laat ben", "abuse", "self"),
+        ("ze maken mij dood als ik praat", "abuse", "self"),
+        ("de avonden zijn zo lang zonder haar", "low_mood", "other"),
+        ("er komt geen kat meer over de vloer", "low_mood", "self"),
+        ("ik zit elke avond in mijn eentje", "low_mood", "self"),
+        ("ik zie de zin van het leven niet meer", "low_mood", "self"),
+        ("ik heb geen puf meer om iets te doen", "low_mood", "self"),
+        ("mijn zoon is helemaal stilgevallen", "low_mood", "other"),
+        ("een jongere uit de wijk is zo eenzaam", "low_mood", "other"),  # "jongere", "pupil": people too
     ],
 )
 def test_detector_label_and_person(text, label, who):
@@ -155,6 +203,37 @@ def test_detector_label_and_person(text, label, who):
         "we hebben de wedstrijd verloren",
         "ik zit in een drukke periode",
         "ik heb geen hoop meer dat de bus komt",
+        # look-alikes of batch 6's families
+        "ik maak me dood ongerust over mijn examen",
+        "het is beter als ik even verdwijn naar de keuken",
+        "mijn buurman reed vorige week tegen een paal",
+        "ik snij de uien als het eten klaar is",
+        "ik wil later naast mijn vrouw op het kerkhof liggen",
+        "mijn dochter komt me zondag halen",
+        "ik ben klaar met het leven in de stad",
+        "niemand zou het missen als we die vergadering schrappen",
+        "ik wil weg uit de wereld van de mode",
+        "wijn en pillen gaan niet samen zegt de dokter",
+        "mijn kleinzoon is gevallen met de fiets maar kon gewoon weer opstaan",
+        "mijn zoon bloedt uit zijn neus",
+        "ik snij de groente met een mes",
+        "de douane pakt mijn paspoort even om te controleren",
+        "mijn moeder geeft me geen geld voor snoep",
+        "mijn baas betaalt geen reiskosten",
+        "mijn kleinzoon pakt me bij mijn arm als we oversteken",
+        "de kat laat me niet slapen in mijn bed",
+        "we krijgen thuis geen eten vandaag want we gaan uit eten",
+        "mijn dochter moet van haar vader eerst haar school afmaken voor ze gaat trouwen",
+        "mijn collega tikt me op de schouder",
+        "je maakt me dood met die grappen",
+        "in juni duren de dagen zo lang",
+        "we hebben geen kat meer sinds vorig jaar",
+        "ik zit de hele dag in mijn eentje te puzzelen en dat vind ik heerlijk",
+        "ik zie de zin van die regel niet",
+        "ik heb geen zin meer om iets te doen aan die tuin",
+        "de auto van mijn vader is stilgevallen",
+        "hoe praat je met een puber over zelfmoord",
+        "wat zijn signalen van kindermishandeling",
         "",
     ],
 )
