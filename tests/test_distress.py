@@ -165,6 +165,16 @@ def test_the_known_misses_are_still_in_the_development_half():
         ("ik heb geen puf meer om iets te doen", "low_mood", "self"),
         ("mijn zoon is helemaal stilgevallen", "low_mood", "other"),
         ("een jongere uit de wijk is zo eenzaam", "low_mood", "other"),  # "jongere", "pupil": people too
+        ("ik wil niet leven meer", "crisis", "self"),  # second-language word order
+        ("ik wil slapen en nooit meer wakker", "crisis", "self"),
+        ("het leven hangt me de keel uit", "crisis", "self"),
+        ("mijn zoon zegt hij gaat zichzelf iets doen", "crisis", "other"),
+        ("mijn oma is gevallen en ligt op de grond", "danger", "other"),
+        ("een meisje uit mijn klas heeft een loverboy", "abuse", "other"),
+        ("mijn man doet mij pijn", "abuse", "self"),
+        ("ik ben alles beu", "low_mood", "self"),
+        ("niemand praat met hem in de pauze", "low_mood", "other"),
+        ("ik word niet meer blij van iets", "low_mood", "self"),
     ],
 )
 def test_detector_label_and_person(text, label, who):
@@ -234,6 +244,16 @@ def test_detector_label_and_person(text, label, who):
         "de auto van mijn vader is stilgevallen",
         "hoe praat je met een puber over zelfmoord",
         "wat zijn signalen van kindermishandeling",
+        "ik wil niet leven meer in deze stad",
+        "de wekker zegt dat ik moet opstaan maar ik wil slapen",
+        "het eten hangt me de keel uit",
+        "ik ga mezelf iets lekkers doen",
+        "mijn telefoon is gevallen en ligt op de grond",
+        "hoe herken je een loverboy",
+        "de tandarts doet me pijn",
+        "ik ben het allemaal beu met die bouwvakkers",
+        "niemand gaat met mij mee naar de markt",
+        "ik word niet meer blij van de regen",
         "",
     ],
 )
