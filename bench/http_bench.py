@@ -16,10 +16,10 @@ printed. Bodies: the dispatch mix (half of it full-size device envelopes), times
 Target (issue 16): ours at least 1.1 times the baseline's throughput.
 
 Each run also reads the workers' CPU time from /proc before and after it: the server's CPU per
-request, and the ratio of the other side's over ours. On this shared 2-CPU machine requests per
-second swing by a factor of two between runs (the load generator shares the CPUs, and so do other
-guests), while the CPU each request costs the server holds much steadier. Throughput stays the
-target figure; the CPU figure says how much of a difference is ours.
+request, and the ratio of the other side's over ours. It leaves out the load generator's share of the
+2 CPUs, so it says how much of a difference is the server's own. (It was hoped to be steadier than
+requests per second on this shared machine; in the first runs its paired ratio moved about as much.)
+Throughput stays the target figure.
 
 The bodies are the session as Alexa sends it: with --store sqlite the mix is recorded against our skill
 with a SQLite store (a file of its own), so every request in the middle of a session carries the

@@ -167,8 +167,7 @@ class Gunicorn:
 
     def worker_cpu_seconds(self) -> float:
         """CPU time (user + system) the workers have used so far (from /proc/<pid>/stat). Sampled
-        around a load run it gives the server's CPU per request: steadier on a shared, noisy machine
-        than requests per second, and without the load generator's and the kernel client's share."""
+        around a load run it gives the server's CPU per request, without the load generator's share."""
         total = 0
         for pid in self.worker_pids():
             try:

@@ -24,7 +24,7 @@ Small and lazy: the patterns compile on first use.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Dict, FrozenSet, NamedTuple, Optional, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 import re
 
@@ -85,9 +85,12 @@ class Distress(NamedTuple):
 
 
 class Detector:
-    def __init__(self, rules, anywhere, fillers, spelling, who, kin, victim, default_self):
+    def __init__(self, rules, anywhere, fillers, spelling, who, kin, victim, default_self, breaks=frozenset()):
         self._rules = rules  # label -> (markers, vetoes), in LABELS order
         self._anywhere = anywhere  # label -> patterns that rule the whole sentence out
+        self._breaks = breaks  # words that start a new clause ("maar", "en"): see _own_clauses
+        # words that put the speaker or their own people in a clause ("ik", "me", "mijn")
+        self._real_life = who["self_subject"] | who["self_in_match"] | who["self_possessive"]
         self._fillers = fillers
         self._spelling: Dict[str, str] = spelling  # short spellings read as the full word
         self._who: Dict[str, FrozenSet[str]] = who
@@ -105,9 +108,15 @@ class Detector:
         parts = sentences(text, self._fillers)
         for label in LABELS:
             markers, vetoes = self._rules[label]
+            anywhere = self._anywhere.get(label, ())
             for sentence in parts:
-                if any(rule.regex.search(sentence.text) for rule in self._anywhere.get(label, ())):
-                    continue  # "in de film ...", "dit weer maakt me depressief": not about a person now
+                if any(rule.regex.search(sentence.text) for rule in anywhere):
+                    # "in de film ...", "dit weer maakt me depressief": not about a person now. Danger,
+                    # suicidal thoughts and abuse are still heard in a clause of the speaker's own
+                    # without that word: "ik kijk een film maar ik wil niet meer leven".
+                    sentence = self._own_clauses(sentence, anywhere) if label != "low_mood" else None
+                    if sentence is None:
+                        continue
                 hit = first_match(markers, vetoes, sentence)
                 if hit is not None:
                     rule, (start, end) = hit
@@ -122,6 +131,25 @@ class Detector:
                         who = OTHER
                     return Distress(label, who, rule.source, " ".join(words[first:last]))
         return None
+
+    def _own_clauses(self, sentence, anywhere):
+        """The clauses of a sentence that no sentence-wide veto rules out, as a sentence of their own,
+        when they speak of the speaker or their own people; None otherwise (the veto holds for the
+        whole sentence, as when it spans clauses)."""
+        from skill.practice.classify import CLAUSE_START, SENTENCE_START, Sentence
+
+        clauses: List[List[str]] = [[]]
+        for word in sentence.text.split():
+            if word == "," or word in self._breaks:
+                clauses.append([])
+            elif word not in (SENTENCE_START, CLAUSE_START):
+                clauses[-1].append(word)
+        clauses = [clause for clause in clauses if clause]
+        kept = [c for c in clauses if not any(r.regex.search(f"{SENTENCE_START} {' '.join(c)} ") for r in anywhere)]
+        if not kept or len(kept) == len(clauses) or not any(w in self._real_life for c in kept for w in c):
+            return None
+        text = f" , {CLAUSE_START} ".join(" ".join(clause) for clause in kept)
+        return Sentence(f"{SENTENCE_START} {text} ", sentence.question)
 
     def _whom(self, words, first: int, last: int, parts, *, victim) -> str:
         w = self._who
@@ -243,6 +271,7 @@ def parse(data, origin: str = "distress") -> Detector:
     if not isinstance(who, dict) or set(who) != set(WHO_KEYS):
         raise MarkerError(f"{origin}.who: must have exactly {', '.join(WHO_KEYS)}")
     who_sets = {key: frozenset(word_list(who[key], f"{origin}.who.{key}").split("|")) for key in WHO_KEYS}
+    breaks = frozenset(word_list(data.get("clause_breaks"), f"{origin}.clause_breaks").split("|"))
     kin = frozenset(words.get("KIN", "").split("|")) - {""}
     lists = {}
     for key in ("victim_labels", "victim_default_self"):
@@ -259,6 +288,7 @@ def parse(data, origin: str = "distress") -> Detector:
         kin,
         lists["victim_labels"],
         lists["victim_default_self"],
+        breaks,
     )
 
 

@@ -301,6 +301,46 @@ def test_every_pattern_compiles_and_a_broken_file_names_the_place():
         distress.parse(broken, "x")
 
 
+@pytest.mark.parametrize(
+    "text, label, who",
+    [
+        ("ik kijk een film maar ik wil eigenlijk niet meer leven", "crisis", "self"),
+        ("een film over zelfmoord, ik wil zelf ook dood", "crisis", "self"),
+        ("ik weet het verschil tussen moe en depressief niet meer en ik wil niet meer leven", "crisis", "self"),
+        ("ik heb een spreekbeurt morgen maar mijn broer zegt dat hij zichzelf wat aandoet", "crisis", "other"),
+        ("ik kijk een serie maar mijn man slaat me", "abuse", "self"),
+    ],
+)
+def test_a_sentence_wide_veto_does_not_silence_a_clause_of_the_speakers_own(text, label, who):
+    """ "film", "werkstuk", "verschil tussen" rule a sentence out; for danger, suicidal thoughts and
+    abuse the clauses without them ("maar", "en", a comma ...) are still read when they speak of the
+    speaker or their own people."""
+    found = distress.detect(text)
+    assert found is not None and (found.label, found.who) == (label, who)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we keken een film en de hoofdpersoon wilde niet meer leven",  # nobody of the speaker's own
+        "in de film wil hij zich van kant maken",
+        "ik schrijf een werkstuk over zelfmoord",  # the veto and the marker in one clause
+        "wat is het verschil tussen somberheid en depressie",
+        "ik heb een boek gelezen en ik werd er heel somber van",  # a low mood: the veto holds
+    ],
+)
+def test_a_sentence_wide_veto_still_holds_where_it_should(text):
+    assert distress.detect(text) is None
+
+
+def test_the_clause_breaks_are_data_and_required():
+    data = json.loads((Path(distress.__file__).parent / "locale/nl-NL/distress/markers.json").read_text("utf-8"))
+    assert {"maar", "en"} <= set(data["clause_breaks"].split("|"))
+    del data["clause_breaks"]
+    with pytest.raises(MarkerError, match=r"x\.clause_breaks"):
+        distress.parse(data, "x")
+
+
 # through the skill: the chat (the browser page resolves the same way) ----------------------------
 
 
