@@ -64,6 +64,8 @@ WHO_KEYS = (
     "self_perceiver",
     "self_possessive",
     "told",
+    "other_possessive",
+    "owner_after",
 )
 _WORDS = re.compile(r"[\w']+")
 
@@ -157,6 +159,9 @@ class Detector:
             found = self._in_match(words, i)
             if found:
                 return found
+        found = self._owner(words, first, last)  # "zijn zelfmoordgedachten", "mishandeling bij een leerling"
+        if found:
+            return found
         if victim:
             found = self._victim_of(words)
             if found:
@@ -176,6 +181,25 @@ class Detector:
         if any(word in self._kin for sentence in parts for word in sentence.text.split()):
             return OTHER
         return SELF
+
+    def _owner(self, words, first: int, last: int) -> Optional[str]:
+        """Whose the matched words are when a possessive stands right before them ("mijn", "zijn",
+        "haar" zelfmoordgedachten) or a person follows them ("... van mijn zus", "... bij een
+        leerling"): that decides before the subject of the sentence, who is often only the one who
+        worries or notices ("ik maak me zorgen over de zelfmoordgedachten van mijn zus")."""
+        w = self._who
+        if 0 < first < len(words) and words[first] not in self._kin:  # ("mijn zoon is ...": his, not mine)
+            if words[first - 1] in w["self_possessive"]:
+                return SELF
+            if words[first - 1] in w["other_possessive"]:
+                return OTHER
+        if last + 1 < len(words) and words[last] in w["owner_after"]:
+            i = last + 1
+            if words[i] in w["determiner"] and i + 1 < len(words):
+                i += 1
+            if words[i] in self._kin:
+                return OTHER
+        return None
 
     def _victim_of(self, words) -> Optional[str]:
         """For what is done to someone: "... dreigt me te steken" is the speaker; a person named after

@@ -333,6 +333,25 @@ def test_a_sentence_wide_veto_still_holds_where_it_should(text):
     assert distress.detect(text) is None
 
 
+@pytest.mark.parametrize(
+    "text, label, who",
+    [
+        ("hoe praat ik met mijn zoon over zijn zelfmoordgedachten", "crisis", "other"),
+        ("ik maak me zorgen over de zelfmoordgedachten van mijn zus", "crisis", "other"),
+        ("ik zie signalen van mishandeling bij een leerling", "abuse", "other"),
+        ("ik vermoed mishandeling bij een bewoner", "abuse", "other"),
+        ("hoe praat ik met mijn zoon over mijn zelfmoordgedachten", "crisis", "self"),
+        ("ik heb zelfmoordgedachten bij het minste", "crisis", "self"),  # "bij" without a person
+        ("mijn oma is gevallen en ligt op de grond", "danger", "other"),  # "mijn" goes with "oma"
+    ],
+)
+def test_whose_distress_a_possessive_or_a_person_after_it_decides(text, label, who):
+    """The one who worries or notices is often the sentence's subject ("ik maak me zorgen over ...");
+    a possessive right before the matched words, or "van"/"bij" and a person after them, says whose."""
+    found = distress.detect(text)
+    assert found is not None and (found.label, found.who) == (label, who)
+
+
 def test_the_clause_breaks_are_data_and_required():
     data = json.loads((Path(distress.__file__).parent / "locale/nl-NL/distress/markers.json").read_text("utf-8"))
     assert {"maar", "en"} <= set(data["clause_breaks"].split("|"))
