@@ -101,12 +101,14 @@ def test_every_label_says_which_marker_decided_it():
 
 def test_sentences_keep_question_marks_and_commas_and_mark_where_they_start():
     fillers = frozenset({"ja", "nou"})
-    assert sentences("Ja, ben je moe? Ik snap het, nou, echt.", fillers) == [
+    found = sentences("Ja, ben je moe? Ik snap het, nou, echt.", fillers)
+    assert [(s.text, s.question) for s in found] == [
         ("ja , ¶ ben je moe ", True),
         ("¶ ik snap het , nou , § echt ", False),
     ]
+    assert [s.words for s in found] == [set(s.text.split()) for s in found]  # for the markers' word filter
     assert sentences(" ... ?! ") == []
-    assert sentences("¶ § wat") == [("¶ wat ", False)]  # the marks cannot be typed in
+    assert [(s.text, s.question) for s in sentences("¶ § wat")] == [("¶ wat ", False)]  # marks cannot be typed in
 
 
 @pytest.mark.parametrize("text", ["\u0000", "?" * 1000, "wat " * 2000, "’’’", "ÄÖÜ ß ø", 12])

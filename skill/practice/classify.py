@@ -39,17 +39,22 @@ class MarkerError(ValueError):
 class Sentence(NamedTuple):
     text: str  # " "-joined lower-case words with a trailing space; commas are words ","
     question: bool  # it ended with a question mark
+    words: Optional[FrozenSet[str]] = None  # the words of text (None: worked out when needed)
 
 
 class Rule:
     """One marker; its regex is compiled on first use (the Lambda cold start pays nothing for it)."""
 
-    __slots__ = ("source", "pattern", "question_only", "_regex")
+    __slots__ = ("source", "pattern", "question_only", "needs", "_regex")
 
-    def __init__(self, source: str, pattern: str, question_only: bool):
+    def __init__(self, source: str, pattern: str, question_only: bool, needs: Optional[FrozenSet[str]] = None):
         self.source = source
         self.pattern = pattern
         self.question_only = question_only
+        # One of these words must be in a sentence for the pattern to match (the alternatives of its
+        # most selective word that is not optional): a sentence without any is passed over without
+        # running the regex. None: no such word.
+        self.needs = needs
         self._regex = None
 
     @property
@@ -103,7 +108,7 @@ def sentences(text: str, fillers=frozenset()) -> List[Sentence]:
             if word == ",":
                 mark = mark or CLAUSE_START
         end = parts[i + 1] if i + 1 < len(parts) else ""
-        out.append(Sentence(" ".join(marked) + " ", "?" in end))
+        out.append(Sentence(" ".join(marked) + " ", "?" in end, frozenset(marked)))
     return out
 
 
@@ -129,6 +134,10 @@ class Classifier:
 def _spans(rule: Rule, sentence: Sentence):
     if rule.question_only and not sentence.question:
         return []
+    if rule.needs is not None:
+        words = sentence.words if sentence.words is not None else frozenset(sentence.text.split())
+        if rule.needs.isdisjoint(words):
+            return []
     return [m.span() for m in rule.regex.finditer(sentence.text)]
 
 
@@ -155,6 +164,7 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
         question_only = True
         tokens[-1] = "$"
     parts: List[str] = []
+    needs: Optional[FrozenSet[str]] = None
     for token in tokens:
         if token in ("^", "^^"):
             if parts:
@@ -173,18 +183,23 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
             body = token[:-1] if optional else token
             group = rf"(?:{_alternatives(body, words, where)}) "
             parts.append(f"(?:{group})?" if optional else group)
+            if not optional:
+                alternatives = frozenset(_words_of(body, words))
+                if needs is None or len(alternatives) < len(needs):
+                    needs = alternatives
     if all(
         p.startswith("(?=") or p.startswith("(?!") or p.startswith(SENTENCE_START) or p.startswith("[") for p in parts
     ):
         raise MarkerError(f"{where}: {source!r} matches no word")
     # a marker begins at a word's start: "ga" does not match the end of "collega"
-    return Rule(source, WORD_START + "".join(parts), question_only)
+    return Rule(source, WORD_START + "".join(parts), question_only, needs)
 
 
-def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
+def _words_of(body: str, words: Dict[str, str], where: str = "") -> List[str]:
+    """The words one token of a pattern stands for ("a|b|{LIST}"), as sentences() reads the text."""
     out: List[str] = []
     for alt in body.split("|"):
-        alt = alt.translate(_ACUTE)  # as sentences() reads the text
+        alt = alt.translate(_ACUTE)
         if alt.startswith("{") and alt.endswith("}"):
             name = alt[1:-1]
             if name not in words:
@@ -196,6 +211,11 @@ def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
             out.append(alt)
         else:
             raise MarkerError(f"{where}: {alt!r} is not a word")
+    return out
+
+
+def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
+    out = _words_of(body, words, where)
     return "|".join(re.escape(w) for w in sorted(set(out), key=len, reverse=True))
 
 
