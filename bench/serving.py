@@ -320,8 +320,9 @@ def drive(
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def check_answers(port: int, bodies_file: str) -> None:
-    """Every body of the mix gets a 200 with a valid Alexa response (before any timing)."""
+def check_answers(port: int, bodies_file: str, *, signed: bool = False) -> None:
+    """Every body of the mix gets a 200 with a valid Alexa response (before any timing). signed: the
+    file holds signed requests (WRK_SIGNED_LUA's lines), sent as they are with their two headers."""
     import http.client
     from datetime import datetime, timezone
 
@@ -329,14 +330,15 @@ def check_answers(port: int, bodies_file: str) -> None:
 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     for line in Path(bodies_file).read_text("utf-8").splitlines():
+        headers = {"Content-Type": "application/json"}
+        if signed:
+            signature, cert_url, body = line.split("\t", 2)
+            headers.update({"Signature-256": signature, "SignatureCertChainUrl": cert_url})
+        else:
+            body = line.replace("__TS__", stamp)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         try:
-            conn.request(
-                "POST",
-                "/alexa",
-                body=line.replace("__TS__", stamp).encode(),
-                headers={"Content-Type": "application/json"},
-            )
+            conn.request("POST", "/alexa", body=body.encode("utf-8"), headers=headers)
             resp = conn.getresponse()
             data = resp.read()
         finally:

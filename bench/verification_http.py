@@ -47,25 +47,6 @@ def write_signed(path: str, mix, leaf_key, cert_url: str) -> None:
             fh.write(f"{sign(body.encode('utf-8'), leaf_key)}\t{cert_url}\t{body}\n")
 
 
-def check(port: int, path: str) -> None:
-    import http.client
-
-    from skill.dev.response_check import problems
-
-    for line in Path(path).read_text("utf-8").splitlines():
-        sig, url, body = line.split("\t", 2)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        try:
-            headers = {"Content-Type": "application/json", "Signature-256": sig, "SignatureCertChainUrl": url}
-            conn.request("POST", "/alexa", body=body.encode("utf-8"), headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-        finally:
-            conn.close()
-        if resp.status != 200 or problems(json.loads(data)):
-            raise RuntimeError(f"port {port}: {resp.status} {data[:300]!r}")
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=4, help="per load run")
@@ -94,7 +75,7 @@ def main(argv=None) -> int:
         try:
             for name, spec in SIDES.items():
                 servers[name] = serving.Gunicorn(spec, log_dir=tmp, env=env)
-                check(servers[name].port, bodies)
+                serving.check_answers(servers[name].port, bodies, signed=True)
 
             results = serving.load_rounds(
                 servers,

@@ -87,7 +87,7 @@ class Distress(NamedTuple):
 
 
 class Detector:
-    def __init__(self, rules, anywhere, fillers, spelling, who, kin, victim, default_self, breaks=frozenset()):
+    def __init__(self, rules, anywhere, fillers, spelling, who, kin, victim, default_self, breaks):
         self._rules = rules  # label -> (markers, vetoes), in LABELS order
         self._anywhere = anywhere  # label -> patterns that rule the whole sentence out
         self._breaks = breaks  # words that start a new clause ("maar", "en"): see _own_clauses
@@ -150,8 +150,8 @@ class Detector:
         kept = [c for c in clauses if not any(r.regex.search(f"{SENTENCE_START} {' '.join(c)} ") for r in anywhere)]
         if not kept or len(kept) == len(clauses) or not any(w in self._real_life for c in kept for w in c):
             return None
-        text = f" , {CLAUSE_START} ".join(" ".join(clause) for clause in kept)
-        return Sentence(f"{SENTENCE_START} {text} ", sentence.question)
+        text = f"{SENTENCE_START} " + f" , {CLAUSE_START} ".join(" ".join(clause) for clause in kept) + " "
+        return Sentence(text, sentence.question, frozenset(text.split()))
 
     def _whom(self, words, first: int, last: int, parts, *, victim) -> str:
         w = self._who

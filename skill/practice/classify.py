@@ -39,7 +39,7 @@ class MarkerError(ValueError):
 class Sentence(NamedTuple):
     text: str  # " "-joined lower-case words with a trailing space; commas are words ","
     question: bool  # it ended with a question mark
-    words: Optional[FrozenSet[str]] = None  # the words of text (None: worked out when needed)
+    words: FrozenSet[str]  # the words of text (for the markers' word filter, Rule.needs)
 
 
 class Rule:
@@ -134,10 +134,8 @@ class Classifier:
 def _spans(rule: Rule, sentence: Sentence):
     if rule.question_only and not sentence.question:
         return []
-    if rule.needs is not None:
-        words = sentence.words if sentence.words is not None else frozenset(sentence.text.split())
-        if rule.needs.isdisjoint(words):
-            return []
+    if rule.needs is not None and rule.needs.isdisjoint(sentence.words):
+        return []
     return [m.span() for m in rule.regex.finditer(sentence.text)]
 
 
@@ -177,16 +175,15 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
         elif token == "**":
             parts.append(r"(?:[^ ]+ ){0,8}?")
         elif token.startswith("!"):
-            parts.append(rf"(?!(?:{_alternatives(token[1:], words, where)}) )")
+            parts.append(rf"(?!(?:{_alternatives(_words_of(token[1:], words, where))}) )")
         else:
             optional = token.endswith("?") and len(token) > 1
             body = token[:-1] if optional else token
-            group = rf"(?:{_alternatives(body, words, where)}) "
+            alternatives = frozenset(_words_of(body, words, where))
+            group = rf"(?:{_alternatives(alternatives)}) "
             parts.append(f"(?:{group})?" if optional else group)
-            if not optional:
-                alternatives = frozenset(_words_of(body, words))
-                if needs is None or len(alternatives) < len(needs):
-                    needs = alternatives
+            if not optional and (needs is None or len(alternatives) < len(needs)):
+                needs = alternatives
     if all(
         p.startswith("(?=") or p.startswith("(?!") or p.startswith(SENTENCE_START) or p.startswith("[") for p in parts
     ):
@@ -195,7 +192,7 @@ def compile_pattern(source: str, words: Dict[str, str], where: str) -> Rule:
     return Rule(source, WORD_START + "".join(parts), question_only, needs)
 
 
-def _words_of(body: str, words: Dict[str, str], where: str = "") -> List[str]:
+def _words_of(body: str, words: Dict[str, str], where: str) -> List[str]:
     """The words one token of a pattern stands for ("a|b|{LIST}"), as sentences() reads the text."""
     out: List[str] = []
     for alt in body.split("|"):
@@ -214,9 +211,9 @@ def _words_of(body: str, words: Dict[str, str], where: str = "") -> List[str]:
     return out
 
 
-def _alternatives(body: str, words: Dict[str, str], where: str) -> str:
-    out = _words_of(body, words, where)
-    return "|".join(re.escape(w) for w in sorted(set(out), key=len, reverse=True))
+def _alternatives(alternatives) -> str:
+    """A regex alternation of words, the longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(alternatives), key=len, reverse=True))
 
 
 def word_list(value, where: str) -> str:
